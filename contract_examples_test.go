@@ -1,0 +1,112 @@
+package enkash_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+func componentSchema(t testing.TB, doc *openapi3.T, name string) *openapi3.Schema {
+	t.Helper()
+	ref, ok := doc.Components.Schemas[name]
+	require.True(t, ok, "schema %s in spec", name)
+	return ref.Value
+}
+
+func readJSON(t testing.TB, path string) any {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, json.Unmarshal(raw, &v))
+	return v
+}
+
+func TestSeedResponseExampleValidates(t *testing.T) {
+	doc := loadSpec(t)
+	envelope := componentSchema(t, doc, "CustomerResponseEnvelope")
+	assert.NoError(t, envelope.VisitJSON(readJSON(t, "testdata/seed_response_200_example.json")))
+
+	raw, err := os.ReadFile("testdata/seed_response_200_example.json")
+	require.NoError(t, err)
+	var env api.CustomerResponseEnvelope
+	require.NoError(t, json.Unmarshal(raw, &env), "the generated types decode the seed example")
+	require.NotNil(t, env.Payload)
+	require.NotNil(t, env.ErrorResponse)
+	assert.Equal(t, api.CLIENTREQUESTABORT, *env.ErrorResponse.ErrorType)
+	assert.Len(t, env.Payload.CustomerKeyContacts, 1)
+	assert.Equal(t, "string", env.Payload.CustomerKeyContacts[0].Deleted)
+	assert.Equal(t, api.ONCE, env.Payload.CustomerReminders[0].ReminderType)
+}
+
+// The page's request example ({} for every JsonNullable field) is a
+// doc-generator artefact: each of its 14 fields must be rejected.
+func TestSeedRequestExampleRejectedFieldByField(t *testing.T) {
+	doc := loadSpec(t)
+	body := componentSchema(t, doc, "UpdateCustomerRequest")
+	example := readJSON(t, "testdata/seed_request_example.json").(map[string]any)
+	require.Len(t, example, 14)
+
+	err := body.VisitJSON(example, openapi3.MultiErrors())
+	require.Error(t, err)
+	var multi openapi3.MultiError
+	require.True(t, errors.As(err, &multi), "want a MultiError, got %T", err)
+	rejected := map[string]bool{}
+	for _, e := range multi {
+		var se *openapi3.SchemaError
+		if errors.As(e, &se) {
+			if ptr := se.JSONPointer(); len(ptr) > 0 {
+				rejected[ptr[0]] = true
+			}
+		}
+	}
+	for field := range example {
+		assert.True(t, rejected[field], "field %q with value {} must be rejected", field)
+	}
+}
+
+func TestEmbeddedSpecMatchesOpenAPIYAML(t *testing.T) {
+	fromFile := loadSpec(t)
+	embedded, err := api.GetSwagger()
+	require.NoError(t, err)
+	a, err := json.Marshal(fromFile)
+	require.NoError(t, err)
+	b, err := json.Marshal(embedded)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(a, b), "api/ embeds a different spec than openapi.yaml: run go generate ./...")
+}
+
+// Money must not pass through float: 12345678.91 round-trips exactly.
+func TestNetAmountDecodesWithoutFloatRounding(t *testing.T) {
+	for _, amount := range []string{"12345678.91", "0.1", "99999999999999.99", "-42.05", "1e3"} {
+		t.Run(amount, func(t *testing.T) {
+			var env api.CustomerResponseEnvelope
+			require.NoError(t, json.Unmarshal([]byte(`{"payload":{"netAmount":`+amount+`}}`), &env))
+			require.NotNil(t, env.Payload)
+			assert.Equal(t, amount, env.Payload.NetAmount.String())
+			out, err := json.Marshal(env.Payload)
+			require.NoError(t, err)
+			assert.True(t, strings.Contains(string(out), `"netAmount":`+amount), "re-encoded: %s", out)
+		})
+	}
+	var env api.CustomerResponseEnvelope
+	assert.Error(t, json.Unmarshal([]byte(`{"payload":{"netAmount":"twelve"}}`), &env), "not a number")
+}
+
+func TestSpecValidates(t *testing.T) {
+	doc := loadSpec(t) // loadSpec requires doc.Validate to pass
+	assert.Equal(t, "3.0.3", doc.OpenAPI)
+	// The same validator refuses a spec with a broken pattern, so the check above can fail.
+	doc.Paths.Value(customerPath).Patch.Parameters[0].Value.Schema.Value.Pattern = "^KC[A-Z"
+	assert.Error(t, doc.Validate(context.Background()))
+}
