@@ -77,7 +77,7 @@ func TestSeedRequestExampleRejectedFieldByField(t *testing.T) {
 
 func TestEmbeddedSpecMatchesOpenAPIYAML(t *testing.T) {
 	fromFile := loadSpec(t)
-	embedded, err := api.GetSwagger()
+	embedded, err := api.GetSpec()
 	require.NoError(t, err)
 	a, err := json.Marshal(fromFile)
 	require.NoError(t, err)
