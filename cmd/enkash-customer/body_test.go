@@ -1,0 +1,83 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBodyFieldsComeFromTheGeneratedType(t *testing.T) {
+	assert.Len(t, bodyFields, 14)
+	for _, f := range jsonValuedFields {
+		assert.Contains(t, bodyFields, f)
+	}
+}
+
+func TestBuildBody(t *testing.T) {
+	tests := []struct {
+		name          string
+		sets, clears  []string
+		wantJSON      string
+		wantUsageText string
+	}{
+		{name: "nothing given is an empty patch", wantJSON: `{}`},
+		{name: "set a string", sets: []string{"legalName=Acme Traders Pvt Ltd"}, wantJSON: `{"legalName":"Acme Traders Pvt Ltd"}`},
+		{name: "value keeps '=' after the first", sets: []string{"address=Plot 7, Sector=4"}, wantJSON: `{"address":"Plot 7, Sector=4"}`},
+		{name: "empty string is a value, not null", sets: []string{"state="}, wantJSON: `{"state":""}`},
+		{name: "clear sends null", clears: []string{"address"}, wantJSON: `{"address":null}`},
+		{name: "set and clear together", sets: []string{"legalName=A"}, clears: []string{"address"}, wantJSON: `{"address":null,"legalName":"A"}`},
+		{name: "json field", sets: []string{`branchCodes=["BLR01"]`}, wantJSON: `{"branchCodes":["BLR01"]}`},
+		{name: "json field with key contact", sets: []string{`customerKeyContacts=[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N"}]`},
+			wantJSON: `{"customerKeyContacts":[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N"}]}`},
+		{name: "unknown field", sets: []string{"nickname=x"}, wantUsageText: `unknown field "nickname"`},
+		{name: "unknown field on clear", clears: []string{"nick"}, wantUsageText: `unknown field "nick"`},
+		{name: "missing =", sets: []string{"legalName"}, wantUsageText: "want FIELD=VALUE"},
+		{name: "duplicate", sets: []string{"state=KA"}, clears: []string{"state"}, wantUsageText: `"state" given more than once`},
+		{name: "json field needs json", sets: []string{"branchCodes=BLR01"}, wantUsageText: "branchCodes: value must be JSON"},
+		{name: "json field of the wrong type", sets: []string{`branchCodes={"a":1}`}, wantUsageText: `body field "branchCodes"`},
+		{name: "unknown key contact property", sets: []string{`customerKeyContacts=[{"nick":"x"}]`}, wantUsageText: `unknown field "nick"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body, err := buildBody(tc.sets, tc.clears)
+			if tc.wantUsageText != "" {
+				var ue *usageError
+				require.True(t, errors.As(err, &ue), "want a usage error, got %v", err)
+				assert.Contains(t, err.Error(), tc.wantUsageText)
+				return
+			}
+			require.NoError(t, err)
+			got, err := json.Marshal(body)
+			require.NoError(t, err)
+			assert.JSONEq(t, tc.wantJSON, string(got))
+		})
+	}
+}
+
+func TestDecodeBody(t *testing.T) {
+	tests := []struct{ name, in, want, wantErr string }{
+		{name: "null and value", in: `{"address":null,"legalName":"A"}`, want: `{"address":null,"legalName":"A"}`},
+		{name: "unknown field", in: `{"nickname":"x"}`, wantErr: `unknown field "nickname"`},
+		{name: "wrong type", in: `{"legalName":{}}`, wantErr: `body field "legalName"`},
+		{name: "bad json", in: `{"legalName":`, wantErr: "body:"},
+		{name: "trailing data", in: `{} {}`, wantErr: "unexpected data"},
+		{name: "not an object", in: `[]`, wantErr: "body"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body, err := decodeBody([]byte(tc.in))
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			got, err := json.Marshal(body)
+			require.NoError(t, err)
+			assert.JSONEq(t, tc.want, string(got))
+		})
+	}
+}
