@@ -1,0 +1,141 @@
+package wrappertest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+var (
+	errNoCredentials  = errors.New("no credentials")
+	errBadCredentials = errors.New("invalid, unknown or expired credentials")
+)
+
+// authenticate is the openapi3filter.AuthenticationFunc: bearerAuth needs a
+// valid token, basicAuth needs well-formed Basic credentials (the token endpoint
+// checks them against the configured ones, to answer OAuth errors).
+func (s *Server) authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	r := in.RequestValidationInput.Request
+	switch in.SecuritySchemeName {
+	case "bearerAuth":
+		tok, ok := bearerToken(r)
+		if !ok {
+			return in.NewError(errNoCredentials)
+		}
+		if _, ok := s.tokenUser(tok); !ok {
+			return in.NewError(errBadCredentials)
+		}
+		return nil
+	case "basicAuth":
+		if _, _, ok := r.BasicAuth(); !ok {
+			return in.NewError(errNoCredentials)
+		}
+		return nil
+	default:
+		return in.NewError(nil)
+	}
+}
+
+// bearerToken extracts the token of an "Authorization: Bearer …" header.
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok = strings.TrimSpace(tok)
+	return tok, tok != ""
+}
+
+// tokenUser reports whether tok is currently accepted, and the user it was
+// issued to ("" for the static token).
+func (s *Server) tokenUser(tok string) (string, bool) {
+	if s.Token != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.Token)) == 1 {
+		return "", true
+	}
+	s.mu.Lock()
+	it, ok := s.tokens[tok]
+	s.mu.Unlock()
+	if !ok || !s.now().Before(it.expires) {
+		return "", false
+	}
+	return it.username, true
+}
+
+// ExpireTokens revokes every token issued by the token endpoint so far: requests
+// carrying them get 401 UNAUTHORIZED, and a client has to fetch a new one. The
+// static Token stays valid.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.tokens)
+}
+
+// IssuedTokens returns how many tokens the token endpoint has issued and not
+// yet revoked (expired ones included).
+func (s *Server) IssuedTokens() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.tokens)
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// getAuthToken implements POST /oauth/token (password grant). The request has
+// already been validated: Basic credentials present, form fields well-formed.
+func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the form could not be parsed")
+		return
+	}
+	id, secret, _ := r.BasicAuth()
+	creds := s.cfg.creds
+	formID := r.PostForm.Get("clientId")
+	if !equal(id, creds.ClientID) || !equal(secret, creds.ClientSecret) || (formID != "" && formID != id) {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+		return
+	}
+	user := r.PostForm.Get("username")
+	if !equal(user, creds.Username) || !equal(r.PostForm.Get("password"), creds.Password) {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_grant", "bad user credentials")
+		return
+	}
+
+	tok := randomToken()
+	ttl := s.cfg.ttl
+	s.mu.Lock()
+	s.tokens[tok] = issuedToken{expires: s.now().Add(ttl), username: user}
+	s.mu.Unlock()
+
+	secs := int64(ttl.Seconds())
+	typ := "bearer"
+	var resp api.TokenResponse
+	if s.cfg.camel {
+		resp = api.TokenResponse{AccessTokenCamel: &tok, TokenTypeCamel: &typ, ExpiresInCamel: &secs}
+	} else {
+		resp = api.TokenResponse{AccessToken: &tok, TokenType: &typ, ExpiresIn: &secs}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="enkash"`)
+	}
+	writeJSON(w, status, api.OAuthError{Error: &code, ErrorDescription: &desc})
+}
+
+func randomToken() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,88 @@
+// Package wrappertest runs a fake Enkash Accounts Receivable server for tests,
+// in the spirit of net/http/httptest.
+//
+// NewServer starts an httptest.Server that speaks the contract in openapi.yaml:
+// PATCH /api/v0/customer/{customerId} (updateCustomer) and POST /oauth/token
+// (getAuthToken). Its URL and Token plug straight into a client:
+//
+//	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+//	defer srv.Close()
+//	c, _ := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(srv.Client()))
+//	// send "Authorization: Bearer "+srv.Token
+//
+// In tests prefer NewTestServer, which closes the server when the test ends and
+// fails the test if any response the fake sent did not conform to the spec.
+//
+// # What the fake does with a request
+//
+// Every request is, in order:
+//
+//  1. read through a size limit (WithMaxBodyBytes, 1 MiB by default) and recorded
+//     (see Server.Requests);
+//  2. answered by an injected fault, if one is pending (see Server.Inject); injected
+//     answers skip everything below;
+//  3. authenticated and validated with kin-openapi's openapi3filter.ValidateRequest
+//     against the spec embedded in package api (api.GetSpec). A missing, unknown or
+//     expired bearer token gives 401 UNAUTHORIZED; any other violation (a path
+//     customerId that does not match ^KC[A-Z0-9]{14}$, a bad mobile number, an
+//     unknown body property, an object where a string belongs, …) gives 400
+//     VALIDATION_ERROR with one apiSubErrors entry per problem, naming the field
+//     (customerKeyContacts[0].mobile) and the rule;
+//  4. routed by the std-http handler generated in package api (api.HandlerWithOptions)
+//     to this package's api.ServerInterface implementation;
+//  5. answered, after the response itself has been validated with
+//     openapi3filter.ValidateResponse. A response that breaks the spec is still sent,
+//     but recorded in Server.SpecViolations (NewTestServer fails the test with it).
+//
+// # updateCustomer semantics
+//
+// Each body field is absent (left unchanged), null (cleared: the zero value, or no
+// list) or a value (set). customerKeyContacts and customerReminders replace the
+// stored lists wholesale; a contact or reminder without an id gets a generated one
+// (KCP…, CR…), and a contact keeps its createdOn when its id was already stored.
+// modifiedOn becomes the server clock's now on every successful update, even for
+// an empty body.
+//
+// Decisions the vendor documentation leaves open:
+//
+//   - customerId in the body: customer ids are immutable. A body customerId equal
+//     to the path id is accepted and changes nothing; a different one, or null, is
+//     rejected with 422 UNPROCESSABLE_REQUEST and a sub-error for field customerId.
+//   - parentCompanyId query parameter: when given, it must equal the stored
+//     customer's parentCompanyId, otherwise the answer is 404 RECORD_NOT_FOUND (the
+//     customer does not exist under that parent company).
+//   - The order of checks is: fault, authentication (401), validation (400),
+//     existence and parentCompanyId (404), body customerId (422).
+//   - Envelope: a success is 200 {"payload": <customer>, "response_code": 0,
+//     "response_message": "SUCCESS"}; a failure is {"errorResponse": {...},
+//     "response_code": <HTTP status>, "response_message": "FAILURE"}. Error
+//     timestamps are "2006-01-02 15:04:05" in India Standard Time (+05:30); every
+//     response carries the requestId also as the X-Request-Id header.
+//   - apiSubErrors never echo the rejected value (rejectedValue is omitted), so
+//     personal data sent by a client does not travel back into error messages.
+//
+// # Tokens
+//
+// The server accepts its static Token (WithToken, "test-token" by default) and any
+// token issued by POST /oauth/token until it expires by the server clock
+// (WithTokenTTL, WithClock). The token endpoint takes the password grant: form
+// fields username, password, grant_type=password and optional clientId, and HTTP
+// Basic clientId:clientSecret (WithCredentials; DefaultClientID and friends by
+// default). Answers are snake_case (access_token, expires_in) unless
+// WithCamelCaseTokens is given. Bad client credentials give 401 invalid_client,
+// bad user credentials 401 invalid_grant. Server.ExpireTokens revokes every issued
+// token so a client's refresh-on-401 path can be exercised.
+//
+// # Faults
+//
+// Server.Inject queues a Fault that answers the next Times matching requests with a
+// given status, body, Content-Type, Retry-After and delay, or closes (resets) the
+// connection, or trickles the body. Delays end early when the client gives up or
+// the server is closed, so tests neither hang nor leak goroutines.
+//
+// # Request log
+//
+// Server.Requests returns every request received, with its headers and body bytes.
+// The recorded headers include Authorization unredacted so tests can assert on it;
+// RecordedRequest.String and the server's log output redact it.
+package wrappertest

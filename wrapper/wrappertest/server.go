@@ -1,0 +1,419 @@
+package wrappertest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+// Defaults used when the corresponding option is not given.
+const (
+	// DefaultToken is the static bearer token the server accepts unless WithToken
+	// replaces it.
+	DefaultToken = "test-token"
+	// DefaultClientID is the OAuth client id the token endpoint accepts by default.
+	DefaultClientID = "test-client"
+	// DefaultClientSecret is the OAuth client secret the token endpoint accepts by default.
+	DefaultClientSecret = "test-client-secret"
+	// DefaultUsername is the user name the token endpoint accepts by default.
+	DefaultUsername = "test-user"
+	// DefaultPassword is the password the token endpoint accepts by default.
+	DefaultPassword = "test-password"
+	// DefaultTokenTTL is the lifetime of tokens issued by the token endpoint by default.
+	DefaultTokenTTL = time.Hour
+	// DefaultMaxBodyBytes is the largest request body the server reads by default.
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+// Server is a fake Enkash API server listening on a loopback address. Create it
+// with NewServer or NewTestServer. All its methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL of the server, of the form http://127.0.0.1:port, with
+	// no trailing slash, as in httptest.Server.
+	URL string
+	// Token is the static bearer token the server accepts (DefaultToken unless
+	// WithToken changed it; empty when static tokens are disabled).
+	Token string
+
+	ts        *httptest.Server
+	cfg       config
+	handler   http.Handler // the generated router (api.HandlerWithOptions)
+	router    routers.Router
+	reqOpts   *openapi3filter.Options
+	respOpts  *openapi3filter.Options
+	done      chan struct{}
+	closeOnce sync.Once
+	newConns  atomic.Int64
+	seq       atomic.Int64
+
+	mu         sync.Mutex
+	customers  map[string]api.CustomerResponse
+	tokens     map[string]issuedToken
+	faults     []*Fault
+	requests   []RecordedRequest
+	violations []error
+}
+
+// issuedToken is a token handed out by the token endpoint.
+type issuedToken struct {
+	expires  time.Time
+	username string
+}
+
+// config collects the options.
+type config struct {
+	customers []api.CustomerResponse
+	token     string
+	creds     Credentials
+	ttl       time.Duration
+	clock     func() time.Time
+	logger    *slog.Logger
+	camel     bool
+	maxBody   int64
+	connState func(net.Conn, http.ConnState)
+}
+
+// Credentials are what the token endpoint accepts: HTTP Basic
+// ClientID:ClientSecret and the form fields username and password.
+type Credentials struct {
+	ClientID     string
+	ClientSecret string
+	Username     string
+	Password     string
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+// WithCustomers seeds the store with the given customers (deep copies are
+// stored). A customer with an empty CustomerId makes NewServer panic: it could
+// never be addressed.
+func WithCustomers(customers ...api.CustomerResponse) Option {
+	return func(c *config) { c.customers = append(c.customers, customers...) }
+}
+
+// WithDemoCustomers seeds the store with DemoCustomers (KCDEMO0000000001 and
+// friends).
+func WithDemoCustomers() Option {
+	return func(c *config) { c.customers = append(c.customers, DemoCustomers()...) }
+}
+
+// WithToken replaces the static bearer token DefaultToken. An empty token
+// disables static tokens: only tokens issued by the token endpoint are accepted.
+func WithToken(token string) Option {
+	return func(c *config) { c.token = token }
+}
+
+// WithCredentials sets the credentials the token endpoint accepts.
+func WithCredentials(clientID, clientSecret, username, password string) Option {
+	return func(c *config) {
+		c.creds = Credentials{ClientID: clientID, ClientSecret: clientSecret, Username: username, Password: password}
+	}
+}
+
+// WithTokenTTL sets the lifetime of issued tokens (expires_in). Values below one
+// second are raised to one second.
+func WithTokenTTL(d time.Duration) Option {
+	return func(c *config) { c.ttl = d }
+}
+
+// WithClock sets the server's clock, used for modifiedOn, token expiry and error
+// timestamps. The function must be safe for concurrent use.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.clock = now
+		}
+	}
+}
+
+// WithLogger makes the server log one line per request (method, path, status,
+// duration) and each spec violation. Authorization headers and bodies are never
+// logged. The default is no logging.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithCamelCaseTokens makes the token endpoint answer in camelCase (accessToken,
+// tokenType, expiresIn), as some Enkash products do, instead of snake_case.
+func WithCamelCaseTokens() Option {
+	return func(c *config) { c.camel = true }
+}
+
+// WithMaxBodyBytes sets the largest request body the server reads
+// (DefaultMaxBodyBytes by default). A larger body is answered with 400
+// VALIDATION_ERROR and the connection is closed.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
+}
+
+// WithConnState installs a hook called on every client connection state change,
+// as http.Server.ConnState. Server.Connections counts new connections without it.
+func WithConnState(f func(net.Conn, http.ConnState)) Option {
+	return func(c *config) { c.connState = f }
+}
+
+// NewServer starts and returns a new fake server. The caller should call Close
+// when finished, to shut it down.
+func NewServer(opts ...Option) *Server {
+	cfg := config{
+		token: DefaultToken,
+		creds: Credentials{
+			ClientID: DefaultClientID, ClientSecret: DefaultClientSecret,
+			Username: DefaultUsername, Password: DefaultPassword,
+		},
+		ttl:     DefaultTokenTTL,
+		clock:   time.Now,
+		maxBody: DefaultMaxBodyBytes,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.ttl < time.Second {
+		cfg.ttl = time.Second
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+
+	s := &Server{
+		Token:     cfg.token,
+		cfg:       cfg,
+		done:      make(chan struct{}),
+		customers: make(map[string]api.CustomerResponse, len(cfg.customers)),
+		tokens:    make(map[string]issuedToken),
+	}
+	s.seq.Store(1_000_000) // generated ids never collide with the demo data's
+	for _, c := range cfg.customers {
+		if c.CustomerId == "" {
+			panic("wrappertest: WithCustomers: a customer has no CustomerId")
+		}
+		s.customers[c.CustomerId] = copyCustomer(c)
+	}
+
+	router, err := newRouter()
+	if err != nil {
+		panic("wrappertest: " + err.Error())
+	}
+	s.router = router
+	formats := openapi3.WithStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
+	s.reqOpts = &openapi3filter.Options{
+		MultiError:              true,
+		AuthenticationFunc:      s.authenticate,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{formats},
+	}
+	s.respOpts = &openapi3filter.Options{
+		MultiError:              true,
+		IncludeResponseStatus:   true,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{formats},
+	}
+	s.handler = api.HandlerWithOptions(handlers{s}, api.StdHTTPServerOptions{
+		ErrorHandlerFunc: s.paramError,
+	})
+
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.ts.Config.ConnState = func(c net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.newConns.Add(1)
+		}
+		if cfg.connState != nil {
+			cfg.connState(c, st)
+		}
+	}
+	s.ts.Config.ErrorLog = slog.NewLogLogger(cfg.logger.Handler(), slog.LevelDebug)
+	s.ts.Start()
+	s.URL = s.ts.URL
+	return s
+}
+
+// routerOnce builds the validation router once per process: the spec is
+// immutable and kin-openapi's router and validators are safe for concurrent use.
+var routerOnce = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := api.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("load embedded spec: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("embedded spec is invalid: %w", err)
+	}
+	doc.Servers = nil // match requests to any host, the test server's included
+	return gorillamux.NewRouter(doc)
+})
+
+func newRouter() (routers.Router, error) { return routerOnce() }
+
+// Close shuts down the server and blocks until all outstanding requests on it
+// have completed. Pending injected delays end at once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.ts.Close()
+}
+
+// Client returns an HTTP client configured for making requests to the server,
+// as httptest.Server.Client. It sends no token by itself.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// Connections returns how many client connections the server has accepted so far.
+func (s *Server) Connections() int { return int(s.newConns.Load()) }
+
+// SpecViolations returns the responses the server sent that did not conform to
+// the spec, one error each, oldest first. Injected faults are not validated.
+func (s *Server) SpecViolations() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]error(nil), s.violations...)
+}
+
+func (s *Server) now() time.Time { return s.cfg.clock() }
+
+// serveHTTP is the whole pipeline: record, fault, validate, route, validate the
+// response, send.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := s.newRequestID()
+	w.Header().Set("X-Request-Id", reqID)
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
+
+	body, readErr := readBody(w, r, s.cfg.maxBody)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	s.record(r, body)
+
+	if f := s.takeFault(r); f != nil {
+		s.serveFault(w, r, f)
+		s.logRequest(r, -1, start)
+		return
+	}
+
+	rec := newRecorder()
+	route, pathParams, routeErr := s.router.FindRoute(r)
+	if routeErr != nil {
+		// Not an operation of the spec: the generated router answers (404/405).
+		s.handler.ServeHTTP(rec, r)
+		rec.sendTo(w)
+		s.logRequest(r, rec.status, start)
+		return
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: pathParams, Route: route, Options: s.reqOpts,
+	}
+	switch {
+	case readErr != nil:
+		s.writeValidation(rec, r, route, []subError{{Object: "body", Message: readErr.Error()}})
+	default:
+		if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+			s.writeRequestError(rec, r, route, err)
+		} else {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			s.handler.ServeHTTP(rec, r)
+		}
+	}
+
+	s.validateResponse(r.Context(), input, rec)
+	rec.sendTo(w)
+	s.logRequest(r, rec.status, start)
+}
+
+// readBody reads the whole request body through the size limit, so that the
+// connection can be reused.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, fmt.Errorf("request body is larger than %d bytes", limit)
+		}
+		return nil, errors.New("request body could not be read")
+	}
+	return body, nil
+}
+
+func (s *Server) validateResponse(ctx context.Context, input *openapi3filter.RequestValidationInput, rec *recorder) {
+	err := openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: input,
+		Status:                 rec.status,
+		Header:                 rec.header,
+		Body:                   io.NopCloser(bytes.NewReader(rec.body.Bytes())),
+		Options:                s.respOpts,
+	})
+	if err == nil {
+		return
+	}
+	v := fmt.Errorf("wrappertest: response %d to %s %s violates openapi.yaml: %w", rec.status, input.Request.Method, input.Request.URL.Path, err)
+	s.mu.Lock()
+	s.violations = append(s.violations, v)
+	s.mu.Unlock()
+	s.cfg.logger.Error("spec violation", "error", v.Error())
+}
+
+func (s *Server) logRequest(r *http.Request, status int, start time.Time) {
+	s.cfg.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status,
+		"duration", time.Since(start), "request_id", requestID(r))
+}
+
+// recorder captures a response so that it can be validated before it is sent.
+type recorder struct {
+	header      http.Header
+	status      int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func newRecorder() *recorder { return &recorder{header: make(http.Header), status: http.StatusOK} }
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.wroteHeader {
+		return
+	}
+	r.wroteHeader = true
+	r.status = status
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.wroteHeader = true
+	return r.body.Write(p)
+}
+
+func (r *recorder) sendTo(w http.ResponseWriter) {
+	h := w.Header()
+	for k, v := range r.header {
+		h[k] = v
+	}
+	h.Set("Content-Length", fmt.Sprint(r.body.Len()))
+	w.WriteHeader(r.status)
+	_, _ = w.Write(r.body.Bytes())
+}
+
+type requestIDKey struct{}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}

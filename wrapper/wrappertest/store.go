@@ -1,0 +1,230 @@
+package wrappertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+// handlers implements api.ServerInterface on top of the Server's store.
+type handlers struct{ s *Server }
+
+var _ api.ServerInterface = handlers{}
+
+// GetAuthToken implements api.ServerInterface.
+func (h handlers) GetAuthToken(w http.ResponseWriter, r *http.Request) { h.s.getAuthToken(w, r) }
+
+// UpdateCustomer implements api.ServerInterface.
+func (h handlers) UpdateCustomer(w http.ResponseWriter, r *http.Request, customerID string, params api.UpdateCustomerParams) {
+	h.s.updateCustomer(w, r, customerID, params)
+}
+
+func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id string, params api.UpdateCustomerParams) {
+	var body api.UpdateCustomerRequest
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		s.writeError(w, r, http.StatusBadRequest, api.VALIDATIONERROR, "Request validation failed",
+			[]subError{{Object: "body", Message: "malformed JSON body"}})
+		return
+	}
+	modifiedBy := "api"
+	if tok, ok := bearerToken(r); ok {
+		if u, ok := s.tokenUser(tok); ok && u != "" {
+			modifiedBy = u
+		}
+	}
+
+	s.mu.Lock()
+	c, ok := s.customers[id]
+	if !ok || (params.ParentCompanyId != nil && *params.ParentCompanyId != c.ParentCompanyId) {
+		s.mu.Unlock()
+		s.writeError(w, r, http.StatusNotFound, api.RECORDNOTFOUND, "Customer not found", []subError{{Object: "path", Field: "customerId", Message: "no such customer"}})
+		return
+	}
+	if body.CustomerId.IsSpecified() {
+		if body.CustomerId.IsNull() || body.CustomerId.MustGet() != id {
+			s.mu.Unlock()
+			s.writeError(w, r, http.StatusUnprocessableEntity, api.UNPROCESSABLEREQUEST, "customerId cannot be changed",
+				[]subError{{Object: "body", Field: "customerId", Message: "must be absent or equal to the customerId in the path"}})
+			return
+		}
+	}
+	now := s.now().Truncate(time.Millisecond) // Java timestamps carry milliseconds
+	c = copyCustomer(c)
+	applyPatch(&c, body, now, modifiedBy, s.nextID)
+	s.customers[id] = c
+	out := copyCustomer(c)
+	s.mu.Unlock()
+
+	s.writeSuccess(w, out)
+}
+
+// nextID returns prefix followed by a process-wide sequence number, padded so
+// that generated ids look like Enkash's.
+func (s *Server) nextID(prefix string) string {
+	return fmt.Sprintf("%s%013d", prefix, s.seq.Add(1))
+}
+
+// setString applies one tri-state string field.
+func setString(dst *string, v nullable.Nullable[string]) {
+	switch {
+	case !v.IsSpecified():
+	case v.IsNull():
+		*dst = ""
+	default:
+		*dst = v.MustGet()
+	}
+}
+
+// applyPatch applies body to c. c must be a private copy.
+func applyPatch(c *api.CustomerResponse, b api.UpdateCustomerRequest, now time.Time, by string, newID func(string) string) {
+	setString(&c.AccountNumber, b.AccountNumber)
+	setString(&c.Address, b.Address)
+	setString(&c.AssignedAgent, b.AssignedAgent)
+	setString(&c.ContactNumber, b.ContactNumber)
+	setString(&c.Ifsc, b.Ifsc)
+	setString(&c.LegalName, b.LegalName)
+	setString(&c.PanOrGstin, b.PanOrGstin)
+	setString(&c.PinCode, b.PinCode)
+	setString(&c.State, b.State)
+	setString(&c.UniqueRefNo, b.UniqueRefNo)
+
+	switch v := b.BranchCodes; {
+	case !v.IsSpecified():
+	case v.IsNull():
+		c.BranchCodes = nil
+	default:
+		c.BranchCodes = append([]string{}, v.MustGet()...)
+	}
+
+	switch v := b.CustomerKeyContacts; {
+	case !v.IsSpecified():
+	case v.IsNull():
+		c.CustomerKeyContacts = nil
+	default:
+		old := make(map[string]api.CustomerKeyContactResponse, len(c.CustomerKeyContacts))
+		for _, k := range c.CustomerKeyContacts {
+			old[k.KeyContactPersonId] = k
+		}
+		list := make([]api.CustomerKeyContactResponse, 0, len(v.MustGet()))
+		for _, d := range v.MustGet() {
+			k := api.CustomerKeyContactResponse{
+				CustomerId: c.CustomerId,
+				Deleted:    fmt.Sprint(d.Deleted),
+				Mobile:     d.Mobile,
+				Name:       d.Name,
+				CreatedOn:  now,
+				CreatedBy:  by,
+				ModifiedOn: now,
+				ModifiedBy: by,
+			}
+			if d.KeyContactPersonId != nil && *d.KeyContactPersonId != "" {
+				k.KeyContactPersonId = *d.KeyContactPersonId
+				if prev, ok := old[k.KeyContactPersonId]; ok {
+					k.CreatedOn, k.CreatedBy = prev.CreatedOn, prev.CreatedBy
+				}
+			} else {
+				k.KeyContactPersonId = newID("KCP")
+			}
+			if d.Email != nil {
+				k.Email = string(*d.Email)
+			}
+			k.MailEnabled = deref(d.MailEnabled)
+			k.SmsEnabled = deref(d.SmsEnabled)
+			k.WhatsappEnabled = deref(d.WhatsappEnabled)
+			list = append(list, k)
+		}
+		c.CustomerKeyContacts = list
+	}
+
+	switch v := b.CustomerReminders; {
+	case !v.IsSpecified():
+	case v.IsNull():
+		c.CustomerReminders = nil
+	default:
+		list := make([]api.CustomerReminderConfigResponse, 0, len(v.MustGet()))
+		for _, d := range v.MustGet() {
+			rm := api.CustomerReminderConfigResponse{
+				CustomerId:        c.CustomerId,
+				DueDateDifference: deref(d.DueDateDifference),
+				ReminderInterval:  deref(d.ReminderInterval),
+				ReminderTime:      deref(d.ReminderTime),
+				ReminderType:      deref(d.ReminderType),
+				Stage:             deref(d.Stage),
+			}
+			if id := deref(d.CustomerReminderId); id != "" {
+				rm.CustomerReminderId = id
+			} else {
+				rm.CustomerReminderId = newID("CR")
+			}
+			list = append(list, rm)
+		}
+		c.CustomerReminders = list
+	}
+
+	// Key contacts carry the customer's name.
+	for i := range c.CustomerKeyContacts {
+		c.CustomerKeyContacts[i].CustomerName = c.LegalName
+	}
+	c.ModifiedOn = now
+	c.ModifiedBy = by
+	c.ModifiedByName = by
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// copyCustomer returns a deep copy of c; nil slices stay nil, empty ones empty.
+func copyCustomer(c api.CustomerResponse) api.CustomerResponse {
+	c.BranchCodes = slices.Clone(c.BranchCodes)
+	c.CustomerKeyContacts = slices.Clone(c.CustomerKeyContacts)
+	c.CustomerReminders = slices.Clone(c.CustomerReminders)
+	c.Warnings = slices.Clone(c.Warnings)
+	return c
+}
+
+// Customer returns a deep copy of the stored customer with the given id.
+func (s *Server) Customer(id string) (api.CustomerResponse, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.customers[id]
+	if !ok {
+		return api.CustomerResponse{}, false
+	}
+	return copyCustomer(c), true
+}
+
+// Customers returns deep copies of all stored customers, ordered by CustomerId.
+func (s *Server) Customers() []api.CustomerResponse {
+	s.mu.Lock()
+	out := make([]api.CustomerResponse, 0, len(s.customers))
+	for _, c := range s.customers {
+		out = append(out, copyCustomer(c))
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].CustomerId < out[j].CustomerId })
+	return out
+}
+
+// PutCustomer stores a deep copy of c, replacing any customer with the same
+// CustomerId. It reports false, storing nothing, when c.CustomerId is empty.
+func (s *Server) PutCustomer(c api.CustomerResponse) bool {
+	if c.CustomerId == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.customers[c.CustomerId] = copyCustomer(c)
+	return true
+}
