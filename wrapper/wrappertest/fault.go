@@ -33,10 +33,11 @@ type Fault struct {
 	// pause before each byte (flushing each), for deadline tests. The trickle stops
 	// when the client goes away or the server is closed.
 	TrickleInterval time.Duration
-	// CloseConnection hijacks the connection and closes it with a TCP reset. With
-	// Status zero nothing is written first (the client sees a connection
-	// reset/EOF); otherwise the status line, headers and Body are written first,
-	// with a Content-Length larger than Body, so the client sees the body cut short.
+	// CloseConnection hijacks the connection and closes it. With Status zero
+	// nothing is written first and the close is a TCP reset (the client sees a
+	// connection reset or EOF); otherwise the status line, headers and Body are
+	// written first, with a Content-Length larger than Body, and the connection is
+	// then closed, so the client sees the body cut short (unexpected EOF).
 	CloseConnection bool
 	// Times is how many matching requests the fault answers: 0 means 1, a negative
 	// value means every matching request until ClearFaults.
@@ -138,8 +139,13 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 			h.Set("Content-Length", strconv.Itoa(len(f.Body)+64))
 			w.WriteHeader(status)
 			_, _ = w.Write([]byte(f.Body))
+			_ = http.NewResponseController(w).Flush()
+			// A plain close: a reset could make the client's kernel drop the
+			// bytes already sent.
+			hijackAndClose(w, false)
+			return
 		}
-		hijackAndReset(w)
+		hijackAndClose(w, true)
 		return
 	}
 
@@ -167,8 +173,9 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	_, _ = w.Write([]byte(f.Body))
 }
 
-// hijackAndReset takes the connection over and closes it with a TCP RST.
-func hijackAndReset(w http.ResponseWriter) {
+// hijackAndClose takes the connection over and closes it, with a TCP RST when
+// reset is set.
+func hijackAndClose(w http.ResponseWriter, reset bool) {
 	conn, buf, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		return
@@ -176,7 +183,7 @@ func hijackAndReset(w http.ResponseWriter) {
 	if buf != nil {
 		_ = buf.Flush()
 	}
-	if tc, ok := conn.(*net.TCPConn); ok {
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()

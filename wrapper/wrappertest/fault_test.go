@@ -1,0 +1,167 @@
+package wrappertest_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+func TestFaultNTimesThenNormal(t *testing.T) {
+	srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{
+		Status: http.StatusServiceUnavailable, Body: "<html>busy</html>", ContentType: "text/html",
+		RetryAfter: "2", Times: 2, Header: http.Header{"X-Fault": {"yes"}},
+	})
+	assert.Equal(t, 1, srv.PendingFaults())
+	rc := rawClient{t, srv}
+	for i := 0; i < 2; i++ {
+		r := rc.patch(wrappertest.DemoCustomerID, srv.Token, `{"state":"Goa"}`)
+		assert.Equal(t, http.StatusServiceUnavailable, r.status)
+		assert.Equal(t, "<html>busy</html>", string(r.body))
+		assert.Equal(t, "text/html", r.header.Get("Content-Type"))
+		assert.Equal(t, "2", r.header.Get("Retry-After"))
+		assert.Equal(t, "yes", r.header.Get("X-Fault"))
+	}
+	got, _ := srv.Customer(wrappertest.DemoCustomerID)
+	assert.Equal(t, "Gujarat", got.State, "faulted calls change nothing")
+	assert.Equal(t, 0, srv.PendingFaults())
+	r := rc.patch(wrappertest.DemoCustomerID, srv.Token, `{"state":"Goa"}`)
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.Len(t, srv.Requests(), 3, "faulted requests are logged too")
+}
+
+func TestFaultQueueAndPath(t *testing.T) {
+	srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(
+		wrappertest.Fault{Status: http.StatusBadGateway, Path: "/oauth/token"},
+		wrappertest.Fault{Status: http.StatusTooManyRequests, RetryAfter: "Wed, 21 Oct 2015 07:28:00 GMT", Path: "/api/v0/customer/"},
+		wrappertest.Fault{Status: http.StatusInternalServerError, Body: `{"errorResponse":{"errorType":"SYSTEM_ERROR"}}`, ContentType: "application/json"},
+	)
+	rc := rawClient{t, srv}
+	r := rc.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
+	assert.Equal(t, http.StatusTooManyRequests, r.status, "the token fault is skipped for PATCH")
+	assert.Equal(t, "Wed, 21 Oct 2015 07:28:00 GMT", r.header.Get("Retry-After"))
+	r = rc.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
+	assert.Equal(t, http.StatusInternalServerError, r.status)
+	assert.Equal(t, "SYSTEM_ERROR", string(*r.env.ErrorResponse.ErrorType))
+	r = rc.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
+	assert.Equal(t, http.StatusOK, r.status)
+	resp, _ := tokenRequest(t, srv, wrappertest.DefaultClientID, wrappertest.DefaultClientSecret, goodTokenForm())
+	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
+	resp, _ = tokenRequest(t, srv, wrappertest.DefaultClientID, wrappertest.DefaultClientSecret, goodTokenForm())
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+func TestFaultForeverUntilCleared(t *testing.T) {
+	srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Times: -1})
+	rc := rawClient{t, srv}
+	for i := 0; i < 5; i++ {
+		r := rc.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
+		assert.Equal(t, http.StatusInternalServerError, r.status, "zero Status means 500")
+		assert.Empty(t, r.body)
+	}
+	srv.ClearFaults()
+	assert.Equal(t, http.StatusOK, rc.patch(wrappertest.DemoCustomerID, srv.Token, `{}`).status)
+}
+
+func TestFaultDelayHonoursContext(t *testing.T) {
+	srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Status: http.StatusOK, Delay: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, srv.URL+"/api/v0/customer/"+wrappertest.DemoCustomerID, strings.NewReader(`{}`))
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = srv.Client().Do(req)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+	assert.Less(t, time.Since(start), 5*time.Second)
+	// goleak in TestMain checks that the server's handler goroutine ended.
+}
+
+func TestFaultDelayThenAnswer(t *testing.T) {
+	srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Status: http.StatusGatewayTimeout, Delay: 50 * time.Millisecond})
+	start := time.Now()
+	r := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
+	assert.Equal(t, http.StatusGatewayTimeout, r.status)
+	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
+}
+
+func TestCloseDuringDelayDoesNotHang(t *testing.T) {
+	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Delay: time.Hour})
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/v0/customer/"+wrappertest.DemoCustomerID, strings.NewReader(`{}`))
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, 5*time.Second, 5*time.Millisecond)
+	done := make(chan struct{})
+	go func() { srv.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung on an injected delay")
+	}
+	<-errc
+}
+
+func TestFaultCloseConnection(t *testing.T) {
+	t.Run("before any byte", func(t *testing.T) {
+		srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+		srv.Inject(wrappertest.Fault{CloseConnection: true})
+		req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/v0/customer/"+wrappertest.DemoCustomerID, strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer "+srv.Token)
+		req.Header.Set("Content-Type", "application/json")
+		// PATCH is not idempotent for net/http, so the transport does not retry it.
+		_, err := srv.Client().Do(req)
+		require.Error(t, err)
+		assert.Equal(t, http.StatusOK, rawClient{t, srv}.patch(wrappertest.DemoCustomerID, srv.Token, `{}`).status, "next call is normal")
+	})
+	t.Run("mid-body", func(t *testing.T) {
+		srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+		srv.Inject(wrappertest.Fault{CloseConnection: true, Status: http.StatusOK, Body: `{"payload":{"customerId":"KCDE`, ContentType: "application/json"})
+		req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/v0/customer/"+wrappertest.DemoCustomerID, strings.NewReader(`{}`))
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		b, err := io.ReadAll(resp.Body)
+		require.Error(t, err)
+		assert.Equal(t, `{"payload":{"customerId":"KCDE`, string(b))
+	})
+}
+
+func TestFaultTrickle(t *testing.T) {
+	srv, _ := newServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Status: http.StatusOK, Body: `{"payload":{}}`, ContentType: "application/json", TrickleInterval: 50 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPatch, srv.URL+"/api/v0/customer/"+wrappertest.DemoCustomerID, strings.NewReader(`{}`))
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err, "headers arrive at once")
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+	assert.Less(t, len(b), len(`{"payload":{}}`))
+
+	srv.Inject(wrappertest.Fault{Status: http.StatusOK, Body: `{}`, ContentType: "application/json", TrickleInterval: time.Millisecond})
+	r := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
+	assert.Equal(t, `{}`, string(r.body), "a patient client gets the whole body")
+}
