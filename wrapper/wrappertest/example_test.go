@@ -1,0 +1,113 @@
+package wrappertest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+// Example updates a demo customer through the generated client: one field set,
+// one cleared (null), the others left alone.
+func Example() {
+	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+	defer srv.Close()
+
+	client, err := api.NewClientWithResponses(srv.URL,
+		api.WithHTTPClient(srv.Client()),
+		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			req.Header.Set("Authorization", "Bearer "+srv.Token)
+			return nil
+		}))
+	if err != nil {
+		panic(err)
+	}
+
+	var body api.UpdateCustomerRequest
+	body.LegalName.Set("Shree Ganesh Silk Mills Pvt Ltd") // value: set
+	body.Address.SetNull()                                // null: clear
+	resp, err := client.UpdateCustomerWithResponse(context.Background(), wrappertest.DemoCustomerID, nil, body)
+	if err != nil {
+		panic(err)
+	}
+	c := resp.JSON200.Payload
+	fmt.Println(resp.StatusCode(), *resp.JSON200.ResponseMessage)
+	fmt.Printf("legalName=%q address=%q state=%q\n", c.LegalName, c.Address, c.State)
+
+	stored, _ := srv.Customer(wrappertest.DemoCustomerID)
+	fmt.Println("stored:", stored.LegalName)
+	fmt.Println("spec violations:", len(srv.SpecViolations()))
+	// Output:
+	// 200 SUCCESS
+	// legalName="Shree Ganesh Silk Mills Pvt Ltd" address="" state="Gujarat"
+	// stored: Shree Ganesh Silk Mills Pvt Ltd
+	// spec violations: 0
+}
+
+// ExampleServer_Inject makes the next two calls fail with 503 and a
+// Retry-After header, as a retry test would.
+func ExampleServer_Inject() {
+	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+	defer srv.Close()
+	srv.Inject(wrappertest.Fault{
+		Status: http.StatusServiceUnavailable, RetryAfter: "1", Times: 2,
+		ContentType: "text/html", Body: "<html>maintenance</html>",
+	})
+
+	for i := 0; i < 3; i++ {
+		req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/api/v0/customer/"+wrappertest.DemoCustomerID, strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer "+srv.Token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+		fmt.Printf("%d Retry-After=%q\n", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	fmt.Println("requests received:", len(srv.Requests()))
+	// Output:
+	// 503 Retry-After="1"
+	// 503 Retry-After="1"
+	// 200 Retry-After=""
+	// requests received: 3
+}
+
+// ExampleWithCredentials fetches a token with the password grant and uses it.
+func ExampleWithCredentials() {
+	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers(),
+		wrappertest.WithCredentials("my-client", "my-secret", "ops@example.com", "pa55word"))
+	defer srv.Close()
+
+	client, _ := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(srv.Client()))
+	tok, err := client.GetAuthTokenWithFormdataBodyWithResponse(context.Background(),
+		api.TokenRequest{Username: "ops@example.com", Password: "pa55word", GrantType: api.Password, ClientId: ptr("my-client")},
+		func(_ context.Context, req *http.Request) error { req.SetBasicAuth("my-client", "my-secret"); return nil })
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(tok.StatusCode(), *tok.JSON200.TokenType, *tok.JSON200.ExpiresIn)
+
+	var body api.UpdateCustomerRequest
+	body.PinCode.Set("395003")
+	resp, _ := client.UpdateCustomerWithResponse(context.Background(), wrappertest.DemoCustomerID, nil, body,
+		func(_ context.Context, req *http.Request) error {
+			req.Header.Set("Authorization", "Bearer "+*tok.JSON200.AccessToken)
+			return nil
+		})
+	fmt.Println(resp.StatusCode(), resp.JSON200.Payload.PinCode, resp.JSON200.Payload.ModifiedBy)
+
+	// A wrong password is refused with an OAuth error.
+	bad, _ := client.GetAuthTokenWithBodyWithResponse(context.Background(), "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"username": {"ops@example.com"}, "password": {"nope"}, "grant_type": {"password"}}.Encode()),
+		func(_ context.Context, req *http.Request) error { req.SetBasicAuth("my-client", "my-secret"); return nil })
+	fmt.Println(bad.StatusCode(), *bad.JSON401.Error)
+	// Output:
+	// 200 bearer 3600
+	// 200 395003 ops@example.com
+	// 401 invalid_grant
+}
