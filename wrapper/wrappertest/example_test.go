@@ -86,7 +86,10 @@ func ExampleWithCredentials() {
 	client, _ := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(srv.Client()))
 	tok, err := client.GetAuthTokenWithFormdataBodyWithResponse(context.Background(),
 		api.TokenRequest{Username: "ops@example.com", Password: "pa55word", GrantType: api.Password, ClientId: ptr("my-client")},
-		func(_ context.Context, req *http.Request) error { req.SetBasicAuth("my-client", "my-secret"); return nil })
+		func(_ context.Context, req *http.Request) error {
+			req.SetBasicAuth("my-client", "my-secret")
+			return nil
+		})
 	if err != nil {
 		panic(err)
 	}
@@ -104,7 +107,10 @@ func ExampleWithCredentials() {
 	// A wrong password is refused with an OAuth error.
 	bad, _ := client.GetAuthTokenWithBodyWithResponse(context.Background(), "application/x-www-form-urlencoded",
 		strings.NewReader(url.Values{"username": {"ops@example.com"}, "password": {"nope"}, "grant_type": {"password"}}.Encode()),
-		func(_ context.Context, req *http.Request) error { req.SetBasicAuth("my-client", "my-secret"); return nil })
+		func(_ context.Context, req *http.Request) error {
+			req.SetBasicAuth("my-client", "my-secret")
+			return nil
+		})
 	fmt.Println(bad.StatusCode(), *bad.JSON401.Error)
 	// Output:
 	// 200 bearer 3600
