@@ -92,10 +92,14 @@ type config struct {
 // Credentials are what the token endpoint accepts: HTTP Basic
 // ClientID:ClientSecret and the form fields username and password.
 type Credentials struct {
-	ClientID     string
+	// ClientID is the HTTP Basic user (and the optional clientId form field).
+	ClientID string
+	// ClientSecret is the HTTP Basic password.
 	ClientSecret string
-	Username     string
-	Password     string
+	// Username is the username form field.
+	Username string
+	// Password is the password form field.
+	Password string
 }
 
 // Option configures a Server.
@@ -279,7 +283,8 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 func (s *Server) Connections() int { return int(s.newConns.Load()) }
 
 // SpecViolations returns the responses the server sent that did not conform to
-// the spec, one error each, oldest first. Injected faults are not validated.
+// the spec, one error each, oldest first, and any panic the fake recovered from
+// (answered with 500 SYSTEM_ERROR). Injected faults are not validated.
 func (s *Server) SpecViolations() []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -292,6 +297,19 @@ func (s *Server) now() time.Time { return s.cfg.clock() }
 // response, send.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	defer func() {
+		// A bug in the fake must not look like a network error to the client.
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			v := fmt.Errorf("wrappertest: panic serving %s %s: %v", r.Method, r.URL.Path, p)
+			s.mu.Lock()
+			s.violations = append(s.violations, v)
+			s.mu.Unlock()
+			s.writeError(w, r, http.StatusInternalServerError, api.SYSTEMERROR, "internal error in the fake server", nil)
+		}
+	}()
 	reqID := s.newRequestID()
 	w.Header().Set("X-Request-Id", reqID)
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
