@@ -94,7 +94,7 @@ var expectedSchemas = map[string]map[string]string{
 		"(object)":      "object additionalProperties=true",
 		"object":        "string",
 		"field":         "string",
-		"rejectedValue": "any",
+		"rejectedValue": "any?",
 		"message":       "string",
 	},
 	"CustomerResponse": {

@@ -101,11 +101,13 @@ func (e TokenRequestGrantType) Valid() bool {
 // ApiSubError Undocumented by Enkash (the page shows `{}`): an open object. The
 // usual Spring validation shape is listed, all optional.
 type ApiSubError struct {
-	Field                *string                `json:"field,omitempty"`
-	Message              *string                `json:"message,omitempty"`
-	Object               *string                `json:"object,omitempty"`
-	RejectedValue        interface{}            `json:"rejectedValue,omitempty"`
-	AdditionalProperties map[string]interface{} `json:"-"`
+	Field   *string `json:"field,omitempty"`
+	Message *string `json:"message,omitempty"`
+	Object  *string `json:"object,omitempty"`
+
+	// RejectedValue The rejected input; Spring sends null when there was none.
+	RejectedValue        nullable.Nullable[interface{}] `json:"rejectedValue,omitempty"`
+	AdditionalProperties map[string]interface{}         `json:"-"`
 }
 
 // CustomerKeyContactCreateDTO A key contact person (documented on Enkash's createCustomer page).
@@ -1348,56 +1350,56 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1FrvciI3tn+VU32nKrhug5nx5N4Kt1IpBpMZZ8YwF3BSG+MY0X0Axd1SR1LjoRyq8hD7DHmIfZw8yZak",
-	"7qa7aTwYPLu130AtnXN09Dt/pQfH42HEGTIlndaDI1BGnEk0fzqxVDxE0WVLDHiEeszjTCFT+ieJooB6",
-	"RFHOTn+VnOkx6S0wJPrXC4Ezp+X81+mGwan9Kk9TwoOEW8ZgvV67jo/SEzTSdJ2WM1ogdNkdkQtIhQNM",
-	"5v8fTCKyCjjxJ8AZyNjzUEoXJigEz6ibbzNCg1hgw9EcEjm0mO2IDuNpV883e/J9qhmT4KPgEQpFtSqU",
-	"iLEs1xXzuReHyBT6MF2lMtbUAiEicwS54PcSJg/ryUkLCAMeIQM+/RU91YDRAscsljEJYBgJyuawJAH1",
-	"jTJBLkiEQCUEVCr0XSBBADyycjXGzHGdKCfdgzOjGPj6h1rpU3Kk0iSdteuEKCWZY+U3K0vlJ4H6E/o/",
-	"kiDWi7XSkknJqrWbweM9rjqcKeKpjkCi8HzU10SL6mrDHa7As/MgQiE5g1pOhZwlKvxKgmfopPSNOk8a",
-	"W7v2MUCF+X1POQ+QMC0choQGRjdchEQ5rWTE3d7sXSb/RyPWRbUqA5yToEfCamVq4rfIyDTYJVHIpzQw",
-	"iyOiFAqtlV9e/P5LrTYe//fvzeZJbTz2H166Z+uT6/FY1m++O/nODjXXJy+qBGe7hJGhfFyWJSWVC+8X",
-	"REkSRY+tNvD4LaZCf77OTiGvoGyziYw3e6EntVejosJJWzz4b1bbQrvOp/qc1/VgXd7RqJ7aST3ilCkU",
-	"1nrXbkqkzwqo8InCuqJG6IMpJ1upAs7TqVRDbH86ObMom6ClBQsUCDUCyZECZaC9llUQnI/6Jy4QmXq0",
-	"1EYlUNU4QkuZRR5KYB873Z/aZwz2CYQyuz5YFO7TGT0W3ymVLwBwdiQkH/dH+9PZwz3tS+yxgDbAkDIf",
-	"RYezGZ0/4pae1e5TrsdR82M81zGYzmYokHlYAANl6uzVBgh66RzFE8iLVEg9uiTBl6E+ohZvpUyQhgh8",
-	"Bj5ZuTB5964VhpNjHFLGbWVTW2RxqCNav9fpOq4z6HauBoOL3ttc+Nrm4bScQZ7OE4xCVSZmzwrgx/Kx",
-	"iKy0W4dUDUdmY/vA+FB8Hgi8gxClA+MPZEngA/dIoGeYzeInEkbazTvNb1pnTb39TRZXu26+vLlu1r+5",
-	"+f3VdbN+dnPSum7Wv7ZDlalbGXuPVUsFfO0GzmcQscuJEc/jMVO9OJyiOMbzEE/RJR7l34nvC5TyKCmk",
-	"pHOGfnueVKmHEpoSdndsKjYVhHmLDvetqqnCUFZaRTJAhCCrp4QOHkaErY6MPzan6h6bniV0jgfSc2b7",
-	"b1bHnuF/StmwqaOKWNunD1NRgx0ByoToBz7nz5kXPX1bO/K4w7fmS36JPiWsHH3+5/UxaQ/1n5neTHrH",
-	"aP6RTse/q6g53o6/ZHmEqh3qILqdYVxyhqsGnKPHffR1Vf2r5KxhnSRIDozDLOBEgeAx83V1zj0vFjKX",
-	"2DLrUYtJZ47MEySNCOuLt1JRdowqIyKQqc5zBB9L6sNzAC6iTEfao+pURdRRBGJGf4txgLPeUa7vnghG",
-	"2fxLJA37JIn5fn8RzllNsNWK3y4ICj34z7nsbmGyAYbp6z/1JsHm1vb3rZfAYa86IVmzu2FepblueY+l",
-	"3HpzubB/9MrfSJRPee1atV4+0tY3E/apK7rZxKSli1LtqNq0g5SKhNE2JIYolihAz3BhslqtVvXLy7rv",
-	"gymnWlJOoHbBfEpgqAjzifChoqiqWLddNu08gXIF3/lw0e2Nbgfd/7/qDke37Tf9wchxy8PdwaA/cFzn",
-	"ovdj+8PF+W270+kOh7by7w/Ob3v90e33/aveueM6w78NR93LbMlVr301etcfXPzcPTd/3/f6P/Vynz8O",
-	"+ppY+82HbsrPcR3Dpz266KdTbypKw347VovsQqrCpnaf+m3haPZC8ODgJsjadUb8DtnAIqeiPRZQZLsQ",
-	"NReEqVtV4hoRKe+58Cu5ZR/zJp0NViyIJYoddySlS4xsppsnmJOx6gYj2f3G+IuGYc7xFSg9qwFDHmb3",
-	"mJHgfuwpCYTJexRAGXgkxKBDJI5ZbULMNaYhP3Fhgp8iKlBe6D9//fHnSQumXC1ARhgEOkoAEQgkCPg9",
-	"+lW3gzlyO4OSVZPT3kztaIkcU9frsVtVvV5DL5XvCVlswq+bLs24JcRubYZS1OgHOkPtZ7TCJHqc+SZN",
-	"+hxLc9YzgXKxlw4GubmZWAmBR7QgvSRibjtPvSa1r8c4j9KJGVuzNLOSPcz5KvJzvbqcaVZfbM9IILdu",
-	"tj+2R513MOX+qgHdJYoVJHhaAZW2Nzb5QXLWi4OATAOctIBMJTIF38IdYuSOGYuDAL4FL0AiXFiSIEb4",
-	"FiSqHfgsdqDKF+06p4JkFthsGGZc2EurZKuO67BEnvS+fusgcu2l0o4XK0k9EkAyA/js6cTLjaciC53d",
-	"pmSJngLpAlD8ycxKjaUiKzOsedlZKDUr7lGi0Id7qhZldrtTzB2CZMnIVs+nLIm97k/O7ACtFnsklcCg",
-	"PjKlS7vDQLGjf1Jk9X7r7YKsYnZg02XTpt9H5VVtkaK02aejZdy+SNhDwrT9UBTq4vthB3RGviXUVxKm",
-	"hN3tc1iFzkQpOOhPwHJm9hQUFAvjsj/sARfwdji66B1Ee1OYlghf9KxGSkS/kqkj2od8VrSW8nI9fBzl",
-	"UjVbaX0Ck3ucwx3zdhzTu0IvFlSthhqR1stNiaSeTqqyh2bmlkGPboL+QqnIeEgkAsX2bDNcnq4ZUjar",
-	"2OU7wvz6vaBKITMeQGgXoPeYlcJxIeQCMt9U3GNWaycha4Ae0qXWAPz1xz8gm3pJGJmjuYQrjLcjKk+A",
-	"MF8rcsxMEpDRBaqAIfqyMWZj9hMVCErEauEC4wp87tXnyFAQxQUQoXCmPVrLHMkSmc/tBR4ItB4CdYAf",
-	"s0JAH8fN5pn31x9/mh84MbkAmEdmQCRM7DFNbCwh5okbJKVcA/r2Mck9FThmSLxFspDKNEuoBUiWCDHz",
-	"FoTN0T9xYaIhMoGaSRiAqhNtcCRJHGoS1ZhRdeKC5FZgK1GWlkwx4PeawySFWksrBRMRqZIgkASgD91m",
-	"IIoqU3cmGXlyUrJ4VH/PHcnHC20ySxTSAqPZeNlomld0ETISUaflnDWajTN7MbgwgD0lET1dNk9TUzh9",
-	"2ISzdfIQzFtU3M1aPW20blP8AGdqo7VMaUZnEkh6QMwHMmZWdRLtsx0wD/mSSmEqeRArNNo0lkqCQCuP",
-	"+hhGXCFLsjStXPMgUQdfpwhzs01BQlQmAl2Xt5CL29q0TKGmFul7sNL3TSVm/cPmEWnujvV957pd/7lZ",
-	"/+bm4eXr9Yuq7kBZiHKfMpHktxjFaiPK9qxK/p3u+0yA/63kf5N1Ud5wf/Vsj2WrU/p1sYTNnjTknu++",
-	"ajZ30c7mnW698V27zuvDF748dOHZoQtfH7jw1avDFn59mHJyIc2YSz4+Xd9o7Mg4DIlY6dBqThxIFkOh",
-	"9sOw34MQxVzbdEiYop7Umag1+hONRjKXpveVjyLOjWZ8ykmsFqdZ7RpxWVGhnFc9Z+bMeM+x8xYVaGl1",
-	"rm1hDKZcHTsmniQvmm3LB8hmIkrrg9+NRh/hjY7VMEkbQy37Y4ieQDWpcjpzVJqprdv3Na9P9fv7+/qM",
-	"i7AeiwCZuXrZ394KTa39zexZbL3YUqp4Dd8GC5ykrZSz1mfhn+s9VjC/JIHWqilZdUqSHEcjZ/r/Aine",
-	"EB8SnHEBsUQBnkBTBJJANipMbZM3li1No5owsC2uZFe1pHGXNgLBtAHzJla0A21jhqVYVsfCjwHxcMED",
-	"HwUsuFQwEzzMJ2TpuytDruG4TiyCJDeVrdNTpXW84rGok4jWLZ+Gx0NH7yWR6SGNZkXz1zExbe0VhV7f",
-	"rP8ZAAD//w==",
+	"1BptcuJG9iqvtFMVqBWYGU92K6RSKYzJjDM2eAEntTGOaaQHdCx1K90tGMqhKofYM+QQe5ycZKtbH0hC",
+	"eDB4dmv/Qav7vdfv+6MfLYf7AWfIlLSaj5ZAGXAm0fxph1JxH0WHLdDjAeo1hzOFTOmfJAg86hBFOTv5",
+	"RXKm16QzR5/oX68ETq2m9ZeTDYKT6Ks8SQD3Y2wpgvV6bVsuSkfQQMO1mtZwjtBhD0TOISEOMN7/NYwD",
+	"svI4ccfAGcjQcVBKG8YoBE+hm29TQr1QYN3SGGI6NJmtgA7CSUfvN3dyXaoRE+9a8ACFopoVSoRYpOuG",
+	"udwJfWQKXZisEhorao4QkBmCnPOlhPHjelxtAmHAA2TAJ7+go+ownOOIhTIkHgwCQdkMFsSjrmEmyDkJ",
+	"EKgEj0qFrg3E84AHEV31EbNsK8hQ92hNKXqu/qFWWkqWVBqktbYtH6UkMyz9FtFS+kmg/oTuD8QLzeFt",
+	"mSRbgLIgVF8n15DIXAks9DxYzpGBmqNAWBIJjDOsW7alv5GJhxFbtThi9DE9aztVvA+4anOmiKPaAonC",
+	"82Fvm5gWPOAKnGgfBCgkZ1DJCIezWDhfSHAMnAS+EVS1vsVPFz1UmOXohHMPCdPEoU+oZ7jOhU+U1YxX",
+	"7G02PqT0XxuyLsqF5OGMeF3il4tJA79Hplm2gyKfT6hnDgdEKRSaKz+/+u3nSmU0+utvjUa1Mhq5j6/t",
+	"03X1djSStbtvq99GS4119VUZ4WwXMdKXT9OyoKT04HJOlCRB8NRpo3i/hlToz7epFLIMSi8b03i3l/Yk",
+	"nsCwKCfpSB/cs9U20bb1sTbjNb1Ykw80qCUWWAs4ZQpFrMB2AqTHclrhEoU1RQ3RB0OOr1KmOM+HUq5i",
+	"+8PJmEXRBCNYYIy9QiAWKVDjAGKrg/Nhr2oDkYmvTGxUAlX1I7iUWuShAPax0/2hfcJgnwEoteuDSeEu",
+	"ndJj9TuB8hkUnB2pkk/7o/3h7OGe9gX2VEDro0+Zi6LN2ZTOnnBLL2r3CdbjoLkhnusYTKdTFMgczCkD",
+	"Zer0zUYR9NEZimeAFwmRenVBvM8DfUj9snyG+gh8Ci5Z2TB+/77p++NjHFKKbRUlzchCX0e0XrfdsWyr",
+	"32nf9PsX3XeZ8LWNw2pa/SycZxiFKk35XlSBn8rHArLSbh0SNhyZje2jxofq54GKd5BG6cD4PVkQuOQO",
+	"8fQOc1n8SPxAu3mr8VXztKGvv8niKreN13e3jdpXd7+9uW3UTu+qzdtG7ctoqTR1K+reU3VYTr92K84n",
+	"NGKXEyOOw0OmuqE/QXGM5yGOogs8yr8T1xUo5VFUSElnDN3WLK5/DwU0Iezh2FRsIghz5m3uRqymCn1Z",
+	"ahXxAhGCrJ4TOrgfELY6Mv5EOVXn2PQshnO8Ir1ktn+2OlaG/y9lw6aOyuvaPh2ekhrsCKWMgV7yGX/J",
+	"vOj519qRxx1+NVfyK3QpYcXo87e3x6Q91H1heFPpHMP5Jzod/6ui5ng7/pzlEaqWr4PodoZxxRmu6nCO",
+	"DnfR1VX1L5KzeuQkQXJgHKYeJwoED5mrq3PuOKGQmcSWRR41n3RmwDyD0oCwnngnFWXHsDIgAplqv0Tw",
+	"iUBdvoTCBZTpSHtUnaqIOgpAyOivIfZx2j3K9S2JYJTNPkfSsE+SmJ0k5NU5rQm2mvzbBUGuu/8pl93J",
+	"bTaKYSYGz51RRLl19PveidVhrzohPrO7FV/GuU7xjoXcejO22D96ZWcdRSmv7YitV08MDMyGfeqKTrox",
+	"bumiVDuqNu0gpSJ+sK0SAxQLFKB32DBerVar2tVVzXXBlFNNKcdQuWAuJTBQhLlEuFBSVJWc2y6bdkqg",
+	"WMG3Ly863eF9v/OPm85geN866/WHll1c7vT7vb5lWxfdH1qXF+f3rXa7MxhElX+vf37f7Q3vv+vddM8t",
+	"2xr8czDsXKVHbrqtm+H7Xv/ip865+fuh2/uxm/l83e9pYK2zy06Cz7Itg6c1vOglW+9KSsNeK1TzdNRV",
+	"YlO7pX6fE81eGtw/uAmytq0hf0DWjzSnpD3mUWS7NGomCFP3qoA1IFIuuXBLsaUfsyadLpYcCCWKHTOS",
+	"whAj3WlnAWZoLJtgxLffGH/eMIwc34DSu+ow4H46IQ0Ed0NHSSBMLlEAZeAQH702kThilTExA1IDfmzD",
+	"GD8GVKC80H/+/P2PahMmXM1BBuh5OkoAEQjE8/gS3bK5YwbczqAUsclqbba2NUWWqev12r0qP69VL6Hv",
+	"GVlsjK+THE2xxcDuowwlz9FLOkXtZzTDJDqcuSZN+hRKI+upQDnfiwf9zN6UrBjAE1yQThwxt52nPpPY",
+	"11OYh8nGFK05mlrJHuZ8E7iZXl3GNMtH5lPiya2Z+XVr2H4PE+6u6tBZoFhBrE8roDLqjY2/l5x14xHx",
+	"uAlkIpEp+AYeEAN7xMxk+RtwPCTChgXxQoRvQKLaoZ/5DlRxhK9zKoh3QZQNw5SLaGgVX3VrZF3iDzLt",
+	"pcKN5ytJHeJBvAP49PnAi42nPAqd3SZgid4CyQFQ/NnICo2lPCqzrHFFu1BqVNyhRKELS6rmRXS7U8wd",
+	"hKTJyFbPp0hJNO6PZXYAV/M9klLFoC4ypUu7w5RiR/8kj+rD1tsFWYbswKbLpk2/D8vL2iJ5atNPR9O4",
+	"PUjYg8Kk/ZAn6uK7QRt0Rr5F1BcSJoQ97COsXGeiEBz0J2AZM3uOFuQL46I/7AIX8G4wvOgeBHtTmBYA",
+	"X3QjjhSAfiETR7QP+LRoLeTlevk4yIVqttT6BMZznMMd83Yc07dCJxRUrQZaIyMvNyGSOjqpSp+wmSmD",
+	"Xt0E/blSgfGQSASK7d1mubhdI6RsWnLL94S5taWgSiEzHkBoF6DvmJbCYS7kAjLXVNwjVmnFIauPDtKF",
+	"5gD8+fu/Id16RRiZoRnC5dZbAZVVIMzVjBwxkwSkcIEqYIiurI/YiP1IBYISoZrbwLgClzu1GTIURHEB",
+	"RCicao/WNCJZIHN5NMADgZGHQB3gRywX0Edho3Hq/Pn7H+YHjk0uAOb5GhAJ40hM4yiWEPN4DuJSrg69",
+	"6DHJkgocMSTOPD5IZZIlVDwkC4SQOXPCZuhWbRhrFRlDxSQMQFVVGxyJE4eKRDViVFVtkDwiOKIoTUsm",
+	"6PGlxjBOVK2pmYIxiVRJEEg80EKPMhBFlak744w8lpTMi+pfGZFcX2iTWaCQkWI06q/rDfM+L0BGAmo1",
+	"rdN6o34aDQbnRmFPSEBPFo2TxBROHjfhbB0/BHPmJbPZiE8brkcpvodTteFayjTDMwkkERBzgYxYxDqJ",
+	"0bMdME8E40phIrkXKjTcNJZKPE8zj7roB1whi7M0zVzz1FEHXyuv5uaagvioTAS6LV4hE7e1aZlCTc2T",
+	"92CF75tKLPIPm+epmRnrh/Ztq/ZTo/bV3ePrt+tXZd2BIhHFPmVMya8hitWGlO1dpfjbnQ8pAX8vxX+X",
+	"dlHOuLt6sWe45Sn9Ol/Cpk8aMg+D3zQau2Cn+062Xg+vbevt4QdfH3rw9NCDbw88+ObNYQe/PIw5mZBm",
+	"zCUbn27vtO7I0PeJWOnQaiQOJI2hUPl+0OuCj2KmbdonTFFH6kw0Mvqq1kYyk6b3lY0i1p1GfMJJqOYn",
+	"ae0acFlSoZyXPZTmzHjPkfUOFWhqda4dqTGYcnVkmXgSv5WOWj5ANhtRRj74/XB4DWc6VsM4aQw1ox8D",
+	"dASqcZnTmaHSSKO6fV/z+lhbLpe1KRd+LRQeMjN62d/eck2t/c3sRWw931IqeWffgkhx4rZSxlpfBH+m",
+	"91iC/Ip4mqumZNUpSSyOesb0/wtUnBEXYj3jAkKJAhyBpggknqyXmNombyxamtZqwiBqccW3qsSNu6QR",
+	"CKYNmDWxvB1oGzMoxaI8Fl57xME591wUMOdSwVRwP5uQJe+uDLi6ZVuh8OLcVDZPTpTm8YqHokYCWovw",
+	"1B3uW/ouMU2PSTTLm7+OiUlrL0/0+m79nwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
