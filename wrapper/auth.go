@@ -1,0 +1,188 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+// DefaultTokenExpiryMargin is how long before its expiry a cached token is
+// replaced (see WithTokenExpiryMargin).
+const DefaultTokenExpiryMargin = time.Minute
+
+// tokenFetchTimeout bounds one POST /oauth/token: oauth2.TokenSource has no
+// context, so the caller's ctx cannot cancel it.
+const tokenFetchTimeout = 30 * time.Second
+
+// maxTokenBody bounds the token endpoint's response.
+const maxTokenBody = 64 << 10
+
+// authenticator supplies the Authorization header of each attempt.
+type authenticator interface {
+	// header returns the header value and a generation for invalidate.
+	header() (string, uint64, error)
+	// invalidate drops the token of generation gen, if the source allows.
+	invalidate(gen uint64)
+}
+
+// staticAuth is WithToken: one bearer token, never refreshed.
+type staticAuth struct{ hdr string }
+
+func (a staticAuth) header() (string, uint64, error) { return a.hdr, 0, nil }
+func (a staticAuth) invalidate(uint64)               {}
+
+// sourceAuth wraps an oauth2.TokenSource. When rebuild is set (the password
+// grant), invalidate replaces the caching source so the next header fetches a
+// new token; a user's source is asked again and used if it answers a new
+// token.
+type sourceAuth struct {
+	rebuild func() oauth2.TokenSource
+
+	mu  sync.Mutex
+	ts  oauth2.TokenSource
+	gen uint64
+
+	last atomic.Pointer[authHeader] // avoids building "Bearer …" per call
+}
+
+type authHeader struct{ token, value string }
+
+func (a *sourceAuth) header() (string, uint64, error) {
+	a.mu.Lock()
+	ts, gen := a.ts, a.gen
+	a.mu.Unlock()
+	tok, err := ts.Token()
+	if err != nil {
+		return "", gen, err
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return "", gen, errors.New("enkash: token source returned no access token")
+	}
+	if h := a.last.Load(); h != nil && h.token == tok.AccessToken {
+		return h.value, gen, nil
+	}
+	h := &authHeader{token: tok.AccessToken, value: "Bearer " + tok.AccessToken}
+	a.last.Store(h)
+	return h.value, gen, nil
+}
+
+func (a *sourceAuth) invalidate(gen uint64) {
+	if a.rebuild == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.gen == gen { // not yet replaced by a concurrent caller
+		a.ts = a.rebuild()
+		a.gen++
+	}
+}
+
+// passwordSource is the OAuth2 password grant against Enkash's
+// POST {baseURL}/oauth/token: form username, password, grant_type=password
+// and clientId, HTTP Basic clientId:clientSecret.
+//
+// It is hand-rolled rather than oauth2.Config.PasswordCredentialsToken
+// because Enkash may answer in camelCase (accessToken, expiresIn), which
+// x/oauth2's parser rejects as "missing access_token". Caching, expiry margin
+// and concurrency are x/oauth2's ReuseTokenSourceWithExpiry.
+type passwordSource struct {
+	hc                                   *http.Client
+	tokenURL                             string
+	clientID, clientSecret, user, passwd string
+	now                                  func() time.Time
+}
+
+func (s *passwordSource) Token() (*oauth2.Token, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
+	defer cancel()
+	form := url.Values{
+		"grant_type": {"password"},
+		"username":   {s.user},
+		"password":   {s.passwd},
+		"clientId":   {s.clientID},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, errors.New("enkash: building token request")
+	}
+	// Plain Basic credentials, as Enkash's Spring server reads them (x/oauth2's
+	// AuthStyleInHeader would URL-escape them first, per RFC 6749 §2.3.1).
+	req.SetBasicAuth(s.clientID, s.clientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := s.hc.Do(req)
+	if err != nil {
+		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: "+scrub(err.Error())))
+	}
+	body, rerr := readLimited(resp.Body, maxTokenBody)
+	closeBody(resp.Body)
+	if rerr != nil {
+		if errors.Is(rerr, ErrResponseTooLarge) {
+			return nil, &APIError{StatusCode: resp.StatusCode, Err: rerr}
+		}
+		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: reading body: "+scrub(rerr.Error())))
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, tokenError(resp, body)
+	}
+	var tr api.TokenResponse
+	if err := json.Unmarshal(body, &tr); err != nil {
+		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON")), Snippet: snippet(body)}
+	}
+	tok := &oauth2.Token{TokenType: "Bearer"}
+	switch {
+	case tr.AccessToken != nil && *tr.AccessToken != "":
+		tok.AccessToken = *tr.AccessToken
+	case tr.AccessTokenCamel != nil && *tr.AccessTokenCamel != "":
+		tok.AccessToken = *tr.AccessTokenCamel
+	default:
+		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response without access token"))}
+	}
+	var exp int64
+	if tr.ExpiresIn != nil {
+		exp = *tr.ExpiresIn
+	} else if tr.ExpiresInCamel != nil {
+		exp = *tr.ExpiresInCamel
+	}
+	if exp > 0 {
+		tok.Expiry = s.now().Add(time.Duration(exp) * time.Second)
+	}
+	return tok, nil
+}
+
+// tokenError turns a non-200 token response into an *APIError. Bad client or
+// user credentials (401, or 400 invalid_grant / invalid_client /
+// unauthorized_client) match ErrUnauthorized.
+func tokenError(resp *http.Response, body []byte) error {
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
+	var oe api.OAuthError
+	if json.Unmarshal(body, &oe) == nil && oe.Error != nil {
+		e.ErrorMessage = *oe.Error
+		if oe.ErrorDescription != nil {
+			e.ErrorMessage += ": " + *oe.ErrorDescription
+		}
+		switch *oe.Error {
+		case "invalid_grant", "invalid_client", "unauthorized_client":
+			e.Err = ErrUnauthorized
+		}
+	} else {
+		e.Snippet = snippet(body)
+	}
+	return e
+}
+
+// noRedirect keeps a client from following redirects: the response itself is
+// returned (and becomes an *APIError with ErrUnexpectedStatus).
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -1,0 +1,50 @@
+// Package wrapper is the Go client for Enkash's updateCustomer API
+// (PATCH /api/v0/customer/{customerId}). It wraps the types generated in
+// package api with local validation, typed errors, authentication, retries
+// and safe logging.
+//
+//	c, err := wrapper.NewClient("https://api.example", wrapper.WithToken(tok))
+//	var u api.UpdateCustomerRequest
+//	u.LegalName.Set("Acme Traders Pvt Ltd") // value  -> set
+//	u.Address.SetNull()                     // null   -> clear
+//	                                        // absent -> unchanged
+//	cust, err := c.UpdateCustomer(ctx, "KCABCDEFGH123456", u,
+//		wrapper.WithParentCompanyID("CEKACME0001"))
+//
+// # Absent, null and value
+//
+// Every field of api.UpdateCustomerRequest is a nullable.Nullable[T]
+// (github.com/oapi-codegen/nullable): left alone it is absent from the JSON
+// and Enkash keeps the stored value; SetNull sends null and clears it; Set
+// sends the value and replaces it. customerKeyContacts and customerReminders
+// replace the whole list.
+//
+// # Idempotency and retries
+//
+// The body carries absolute values, so sending it twice has the effect of
+// sending it once: updateCustomer is idempotent and retrying it is safe.
+// Network errors before a response and statuses 429, 502, 503 and 504 are
+// retried with capped exponential backoff and full jitter, honouring
+// Retry-After; see RetryPolicy. A done context stops a call at once.
+//
+// # Errors
+//
+// A request that breaks the spec returns a *ValidationError before any I/O.
+// Every unsuccessful response is an *APIError; errors.Is matches it against
+// one sentinel per Enkash errorType (ErrNotFound for RECORD_NOT_FOUND,
+// ErrUnauthorized, ErrValidation, …) or, without an envelope, by HTTP status;
+// ErrServer matches any 5xx. A 200 whose envelope carries errorResponse, or
+// has no payload, is an error too. A non-zero response_code alone is not:
+// Enkash does not document its values.
+//
+// Enkash error timestamps ("yyyy-MM-dd HH:mm:ss") carry no zone; they are
+// read as India Standard Time (UTC+05:30, a fixed zone, so no tzdata is
+// needed) into APIError.Timestamp, and kept verbatim in RawTimestamp.
+//
+// # Privacy
+//
+// Tokens, credentials and bodies are never logged or put in errors. Values of
+// personal-data fields (accountNumber, panOrGstin, ifsc, contactNumber, key
+// contact email and mobile) never appear in a ValidationError, and are
+// masked in server texts and body snippets carried by an APIError.
+package wrapper

@@ -1,0 +1,243 @@
+package wrapper
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+// Sentinels, one per Enkash errorType. An *APIError matches the sentinel of
+// its errorType with errors.Is; when the response carries no (known)
+// errorType, it matches the sentinel of its HTTP status instead (see
+// APIError.Is).
+var (
+	// ErrClientRequestAbort is errorType CLIENT_REQUEST_ABORT.
+	ErrClientRequestAbort = errors.New("enkash: client request aborted")
+	// ErrClientRequestError is errorType CLIENT_REQUEST_ERROR, and any 400
+	// without a known errorType.
+	ErrClientRequestError = errors.New("enkash: client request error")
+	// ErrInvalidAccess is errorType INVALID_ACCESS, and any 403 without a
+	// known errorType.
+	ErrInvalidAccess = errors.New("enkash: invalid access")
+	// ErrNotFound is errorType RECORD_NOT_FOUND, and any 404 without a known
+	// errorType.
+	ErrNotFound = errors.New("enkash: record not found")
+	// ErrSystemError is errorType SYSTEM_ERROR.
+	ErrSystemError = errors.New("enkash: system error")
+	// ErrUnauthorized is errorType UNAUTHORIZED, and any 401 without a known
+	// errorType.
+	ErrUnauthorized = errors.New("enkash: unauthorized")
+	// ErrUnknownError is errorType UNKNOWN_ERROR.
+	ErrUnknownError = errors.New("enkash: unknown error")
+	// ErrUnprocessable is errorType UNPROCESSABLE_REQUEST, and any 422
+	// without a known errorType.
+	ErrUnprocessable = errors.New("enkash: unprocessable request")
+	// ErrValidation is errorType VALIDATION_ERROR. A local *ValidationError
+	// (found before any I/O) matches it too, so one check covers both.
+	ErrValidation = errors.New("enkash: validation error")
+)
+
+// Sentinels for failures that are not an Enkash errorType.
+var (
+	// ErrServer matches every *APIError with a 5xx status, whatever its body
+	// (a proxy's HTML 502 as well as a SYSTEM_ERROR envelope).
+	ErrServer = errors.New("enkash: server error")
+	// ErrRateLimited matches an *APIError with status 429 (returned once the
+	// retries are used up).
+	ErrRateLimited = errors.New("enkash: rate limited")
+	// ErrUnexpectedStatus matches an *APIError whose status has no better
+	// sentinel (a 3xx redirect, 405, 409, …) and carries no known errorType.
+	ErrUnexpectedStatus = errors.New("enkash: unexpected HTTP status")
+	// ErrInvalidResponse matches an *APIError whose body is not a usable
+	// Enkash envelope: not JSON, truncated, wrong types, or a 2xx without a
+	// payload.
+	ErrInvalidResponse = errors.New("enkash: invalid response")
+	// ErrResponseTooLarge matches an *APIError whose body exceeded the limit
+	// set with WithMaxResponseBytes. The body is not decoded at all.
+	ErrResponseTooLarge = errors.New("enkash: response body too large")
+	// ErrNetwork matches errors where no HTTP response was received
+	// (connection refused, reset, TLS failure, client timeout) or its body
+	// could not be read. The underlying error is wrapped as well.
+	ErrNetwork = errors.New("enkash: network error")
+)
+
+// errorTypeSentinels maps each errorType of the spec to its sentinel.
+var errorTypeSentinels = map[api.ErrorType]error{
+	api.CLIENTREQUESTABORT:   ErrClientRequestAbort,
+	api.CLIENTREQUESTERROR:   ErrClientRequestError,
+	api.INVALIDACCESS:        ErrInvalidAccess,
+	api.RECORDNOTFOUND:       ErrNotFound,
+	api.SYSTEMERROR:          ErrSystemError,
+	api.UNAUTHORIZED:         ErrUnauthorized,
+	api.UNKNOWNERROR:         ErrUnknownError,
+	api.UNPROCESSABLEREQUEST: ErrUnprocessable,
+	api.VALIDATIONERROR:      ErrValidation,
+}
+
+// SentinelForErrorType returns the sentinel of an Enkash errorType, or nil
+// for a value the spec does not list.
+func SentinelForErrorType(t api.ErrorType) error { return errorTypeSentinels[t] }
+
+// statusSentinel is the sentinel used when a response has no known errorType.
+// 400 maps to ErrClientRequestError rather than ErrValidation: without an
+// envelope nothing says the request failed validation, only that the server
+// (or a proxy in front of it) refused it.
+func statusSentinel(status int) error {
+	switch {
+	case status == 400:
+		return ErrClientRequestError
+	case status == 401:
+		return ErrUnauthorized
+	case status == 403:
+		return ErrInvalidAccess
+	case status == 404:
+		return ErrNotFound
+	case status == 422:
+		return ErrUnprocessable
+	case status == 429:
+		return ErrRateLimited
+	case status >= 500 && status <= 599:
+		return ErrServer
+	case status >= 200 && status <= 299:
+		return nil // a 2xx failure is ErrInvalidResponse or an errorType
+	default:
+		return ErrUnexpectedStatus
+	}
+}
+
+// istZone is India Standard Time (+05:30), the zone of Enkash's error
+// timestamps. A fixed zone, so no tzdata is needed.
+var istZone = time.FixedZone("IST", 5*3600+1800)
+
+// timestampLayout is Enkash's `yyyy-MM-dd HH:mm:ss`.
+const timestampLayout = "2006-01-02 15:04:05"
+
+// SubError is one entry of an Enkash errorResponse.apiSubErrors. The shape is
+// undocumented by Enkash; these are the usual Spring validation fields.
+// RejectedValue is replaced by "[REDACTED]" when Field names personal data
+// (mobile, email, accountNumber, panOrGstin, ifsc, contactNumber, …).
+type SubError struct {
+	Object        string
+	Field         string
+	Message       string
+	RejectedValue any
+}
+
+// APIError is returned by Client.UpdateCustomer for every response that is
+// not a success: a non-2xx status, a 2xx envelope with an errorResponse, a 2xx
+// without a payload, an undecodable or oversized body.
+//
+// Use errors.Is with the sentinels (ErrNotFound, ErrUnauthorized, ErrServer,
+// …) to branch, and errors.As to read the details. Error() never prints the
+// body; personal data in server-supplied text is masked.
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// ErrorType is errorResponse.errorType, "" when absent.
+	ErrorType api.ErrorType
+	// ErrorMessage is errorResponse.errorMessage, as sent.
+	ErrorMessage string
+	// RequestID is errorResponse.requestId, else the X-Request-Id header.
+	RequestID string
+	// Timestamp is errorResponse.timestamp parsed as `yyyy-MM-dd HH:mm:ss`
+	// in India Standard Time (UTC+05:30); zero when absent or unparsable.
+	Timestamp time.Time
+	// RawTimestamp is errorResponse.timestamp as sent.
+	RawTimestamp string
+	// SubErrors are errorResponse.apiSubErrors (personal data redacted).
+	SubErrors []SubError
+	// ResponseCode is the envelope's response_code (0 when absent).
+	ResponseCode int32
+	// ResponseMessage is the envelope's response_message.
+	ResponseMessage string
+	// Snippet is the start of a body that was not a usable envelope (at most
+	// 256 bytes, valid UTF-8, personal data masked). Empty otherwise.
+	Snippet string
+	// Err is the underlying cause when the body could not be used
+	// (ErrResponseTooLarge, a JSON syntax error, …); nil otherwise.
+	Err error
+}
+
+// Error describes the failure without the body or personal data.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("enkash: HTTP ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.ErrorType != "" {
+		b.WriteString(" ")
+		b.WriteString(scrub(string(e.ErrorType)))
+	}
+	if e.ErrorMessage != "" {
+		b.WriteString(": ")
+		b.WriteString(scrub(e.ErrorMessage))
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (requestId ")
+		b.WriteString(scrub(e.RequestID))
+		b.WriteString(")")
+	}
+	for i, s := range e.SubErrors {
+		if i == 0 {
+			b.WriteString("; sub-errors: ")
+		} else {
+			b.WriteString(", ")
+		}
+		if s.Field != "" {
+			b.WriteString(scrub(s.Field))
+		} else if s.Object != "" {
+			b.WriteString(scrub(s.Object))
+		} else {
+			b.WriteString("?")
+		}
+		if s.Message != "" {
+			b.WriteString(": ")
+			b.WriteString(scrub(s.Message))
+		}
+	}
+	if e.ErrorType == "" && e.ResponseMessage != "" {
+		b.WriteString(" [")
+		b.WriteString(scrub(e.ResponseMessage))
+		b.WriteString("]")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if e.Snippet != "" {
+		b.WriteString("; body: ")
+		b.WriteString(strconv.Quote(e.Snippet))
+	}
+	return b.String()
+}
+
+// GoString keeps %#v from printing fields that Error() masks.
+func (e *APIError) GoString() string { return "&wrapper.APIError{" + strconv.Quote(e.Error()) + "}" }
+
+// Unwrap returns the underlying cause (see Err).
+func (e *APIError) Unwrap() error { return e.Err }
+
+// Is reports whether target is the sentinel of this error: the sentinel of
+// ErrorType when it is one the spec lists, else the sentinel of the HTTP
+// status (400 → ErrClientRequestError, 401 → ErrUnauthorized, 403 →
+// ErrInvalidAccess, 404 → ErrNotFound, 422 → ErrUnprocessable, 429 →
+// ErrRateLimited, other non-2xx → ErrUnexpectedStatus). Independently, every
+// 5xx matches ErrServer, and a body that was not a usable envelope matches
+// ErrInvalidResponse.
+func (e *APIError) Is(target error) bool {
+	if target == nil {
+		return false
+	}
+	if target == ErrServer && e.StatusCode >= 500 && e.StatusCode <= 599 {
+		return true
+	}
+	if s, ok := errorTypeSentinels[e.ErrorType]; ok {
+		return target == s
+	}
+	if s := statusSentinel(e.StatusCode); s != nil && target == s {
+		return true
+	}
+	return false
+}

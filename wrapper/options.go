@@ -1,0 +1,186 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Option configures a Client in NewClient.
+type Option func(*settings) error
+
+type settings struct {
+	hc           *http.Client
+	timeout      time.Duration
+	timeoutSet   bool
+	auth         authKind
+	token        string
+	ts           oauth2.TokenSource
+	clientID     string
+	clientSecret string
+	username     string
+	password     string
+	margin       time.Duration
+	retry        RetryPolicy
+	maxBody      int64
+	logger       *slog.Logger
+	sleep        func(ctx context.Context, d time.Duration) error
+	jitter       func(int64) int64
+	now          func() time.Time
+}
+
+type authKind int
+
+const (
+	authNone authKind = iota
+	authToken
+	authSource
+	authPassword
+)
+
+var errAuthConflict = errors.New("enkash: more than one of WithToken, WithTokenSource, WithPasswordCredentials")
+
+func (s *settings) setAuth(k authKind) error {
+	if s.auth != authNone {
+		return errAuthConflict
+	}
+	s.auth = k
+	return nil
+}
+
+// WithToken authenticates every request with a static bearer token. A 401 is
+// returned as is (ErrUnauthorized): a static token cannot be refreshed.
+func WithToken(token string) Option {
+	return func(s *settings) error {
+		if token == "" {
+			return errors.New("enkash: WithToken: empty token")
+		}
+		s.token = token
+		return s.setAuth(authToken)
+	}
+}
+
+// WithTokenSource authenticates with tokens from ts (wrap it in
+// oauth2.ReuseTokenSource to cache them). After a 401 the source is asked
+// once more; if it returns a different token the request is retried once.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(s *settings) error {
+		if ts == nil {
+			return errors.New("enkash: WithTokenSource: nil source")
+		}
+		s.ts = ts
+		return s.setAuth(authSource)
+	}
+}
+
+// WithPasswordCredentials authenticates with Enkash's OAuth2 password grant:
+// POST {baseURL}/oauth/token with HTTP Basic clientID:clientSecret and form
+// fields username, password, grant_type=password and clientId. Both
+// snake_case (access_token, expires_in) and camelCase (accessToken,
+// expiresIn) answers are understood. The token is cached until its expiry
+// minus a margin (WithTokenExpiryMargin) and shared by concurrent calls;
+// after a 401 a new token is fetched and the request retried once.
+//
+// The token request is bounded by 30s and does not follow redirects.
+func WithPasswordCredentials(clientID, clientSecret, username, password string) Option {
+	return func(s *settings) error {
+		if clientID == "" || username == "" {
+			return errors.New("enkash: WithPasswordCredentials: empty client id or username")
+		}
+		s.clientID, s.clientSecret, s.username, s.password = clientID, clientSecret, username, password
+		return s.setAuth(authPassword)
+	}
+}
+
+// WithTokenExpiryMargin sets how long before its expiry a cached password
+// grant token is replaced (default DefaultTokenExpiryMargin).
+func WithTokenExpiryMargin(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return errors.New("enkash: WithTokenExpiryMargin: negative margin")
+		}
+		s.margin = d
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests with hc instead of the default client. hc is
+// used as is: its Timeout, Transport and CheckRedirect apply (Go drops the
+// Authorization header on redirects to another host; the default client
+// follows no redirects at all). Cannot be combined with WithTimeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return errors.New("enkash: WithHTTPClient: nil client")
+		}
+		s.hc = hc
+		return nil
+	}
+}
+
+// WithTimeout sets the default HTTP client's timeout per attempt (default
+// DefaultTimeout). Use a context deadline to bound a whole call with retries.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return errors.New("enkash: WithTimeout: timeout must be positive")
+		}
+		s.timeout, s.timeoutSet = d, true
+		return nil
+	}
+}
+
+// WithRetry sets the retry policy (zero fields take the defaults).
+func WithRetry(p RetryPolicy) Option {
+	return func(s *settings) error {
+		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+			return errors.New("enkash: WithRetry: negative value")
+		}
+		s.retry = p
+		return nil
+	}
+}
+
+// WithMaxAttempts sets the total number of attempts per call, the first
+// included (default 3). 1 turns retries off.
+func WithMaxAttempts(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return errors.New("enkash: WithMaxAttempts: need at least 1")
+		}
+		s.retry.MaxAttempts = n
+		return nil
+	}
+}
+
+// WithoutRetries makes every call a single attempt (same as
+// WithMaxAttempts(1)). The one retry after a 401 with a refreshable token
+// source still happens.
+func WithoutRetries() Option { return WithMaxAttempts(1) }
+
+// WithMaxResponseBytes limits how much of a response body is read (default
+// DefaultMaxResponseBytes). A longer body is an *APIError matching
+// ErrResponseTooLarge; it is never decoded in part.
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return errors.New("enkash: WithMaxResponseBytes: need at least 1")
+		}
+		s.maxBody = n
+		return nil
+	}
+}
+
+// WithLogger logs one Debug record per attempt (method, path, status,
+// attempt, duration, requestId) to l. Tokens, credentials and bodies are
+// never logged; error texts have personal data masked.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		s.logger = l
+		return nil
+	}
+}

@@ -1,0 +1,292 @@
+package wrapper
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// redacted replaces a value that must not be printed.
+const redacted = "[REDACTED]"
+
+// piiFields are the (lower-cased) field names whose values are personal data
+// and never printed: the customer's bank and tax identifiers and contact
+// details, and a key contact's email and mobile.
+var piiFields = map[string]bool{
+	"accountnumber": true,
+	"panorgstin":    true,
+	"ifsc":          true,
+	"contactnumber": true,
+	"contactemail":  true,
+	"email":         true,
+	"mobile":        true,
+}
+
+// secretKeys are JSON keys whose values are masked in body snippets: the
+// personal data above plus credentials.
+var secretKeys = []string{
+	"accountNumber", "panOrGstin", "ifsc", "contactNumber", "contactEmail",
+	"email", "mobile", "rejectedValue", "password", "client_secret",
+	"clientSecret", "access_token", "accessToken", "refresh_token", "refreshToken",
+}
+
+// isPIIField reports whether a field path such as "customerKeyContacts[1].mobile"
+// ends in a personal-data field.
+func isPIIField(path string) bool {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		path = path[i+1:]
+	}
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		path = path[:i]
+	}
+	return piiFields[strings.ToLower(path)]
+}
+
+// span is a half-open byte range to mask.
+type span struct{ from, to int }
+
+// scrub masks personal data in free text sent by the server (error messages,
+// sub-error messages): e-mail addresses, runs of 7 or more digits (phone,
+// account and contact numbers, allowing spaces, dashes and parentheses
+// inside), and words shaped like a PAN, GSTIN or IFSC. It returns s unchanged,
+// without allocating, when nothing needs masking.
+func scrub(s string) string {
+	if !strings.ContainsAny(s, "0123456789@") {
+		return s
+	}
+	var spans []span
+	spans = emailSpans(s, spans)
+	spans = digitSpans(s, spans)
+	spans = idWordSpans(s, spans)
+	return applySpans(s, spans)
+}
+
+// scrubJSONish masks like scrub and also the values of secretKeys, for
+// snippets of bodies that may be (broken) JSON.
+func scrubJSONish(s string) string {
+	var spans []span
+	spans = keySpans(s, spans)
+	spans = emailSpans(s, spans)
+	spans = digitSpans(s, spans)
+	spans = idWordSpans(s, spans)
+	return applySpans(s, spans)
+}
+
+func isDelim(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\f', '\v', ',', ';', '(', ')', '<', '>', '[', ']', '{', '}', '"', '\'', ':', '=', '\\':
+		return true
+	}
+	return false
+}
+
+func emailSpans(s string, spans []span) []span {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '@' {
+			continue
+		}
+		l := i
+		for l > 0 && !isDelim(s[l-1]) {
+			l--
+		}
+		r := i + 1
+		for r < len(s) && !isDelim(s[r]) {
+			r++
+		}
+		if l < i && r > i+1 {
+			spans = append(spans, span{l, r})
+		}
+		i = r - 1
+	}
+	return spans
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// digitSpans finds runs like "9876543210", "+91 98765 43210", "(080) 4123-4567".
+func digitSpans(s string, spans []span) []span {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && s[i] != '+' && s[i] != '(' {
+			continue
+		}
+		digits, lastDigit := 0, -1
+		j := i
+		for ; j < len(s); j++ {
+			c := s[j]
+			if isDigit(c) {
+				digits++
+				lastDigit = j
+				continue
+			}
+			if c == ' ' || c == '-' || c == '(' || c == ')' || c == '+' || c == '.' {
+				continue
+			}
+			break
+		}
+		if digits >= 7 {
+			spans = append(spans, span{i, lastDigit + 1})
+		}
+		if lastDigit > i {
+			i = lastDigit
+		}
+	}
+	return spans
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isAlnum(c byte) bool { return isDigit(c) || isUpper(c) || (c >= 'a' && c <= 'z') }
+
+// idWordSpans masks alphanumeric words containing a PAN ([A-Z]{5}[0-9]{4}[A-Z],
+// which a GSTIN contains too) or shaped like an IFSC ([A-Z]{4}0[A-Z0-9]{6}).
+func idWordSpans(s string, spans []span) []span {
+	for i := 0; i < len(s); {
+		if !isAlnum(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isAlnum(s[j]) {
+			j++
+		}
+		w := s[i:j]
+		if hasPAN(w) || isIFSC(w) {
+			spans = append(spans, span{i, j})
+		}
+		i = j
+	}
+	return spans
+}
+
+func hasPAN(w string) bool {
+	for k := 0; k+10 <= len(w); k++ {
+		p := w[k : k+10]
+		if isUpper(p[0]) && isUpper(p[1]) && isUpper(p[2]) && isUpper(p[3]) && isUpper(p[4]) &&
+			isDigit(p[5]) && isDigit(p[6]) && isDigit(p[7]) && isDigit(p[8]) && isUpper(p[9]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isIFSC(w string) bool {
+	if len(w) != 11 || w[4] != '0' {
+		return false
+	}
+	for k := 0; k < 4; k++ {
+		if !isUpper(w[k]) {
+			return false
+		}
+	}
+	for k := 5; k < 11; k++ {
+		if !isUpper(w[k]) && !isDigit(w[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keySpans masks the value after each `"key"` of secretKeys: a string up to
+// its closing quote (or the end), or a bare number/literal.
+func keySpans(s string, spans []span) []span {
+	for _, k := range secretKeys {
+		q := `"` + k + `"`
+		for off := 0; ; {
+			i := strings.Index(s[off:], q)
+			if i < 0 {
+				break
+			}
+			j := off + i + len(q)
+			off = j
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
+				j++
+			}
+			if j >= len(s) || s[j] != ':' {
+				continue
+			}
+			j++
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
+				j++
+			}
+			if j >= len(s) {
+				continue
+			}
+			start := j
+			if s[j] == '"' {
+				j++
+				for j < len(s) && s[j] != '"' {
+					if s[j] == '\\' {
+						j++
+					}
+					j++
+				}
+				if j > len(s) {
+					j = len(s)
+				}
+				spans = append(spans, span{start + 1, j})
+				continue
+			}
+			for j < len(s) && s[j] != ',' && s[j] != '}' && s[j] != ']' && s[j] != '\n' {
+				j++
+			}
+			if j > start {
+				spans = append(spans, span{start, j})
+			}
+		}
+	}
+	return spans
+}
+
+// applySpans returns s with the (possibly overlapping) spans replaced by
+// "[REDACTED]".
+func applySpans(s string, spans []span) string {
+	if len(spans) == 0 {
+		return s
+	}
+	// insertion sort by start: the list is short
+	for i := 1; i < len(spans); i++ {
+		for j := i; j > 0 && spans[j].from < spans[j-1].from; j-- {
+			spans[j], spans[j-1] = spans[j-1], spans[j]
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	pos := 0
+	for _, sp := range spans {
+		if sp.to <= pos {
+			continue
+		}
+		if sp.from >= pos {
+			b.WriteString(s[pos:sp.from])
+			b.WriteString(redacted)
+		}
+		pos = sp.to
+	}
+	b.WriteString(s[pos:])
+	return b.String()
+}
+
+// snippetMax bounds APIError.Snippet.
+const snippetMax = 256
+
+// snippet returns the start of body: at most snippetMax bytes, cut on a rune
+// boundary, invalid UTF-8 replaced, personal data and secrets masked.
+func snippet(body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	// Mask before cutting, so a value straddling the cut is masked whole;
+	// scan a bounded prefix only.
+	n := len(body)
+	if n > 4*snippetMax {
+		n = 4 * snippetMax
+	}
+	s := strings.ToValidUTF8(string(body[:n]), "\uFFFD")
+	s = scrubJSONish(s)
+	if len(s) > snippetMax {
+		cut := snippetMax
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}

@@ -1,0 +1,146 @@
+package wrapper
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RetryPolicy says when and how often UpdateCustomer tries again.
+//
+// Retried: network errors where no response arrived, and statuses 429, 502,
+// 503 and 504. Never retried: other 4xx, and 500 — Enkash answers 500 with a
+// SYSTEM_ERROR envelope, an application error that a retry rarely cures and
+// only multiplies (a retry would be safe, not useful). A response whose body
+// breaks off is not retried either: the server did answer.
+//
+// Retrying is safe because updateCustomer is idempotent: the body carries
+// absolute values (set, clear or leave each field), so applying it twice
+// gives the same customer as applying it once.
+//
+// Zero fields take the defaults shown.
+type RetryPolicy struct {
+	// MaxAttempts is the total number of attempts including the first
+	// (default 3). 1 turns retries off.
+	MaxAttempts int
+	// BaseDelay is the backoff before the first retry (default 200ms); it
+	// doubles per retry, and each wait is drawn uniformly from [0, backoff]
+	// ("full jitter").
+	BaseDelay time.Duration
+	// MaxDelay caps the backoff (default 5s).
+	MaxDelay time.Duration
+	// MaxRetryAfter caps a server's Retry-After (seconds or HTTP date,
+	// default 30s): a longer Retry-After is not waited for, the response is
+	// returned as the error instead.
+	MaxRetryAfter time.Duration
+}
+
+// Defaults of RetryPolicy.
+const (
+	DefaultMaxAttempts   = 3
+	DefaultBaseDelay     = 200 * time.Millisecond
+	DefaultMaxDelay      = 5 * time.Second
+	DefaultMaxRetryAfter = 30 * time.Second
+)
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = DefaultMaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = DefaultBaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = DefaultMaxDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	return p
+}
+
+// backoff returns the full-jitter wait before retry number n (1-based).
+func (p RetryPolicy) backoff(n int, jitter func(int64) int64) time.Duration {
+	ceil := p.BaseDelay
+	for i := 1; i < n && ceil < p.MaxDelay; i++ {
+		ceil *= 2
+	}
+	if ceil > p.MaxDelay {
+		ceil = p.MaxDelay
+	}
+	return time.Duration(jitter(int64(ceil) + 1))
+}
+
+// defaultJitter returns a uniform value in [0, n).
+func defaultJitter(n int64) int64 {
+	if n <= 0 {
+		return 0
+	}
+	return rand.Int64N(n)
+}
+
+// sleepCtx waits d or until ctx is done, whichever is first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// retryableStatus reports whether a status is worth another attempt.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableNetErr reports whether a transport error (no response) is worth
+// another attempt: anything but a certificate problem, which will not heal.
+func retryableNetErr(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return !errors.As(err, &cv) && !errors.As(err, &ua) && !errors.As(err, &hn) && !errors.As(err, &ci)
+}
+
+// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
