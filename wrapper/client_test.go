@@ -1,0 +1,393 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+func TestUpdateCustomerSendsRequest(t *testing.T) {
+	ts := newTestServer(t)
+	var got *http.Request
+	var gotBody []byte
+	ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		gotBody, _ = io.ReadAll(r.Body)
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	c, _ := newClient(t, ts)
+
+	var body api.UpdateCustomerRequest
+	body.LegalName.Set("Acme Traders Pvt Ltd") // set
+	body.Address.SetNull()                     // clear
+	// everything else: absent, unchanged
+	cust, err := c.UpdateCustomer(context.Background(), validCustomerID, body, WithParentCompanyID(validParentID))
+	require.NoError(t, err)
+	require.NotNil(t, got)
+
+	assert.Equal(t, http.MethodPatch, got.Method)
+	assert.Equal(t, customerPath+"?parentCompanyId="+validParentID, got.RequestURI)
+	assert.Equal(t, "Bearer "+fxToken, got.Header.Get("Authorization"))
+	assert.Equal(t, "enkash-go/"+Version, got.Header.Get("User-Agent"))
+	assert.Equal(t, "application/json", got.Header.Get("Content-Type"))
+	assert.JSONEq(t, `{"legalName":"Acme Traders Pvt Ltd","address":null}`, string(gotBody))
+
+	assert.Equal(t, validCustomerID, cust.CustomerId)
+	assert.Equal(t, json.Number("12345678.91"), cust.NetAmount)
+}
+
+// TestRequestMatchesGeneratedBuilder: the hand-built URL equals the one the
+// generated api.NewUpdateCustomerRequest builds.
+func TestRequestMatchesGeneratedBuilder(t *testing.T) {
+	ts := newTestServer(t)
+	var gotURL string
+	ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, r *http.Request) {
+		gotURL = r.RequestURI
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithParentCompanyID(validParentID))
+	require.NoError(t, err)
+	pid := validParentID
+	// api.NewClient appends the "/" the builder needs to keep the prefix.
+	want, err := api.NewUpdateCustomerRequest(ts.URL+prefix+"/", validCustomerID, &api.UpdateCustomerParams{ParentCompanyId: &pid}, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, want.URL.RequestURI(), gotURL)
+}
+
+func TestValidationBeforeIO(t *testing.T) {
+	ts := newTestServer(t)
+	seq := &sequence{steps: []func(http.ResponseWriter, *http.Request){status(200, "application/json", okEnvelope)}}
+	ts.mux.Handle("/", seq)
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), "KCbad", api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrValidation)
+	assert.Zero(t, seq.n.Load(), "no request may be sent")
+}
+
+func TestErrorTypesMapToSentinels(t *testing.T) {
+	want := map[api.ErrorType]error{
+		api.CLIENTREQUESTABORT: ErrClientRequestAbort, api.CLIENTREQUESTERROR: ErrClientRequestError,
+		api.INVALIDACCESS: ErrInvalidAccess, api.RECORDNOTFOUND: ErrNotFound, api.SYSTEMERROR: ErrSystemError,
+		api.UNAUTHORIZED: ErrUnauthorized, api.UNKNOWNERROR: ErrUnknownError,
+		api.UNPROCESSABLEREQUEST: ErrUnprocessable, api.VALIDATIONERROR: ErrValidation,
+	}
+	doc, err := api.GetSpec()
+	require.NoError(t, err)
+	enum := doc.Components.Schemas["ErrorType"].Value.Enum
+	require.Len(t, want, len(enum), "every errorType of the spec needs a sentinel")
+	for _, v := range enum {
+		et := api.ErrorType(v.(string))
+		sentinel := want[et]
+		require.NotNil(t, sentinel, et)
+		assert.Equal(t, sentinel, SentinelForErrorType(et))
+		for _, code := range []int{200, 400, 404, 500} {
+			t.Run(string(et)+"/"+http.StatusText(code), func(t *testing.T) {
+				ts := newTestServer(t)
+				ts.mux.HandleFunc("/", status(code, "application/json", errEnvelope(string(et), "went wrong")))
+				c, _ := newClient(t, ts, WithoutRetries())
+				cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				assert.Nil(t, cust)
+				assert.ErrorIs(t, err, sentinel)
+				for other, s := range want {
+					if other != et && s != sentinel {
+						assert.NotErrorIs(t, err, s, "also matches %s", other)
+					}
+				}
+				assert.Equal(t, code >= 500, errors.Is(err, ErrServer))
+				var ae *APIError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, code, ae.StatusCode)
+				assert.Equal(t, et, ae.ErrorType)
+				assert.Equal(t, "went wrong", ae.ErrorMessage)
+				assert.Equal(t, "req-42", ae.RequestID)
+				assert.Equal(t, "2025-11-20 16:15:30", ae.RawTimestamp)
+				assert.True(t, ae.Timestamp.Equal(time.Date(2025, 11, 20, 10, 45, 30, 0, time.UTC)), "IST is UTC+05:30: %v", ae.Timestamp)
+				assert.Equal(t, int32(400), ae.ResponseCode)
+				assert.Equal(t, "FAILURE", ae.ResponseMessage)
+				require.Len(t, ae.SubErrors, 2)
+				assert.Equal(t, "customerKeyContacts[0].mobile", ae.SubErrors[0].Field)
+				assert.Equal(t, redacted, ae.SubErrors[0].RejectedValue, "PII rejectedValue is redacted")
+				assert.Equal(t, "56", ae.SubErrors[1].RejectedValue)
+				assert.Contains(t, ae.Error(), "customerKeyContacts[0].mobile")
+				assert.Contains(t, ae.Error(), string(et))
+				assert.NotContains(t, ae.Error(), fxMobile)
+			})
+		}
+	}
+}
+
+func TestResponsesWithoutUsableEnvelope(t *testing.T) {
+	html502 := "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>" + strings.Repeat("<!-- padding -->", 40) + "</body></html>"
+	tests := []struct {
+		name     string
+		code     int
+		ctype    string
+		body     string
+		sentinel error
+		ok       bool
+		snippet  bool
+	}{
+		{"400 html", 400, "text/html", "<html>bad</html>", ErrClientRequestError, false, true},
+		{"401 empty", 401, "", "", ErrUnauthorized, false, false},
+		{"403 text", 403, "text/plain", "forbidden", ErrInvalidAccess, false, true},
+		{"404 empty json", 404, "application/json", "{}", ErrNotFound, false, false},
+		{"422 text", 422, "text/plain", "nope", ErrUnprocessable, false, true},
+		{"429 no retry", 429, "", "", ErrRateLimited, false, false},
+		{"500 html", 500, "text/html", "<h1>oops</h1>", ErrServer, false, true},
+		{"502 html", 502, "text/html", html502, ErrServer, false, true},
+		{"503 empty", 503, "", "", ErrServer, false, false},
+		{"302 redirect", 302, "", "", ErrUnexpectedStatus, false, false},
+		{"418 teapot", 418, "text/plain", "teapot", ErrUnexpectedStatus, false, true},
+		{"200 truncated json", 200, "application/json", okEnvelope[:40], ErrInvalidResponse, false, true},
+		{"200 empty", 200, "application/json", "", ErrInvalidResponse, false, false},
+		{"200 null", 200, "application/json", "null", ErrInvalidResponse, false, false},
+		{"200 payload null", 200, "application/json", `{"payload":null,"response_code":0}`, ErrInvalidResponse, false, false},
+		{"204 no content", 204, "", "", ErrInvalidResponse, false, false},
+		{"200 errorResponse", 200, "application/json", `{"payload":{"customerId":"x"},"errorResponse":{"errorType":"RECORD_NOT_FOUND"}}`, ErrNotFound, false, false},
+		{"200 errorResponse without type", 200, "application/json", `{"errorResponse":{"errorMessage":"?"}}`, nil, false, false},
+		{"200 wrong types", 200, "application/json", `{"payload":"customer","response_code":"zero"}`, ErrInvalidResponse, false, true},
+		{"200 invalid utf8", 200, "application/json", "{\"payload\":{\"legalName\":\"\xff\xfe\"}}", nil, true, false},
+		{"200 invalid utf8 garbage", 200, "text/plain", "\xff\xfe\xfd not json", ErrInvalidResponse, false, true},
+		{"200 non-zero response_code with payload", 200, "application/json", `{"payload":{"customerId":"x"},"response_code":7}`, nil, true, false},
+		{"200 json with wrong content type", 200, "text/html", okEnvelope, nil, true, false},
+		{"201 payload", 201, "application/json", okEnvelope, nil, true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/", status(tc.code, tc.ctype, tc.body))
+			c, _ := newClient(t, ts, WithoutRetries())
+			cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			if tc.ok {
+				require.NoError(t, err)
+				assert.NotNil(t, cust)
+				return
+			}
+			require.Error(t, err)
+			assert.Nil(t, cust)
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tc.code, ae.StatusCode)
+			if tc.sentinel != nil {
+				assert.ErrorIs(t, err, tc.sentinel)
+			}
+			assert.LessOrEqual(t, len(ae.Snippet), snippetMax+len("…"))
+			assert.True(t, utf8.ValidString(ae.Snippet))
+			assert.True(t, utf8.ValidString(ae.Error()))
+			if tc.snippet {
+				assert.NotEmpty(t, ae.Snippet)
+			}
+		})
+	}
+}
+
+func TestResponseSizeLimit(t *testing.T) {
+	big := `{"payload":{"customerId":"x","address":"` + strings.Repeat("a", 2000) + `"}}`
+	for _, tc := range []struct {
+		name  string
+		limit int64
+		code  int
+		ok    bool
+	}{
+		{"under limit", int64(len(big)), 200, true},
+		{"one over", int64(len(big)) - 1, 200, false},
+		{"error status over", 100, 404, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/", status(tc.code, "application/json", big))
+			c, _ := newClient(t, ts, WithMaxResponseBytes(tc.limit))
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, ErrResponseTooLarge)
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tc.code, ae.StatusCode)
+		})
+	}
+}
+
+func TestNewClientURLRules(t *testing.T) {
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://api.enkash.example", true},
+		{"https://api.enkash.example/prefix/", true},
+		{"http://localhost:8080", true},
+		{"http://LOCALHOST", true},
+		{"http://127.0.0.1:9", true},
+		{"http://127.9.8.7", true},
+		{"http://[::1]:8080", true},
+		{"http://api.enkash.example", false},
+		{"http://10.0.0.1", false},
+		{"http://localhost.evil.example", false},
+		{"http://[::2]", false},
+		{"ftp://api.enkash.example", false},
+		{"api.enkash.example", false},
+		{"https://", false},
+		{"https://user:pw@api.enkash.example", false},
+		{"https://api.enkash.example/?x=1", false},
+		{"https://api.enkash.example/#frag", false},
+		{"https://api.enkash.example/%zz", false},
+		{"://bad", false},
+		{"", false},
+	} {
+		c, err := NewClient(tc.url)
+		if tc.ok {
+			assert.NoError(t, err, tc.url)
+			assert.NotNil(t, c)
+		} else {
+			assert.Error(t, err, tc.url)
+			if err != nil {
+				assert.NotContains(t, err.Error(), "pw", "no credentials in the error")
+			}
+		}
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	for name, opts := range map[string][]Option{
+		"two auths":          {WithToken("a"), WithTokenSource(nil)},
+		"token and password": {WithToken("a"), WithPasswordCredentials("id", "s", "u", "p")},
+		"empty token":        {WithToken("")},
+		"nil http client":    {WithHTTPClient(nil)},
+		"timeout and client": {WithHTTPClient(&http.Client{}), WithTimeout(time.Second)},
+		"zero attempts":      {WithMaxAttempts(0)},
+		"zero body limit":    {WithMaxResponseBytes(0)},
+		"negative retry":     {WithRetry(RetryPolicy{BaseDelay: -1})},
+		"negative timeout":   {WithTimeout(-time.Second)},
+	} {
+		_, err := NewClient("https://api.enkash.example", opts...)
+		assert.Error(t, err, name)
+	}
+}
+
+func TestDefaultTransport(t *testing.T) {
+	c, err := NewClient("https://api.enkash.example")
+	require.NoError(t, err)
+	assert.Equal(t, DefaultTimeout, c.hc.Timeout)
+	tr, ok := c.hc.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 64)
+	assert.NotSame(t, http.DefaultTransport, tr)
+
+	c, err = NewClient("https://api.enkash.example", WithTimeout(5*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, 5*time.Second, c.hc.Timeout)
+}
+
+// countingTransport counts round trips: WithHTTPClient must be honoured.
+type countingTransport struct {
+	n    int
+	next http.RoundTripper
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n++
+	return c.next.RoundTrip(r)
+}
+
+func TestWithHTTPClientHonoured(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", status(200, "application/json", okEnvelope))
+	ct := &countingTransport{next: ts.Client().Transport}
+	c, _ := newClient(t, ts, WithHTTPClient(&http.Client{Transport: ct}))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, ct.n)
+}
+
+// TestRedirectKeepsTokenHome: a redirect to another host never carries the
+// bearer token. The default client does not follow redirects at all; an
+// injected client following them gets Go's rule (Authorization dropped on a
+// host change).
+func TestRedirectKeepsTokenHome(t *testing.T) {
+	other := newTestServer(t)
+	var otherAuth []string
+	otherHits := 0
+	other.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		otherHits++
+		otherAuth = append(otherAuth, r.Header.Get("Authorization"))
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	// "localhost" instead of 127.0.0.1: another host for Go's redirect rule.
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + prefix + "/elsewhere"
+
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, otherURL, http.StatusTemporaryRedirect)
+	})
+
+	t.Run("default client", func(t *testing.T) {
+		c, _ := newClient(t, ts)
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		var ae *APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, http.StatusTemporaryRedirect, ae.StatusCode)
+		assert.ErrorIs(t, err, ErrUnexpectedStatus)
+		assert.Zero(t, otherHits)
+	})
+	t.Run("injected client follows", func(t *testing.T) {
+		hc := &http.Client{Transport: &http.Transport{}}
+		defer hc.CloseIdleConnections()
+		c, _ := newClient(t, ts, WithHTTPClient(hc))
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		require.NoError(t, err)
+		require.Equal(t, 1, otherHits)
+		assert.Empty(t, otherAuth[0], "token followed the redirect")
+	})
+}
+
+// TestNeverPanics feeds random bodies and statuses through the decoder.
+func TestNeverPanics(t *testing.T) {
+	c, err := NewClient("https://api.enkash.example")
+	require.NoError(t, err)
+	bodies := []string{"", "{", "null", "[]", `{"payload":[]}`, `{"errorResponse":"x"}`, `{"errorResponse":{"apiSubErrors":"x"}}`,
+		`{"errorResponse":{"apiSubErrors":[null,1,"x",{"rejectedValue":{"mobile":"9876543210"}}]}}`,
+		`{"errorResponse":{"timestamp":"2025-13-45 99:99:99","errorType":"NEW_TYPE"}}`, "\x00\xff", `{"payload":{"createdOn":"yesterday"}}`}
+	for _, b := range bodies {
+		for _, code := range []int{0, 100, 200, 299, 302, 400, 401, 404, 429, 500, 503, 999} {
+			resp := &http.Response{StatusCode: code, Header: http.Header{}}
+			var o outcome
+			require.NotPanics(t, func() { o = c.classify(context.Background(), resp, []byte(b), nil) })
+			if o.err != nil {
+				var ae *APIError
+				assert.ErrorAs(t, o.err, &ae, "body %q status %d", b, code)
+				_ = o.err.Error()
+			}
+		}
+	}
+}
+
+func TestNetworkErrorTyped(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // connection refused from now on
+	rec := &sleepRecorder{}
+	c, err := NewClient("http://"+addr, WithToken(fxToken), withSleep(rec.sleep))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrNetwork)
+	var ae *APIError
+	assert.False(t, errors.As(err, &ae))
+	assert.Len(t, rec.get(), DefaultMaxAttempts-1, "network errors are retried")
+	assert.NotContains(t, err.Error(), fxToken)
+}

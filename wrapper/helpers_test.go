@@ -1,0 +1,133 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Fixture secrets and personal data: no log line or error text may contain
+// any of them (TestRedaction scans for them).
+const (
+	fxToken        = "tok-SECRET-4f9a1c"
+	fxClientSecret = "csecret-7d1e0b"
+	fxPassword     = "pw-Very-Secret-99"
+	fxMobile       = "9876543210"
+	fxEmail        = "asha.rao@acme.example"
+	fxAccount      = "50100234567890"
+	fxPAN          = "ABCDE1234F"
+	fxIFSC         = "HDFC0000123"
+	fxContact      = "+91 80 41234567"
+)
+
+// prefix mounts the API under a path, so a client that builds an absolute
+// path (dropping the base URL's path) fails the tests.
+const prefix = "/enkash"
+
+const customerPath = prefix + "/api/v0/customer/" + validCustomerID
+
+// okEnvelope is a small success envelope.
+const okEnvelope = `{"payload":{"customerId":"KCABCDEFGH123456","legalName":"Acme Traders Pvt Ltd","netAmount":12345678.91,"mobile":"x"},"response_code":0,"response_message":"SUCCESS"}`
+
+// testServer is an httptest server with a mux under prefix.
+type testServer struct {
+	*httptest.Server
+	mux *http.ServeMux
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	mux := http.NewServeMux()
+	outer := http.NewServeMux()
+	outer.Handle(prefix+"/", http.StripPrefix(prefix, mux))
+	outer.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("request outside %s: %s %s", prefix, r.Method, r.URL.Path)
+		http.NotFound(w, r)
+	})
+	srv := httptest.NewServer(outer)
+	t.Cleanup(srv.Close)
+	return &testServer{Server: srv, mux: mux}
+}
+
+// newClient builds a Client for ts with no real waiting between retries
+// (waits are recorded instead) and a jitter that always draws the maximum.
+func newClient(t *testing.T, ts *testServer, opts ...Option) (*Client, *sleepRecorder) {
+	t.Helper()
+	rec := &sleepRecorder{}
+	all := append([]Option{WithToken(fxToken), withSleep(rec.sleep), withJitter(func(n int64) int64 { return n - 1 })}, opts...)
+	c, err := NewClient(ts.URL+prefix, all...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c, rec
+}
+
+// sleepRecorder is the injected sleeper: it records each wait and returns at
+// once (or ctx.Err()).
+type sleepRecorder struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *sleepRecorder) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *sleepRecorder) get() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.waits...)
+}
+
+// reply writes status, content type and body.
+func reply(w http.ResponseWriter, status int, ctype, body string) {
+	if ctype != "" {
+		w.Header().Set("Content-Type", ctype)
+	}
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// sequence answers the i-th request with steps[i] (the last one repeats) and
+// counts requests.
+type sequence struct {
+	n     atomic.Int32
+	steps []func(w http.ResponseWriter, r *http.Request)
+}
+
+func (s *sequence) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	i := int(s.n.Add(1)) - 1
+	if i >= len(s.steps) {
+		i = len(s.steps) - 1
+	}
+	s.steps[i](w, r)
+}
+
+func status(code int, ctype, body string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) { reply(w, code, ctype, body) }
+}
+
+func errEnvelope(errType, msg string) string {
+	b, _ := json.Marshal(map[string]any{
+		"errorResponse": map[string]any{
+			"errorType": errType, "errorMessage": msg, "requestId": "req-42",
+			"timestamp": "2025-11-20 16:15:30",
+			"apiSubErrors": []any{
+				map[string]any{"field": "customerKeyContacts[0].mobile", "message": "invalid mobile " + fxMobile, "rejectedValue": fxMobile, "object": "customer"},
+				map[string]any{"field": "pinCode", "message": "bad pin", "rejectedValue": "56"},
+			},
+		},
+		"response_code": 400, "response_message": "FAILURE",
+	})
+	return string(b)
+}
