@@ -1,0 +1,219 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+var ok200 = status(200, "application/json", okEnvelope)
+
+// hangUp closes the connection without answering: a network error before a
+// response.
+func hangUp(w http.ResponseWriter, _ *http.Request) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		_ = conn.Close()
+	}
+}
+
+func TestRetries(t *testing.T) {
+	const b = DefaultBaseDelay
+	tests := []struct {
+		name      string
+		opts      []Option
+		steps     []func(http.ResponseWriter, *http.Request)
+		wantCalls int32
+		wantWaits []time.Duration
+		wantErr   error
+	}{
+		{"429 then ok", nil, steps(status(429, "", ""), ok200), 2, []time.Duration{b}, nil},
+		{"502 then ok", nil, steps(status(502, "text/html", "<h1>bad gateway</h1>"), ok200), 2, []time.Duration{b}, nil},
+		{"503 503 ok", nil, steps(status(503, "", ""), status(503, "", ""), ok200), 3, []time.Duration{b, 2 * b}, nil},
+		{"504 then ok", nil, steps(status(504, "", ""), ok200), 2, []time.Duration{b}, nil},
+		{"network error then ok", nil, steps(hangUp, ok200), 2, []time.Duration{b}, nil},
+		{"503 forever: 3 attempts", nil, steps(status(503, "", "")), 3, []time.Duration{b, 2 * b}, ErrServer},
+		{"500 not retried", nil, steps(status(500, "application/json", errEnvelope("SYSTEM_ERROR", "x")), ok200), 1, nil, ErrSystemError},
+		{"400 not retried", nil, steps(status(400, "", ""), ok200), 1, nil, ErrClientRequestError},
+		{"404 not retried", nil, steps(status(404, "", ""), ok200), 1, nil, ErrNotFound},
+		{"422 not retried", nil, steps(status(422, "", ""), ok200), 1, nil, ErrUnprocessable},
+		{"off switch", []Option{WithoutRetries()}, steps(status(503, "", ""), ok200), 1, nil, ErrServer},
+		{"max attempts 5", []Option{WithMaxAttempts(5)}, steps(status(503, "", "")), 5, []time.Duration{b, 2 * b, 4 * b, 8 * b}, ErrServer},
+		{"backoff capped", []Option{WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second})},
+			steps(status(503, "", "")), 5, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, ErrServer},
+		{"429 exhausted", nil, steps(status(429, "", "")), 3, []time.Duration{b, 2 * b}, ErrRateLimited},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			seq := &sequence{steps: tc.steps}
+			ts.mux.Handle("/", seq)
+			c, rec := newClient(t, ts, tc.opts...)
+			cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.Equal(t, tc.wantCalls, seq.n.Load(), "attempts")
+			assert.Equal(t, tc.wantWaits, rec.get(), "waits")
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+				assert.NotNil(t, cust)
+			} else {
+				assert.ErrorIs(t, err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func steps(s ...func(http.ResponseWriter, *http.Request)) []func(http.ResponseWriter, *http.Request) {
+	return s
+}
+
+// TestBodyResentOnRetry: every attempt carries the full body.
+func TestBodyResentOnRetry(t *testing.T) {
+	ts := newTestServer(t)
+	var bodies []string
+	seq := &sequence{steps: steps(status(503, "", ""), ok200)}
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		buf := make([]byte, 1024)
+		n, _ := r.Body.Read(buf)
+		bodies = append(bodies, string(buf[:n]))
+		seq.ServeHTTP(w, r)
+	})
+	c, _ := newClient(t, ts)
+	var body api.UpdateCustomerRequest
+	body.State.Set("Karnataka")
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, body)
+	require.NoError(t, err)
+	assert.Equal(t, []string{`{"state":"Karnataka"}`, `{"state":"Karnataka"}`}, bodies)
+}
+
+func TestFullJitterRange(t *testing.T) {
+	p := RetryPolicy{}.withDefaults()
+	for n := 1; n <= 6; n++ {
+		for range 200 {
+			d := p.backoff(n, defaultJitter)
+			assert.GreaterOrEqual(t, d, time.Duration(0))
+			assert.LessOrEqual(t, d, p.MaxDelay)
+		}
+	}
+	assert.Equal(t, time.Duration(0), p.backoff(3, func(int64) int64 { return 0 }))
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2025, 11, 20, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		header    string
+		wantCalls int32
+		wantWaits []time.Duration
+	}{
+		{"seconds", "7", 2, []time.Duration{7 * time.Second}},
+		{"zero seconds", "0", 2, []time.Duration{0}},
+		{"http date", now.Add(12 * time.Second).Format(http.TimeFormat), 2, []time.Duration{12 * time.Second}},
+		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 2, []time.Duration{0}},
+		{"garbage falls back to backoff", "soon", 2, []time.Duration{DefaultBaseDelay}},
+		{"above cap: give up", "3600", 1, nil},
+	}
+	for _, tc := range tests {
+		for _, code := range []int{429, 503} {
+			t.Run(tc.name+"/"+http.StatusText(code), func(t *testing.T) {
+				ts := newTestServer(t)
+				seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Retry-After", tc.header)
+					w.WriteHeader(code)
+				}, ok200)}
+				ts.mux.Handle("/", seq)
+				c, rec := newClient(t, ts, withClock(func() time.Time { return now }))
+				_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				assert.Equal(t, tc.wantCalls, seq.n.Load())
+				assert.Equal(t, tc.wantWaits, rec.get())
+				if tc.wantCalls == 1 {
+					assert.Error(t, err)
+				} else {
+					assert.NoError(t, err)
+				}
+			})
+		}
+	}
+}
+
+// TestCancelDuringBackoff uses the real sleeper: a cancel during a long wait
+// returns at once, with both the ctx error and the last response visible.
+func TestCancelDuringBackoff(t *testing.T) {
+	ts := newTestServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		reply(w, 503, "", "")
+		time.AfterFunc(50*time.Millisecond, cancel)
+	})
+	c, err := NewClient(ts.URL+prefix, WithToken(fxToken), WithRetry(RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour}),
+		withJitter(func(n int64) int64 { return n - 1 }))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	start := time.Now()
+	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, ErrServer)
+	var ae *APIError
+	assert.True(t, errors.As(err, &ae))
+}
+
+// TestDeadlineShorterThanWait: no sleeping past the ctx deadline.
+func TestDeadlineShorterThanWait(t *testing.T) {
+	ts := newTestServer(t)
+	seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "20")
+		w.WriteHeader(503)
+	})}
+	ts.mux.Handle("/", seq)
+	c, rec := newClient(t, ts)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrServer)
+	assert.Empty(t, rec.get())
+	assert.Equal(t, int32(1), seq.n.Load())
+}
+
+func TestCancelledBeforeCall(t *testing.T) {
+	ts := newTestServer(t)
+	seq := &sequence{steps: steps(ok200)}
+	ts.mux.Handle("/", seq)
+	c, _ := newClient(t, ts)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NotErrorIs(t, err, ErrNetwork)
+	assert.Zero(t, seq.n.Load())
+}
+
+func TestServerSlowerThanDeadline(t *testing.T) {
+	ts := newTestServer(t)
+	release := make(chan struct{})
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	defer close(release)
+	c, rec := newClient(t, ts)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Empty(t, rec.get(), "no retry once the ctx is done")
+}
+
+func TestCertificateErrorsNotRetried(t *testing.T) {
+	assert.True(t, retryableNetErr(&net.OpError{Op: "dial", Err: errors.New("refused")}))
+}
