@@ -203,10 +203,13 @@ type outcome struct {
 
 func (c *Client) send(ctx context.Context, u string, payload []byte) (*api.CustomerResponse, error) {
 	refreshed := false
+	var authHdr, nextHdr string
+	var gen, nextGen uint64
 	for attempt, tries := 1, 1; ; attempt++ {
-		var authHdr string
-		var gen uint64
-		if c.auth != nil {
+		switch {
+		case nextHdr != "": // fetched by the 401 refresh below
+			authHdr, gen, nextHdr = nextHdr, nextGen, ""
+		case c.auth != nil:
 			var err error
 			if authHdr, gen, err = c.auth.header(); err != nil {
 				return nil, fmt.Errorf("enkash: getting token: %w", err)
@@ -223,8 +226,8 @@ func (c *Client) send(ctx context.Context, u string, payload []byte) (*api.Custo
 		if o.status == http.StatusUnauthorized && !refreshed {
 			if sa, ok := c.auth.(*sourceAuth); ok {
 				sa.invalidate(gen)
-				if h, _, err := sa.header(); err == nil && h != authHdr {
-					refreshed = true
+				if h, g, err := sa.header(); err == nil && h != authHdr {
+					refreshed, nextHdr, nextGen = true, h, g
 					continue
 				}
 			}

@@ -1,0 +1,238 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+const fxClientID, fxUser = "client-1", "ops@acme"
+
+// authServer issues tokens tok-1, tok-2, … from POST /oauth/token and
+// accepts on PATCH only the tokens listed in valid.
+type authServer struct {
+	*testServer
+	camel   bool
+	expires int64
+	issued  atomic.Int32
+	patches atomic.Int32
+	mu      sync.Mutex
+	valid   map[string]bool
+	seen    []string // Authorization headers of PATCHes
+}
+
+func newAuthServer(t *testing.T, camel bool, expires int64) *authServer {
+	a := &authServer{testServer: newTestServer(t), camel: camel, expires: expires, valid: map[string]bool{}}
+	a.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		id, secret, ok := r.BasicAuth()
+		require.NoError(t, r.ParseForm())
+		if !ok || id != fxClientID || secret != fxClientSecret || r.PostForm.Get("password") != fxPassword ||
+			r.PostForm.Get("username") != fxUser || r.PostForm.Get("grant_type") != "password" || r.PostForm.Get("clientId") != fxClientID {
+			reply(w, 401, "application/json", `{"error":"invalid_client","error_description":"bad credentials"}`)
+			return
+		}
+		tok := fmt.Sprintf("tok-%d", a.issued.Add(1))
+		a.mu.Lock()
+		a.valid[tok] = true
+		a.mu.Unlock()
+		var resp api.TokenResponse
+		typ := "bearer"
+		if a.camel {
+			resp = api.TokenResponse{AccessTokenCamel: &tok, TokenTypeCamel: &typ, ExpiresInCamel: &a.expires}
+		} else {
+			resp = api.TokenResponse{AccessToken: &tok, TokenType: &typ, ExpiresIn: &a.expires}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(resp)
+	})
+	a.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, r *http.Request) {
+		a.patches.Add(1)
+		h := r.Header.Get("Authorization")
+		a.mu.Lock()
+		a.seen = append(a.seen, h)
+		ok := len(h) > 7 && a.valid[h[7:]]
+		a.mu.Unlock()
+		if !ok {
+			reply(w, 401, "application/json", errEnvelope("UNAUTHORIZED", "token expired"))
+			return
+		}
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	return a
+}
+
+func (a *authServer) revokeAll() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	clear(a.valid)
+}
+
+func passwordClient(t *testing.T, a *authServer, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(a.URL+prefix, append([]Option{WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+func TestPasswordGrantBothSpellings(t *testing.T) {
+	for _, camel := range []bool{false, true} {
+		t.Run(fmt.Sprintf("camel=%v", camel), func(t *testing.T) {
+			a := newAuthServer(t, camel, 3600)
+			c := passwordClient(t, a)
+			for range 3 {
+				_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				require.NoError(t, err)
+			}
+			assert.Equal(t, int32(1), a.issued.Load(), "token cached")
+			assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-1"}, a.seen)
+		})
+	}
+}
+
+// TestTokenExpiryMargin: a token is reused until expiry minus the margin.
+func TestTokenExpiryMargin(t *testing.T) {
+	for _, tc := range []struct {
+		margin time.Duration
+		want   int32
+	}{{10 * time.Second, 1}, {30 * time.Second, 3}} {
+		t.Run(tc.margin.String(), func(t *testing.T) {
+			a := newAuthServer(t, false, 20) // lives 20s
+			c := passwordClient(t, a, WithTokenExpiryMargin(tc.margin))
+			for range 3 {
+				_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.want, a.issued.Load())
+		})
+	}
+}
+
+func TestRefreshOnceOn401(t *testing.T) {
+	t.Run("revoked token: refresh and retry once", func(t *testing.T) {
+		a := newAuthServer(t, false, 3600)
+		c := passwordClient(t, a)
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		require.NoError(t, err)
+		a.revokeAll()
+		_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		require.NoError(t, err)
+		assert.Equal(t, int32(2), a.issued.Load())
+		assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-2"}, a.seen)
+	})
+	t.Run("401 again: no second refresh", func(t *testing.T) {
+		a := newAuthServer(t, false, 3600)
+		a.mux.HandleFunc("PATCH /api/v0/customer/KCAAAAAAAAAAAAAA", func(w http.ResponseWriter, r *http.Request) {
+			a.patches.Add(1)
+			reply(w, 401, "application/json", errEnvelope("UNAUTHORIZED", "no"))
+		})
+		c := passwordClient(t, a)
+		_, err := c.UpdateCustomer(context.Background(), "KCAAAAAAAAAAAAAA", api.UpdateCustomerRequest{})
+		assert.ErrorIs(t, err, ErrUnauthorized)
+		assert.Equal(t, int32(2), a.issued.Load())
+		assert.Equal(t, int32(2), a.patches.Load())
+	})
+	t.Run("static token: no retry", func(t *testing.T) {
+		a := newAuthServer(t, false, 3600)
+		c, _ := newClient(t, a.testServer)
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		assert.ErrorIs(t, err, ErrUnauthorized)
+		assert.Equal(t, int32(1), a.patches.Load())
+	})
+	t.Run("user token source answering a new token", func(t *testing.T) {
+		a := newAuthServer(t, false, 3600)
+		a.mu.Lock()
+		a.valid["user-2"] = true
+		a.mu.Unlock()
+		var n atomic.Int32
+		src := tokenFunc(func() (*oauth2.Token, error) {
+			return &oauth2.Token{AccessToken: fmt.Sprintf("user-%d", n.Add(1))}, nil
+		})
+		c, _ := newClient(t, a.testServer, withoutAuth(), WithTokenSource(src))
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"Bearer user-1", "Bearer user-2"}, a.seen)
+	})
+}
+
+type tokenFunc func() (*oauth2.Token, error)
+
+func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
+
+// withoutAuth undoes newClient's default WithToken.
+func withoutAuth() Option {
+	return func(s *settings) error { s.auth, s.token = authNone, ""; return nil }
+}
+
+func TestConcurrentTokenFetchOnce(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	c := passwordClient(t, a)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), a.issued.Load())
+}
+
+func TestTokenEndpointErrors(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	c, err := NewClient(a.URL+prefix, WithPasswordCredentials(fxClientID, "wrong-"+fxClientSecret, fxUser, fxPassword))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrUnauthorized)
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 401, ae.StatusCode)
+	for _, s := range []string{fxPassword, fxClientSecret} {
+		assert.NotContains(t, err.Error(), s)
+	}
+	assert.Zero(t, a.patches.Load())
+
+	for name, body := range map[string]string{
+		"no token": `{"token_type":"bearer"}`, "not json": `<html>`, "empty": ``,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/oauth/token", status(200, "application/json", body))
+			c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.ErrorIs(t, err, ErrInvalidResponse)
+		})
+	}
+}
+
+// TestTokenRequestDoesNotFollowRedirects: the form carries the password.
+func TestTokenRequestDoesNotFollowRedirects(t *testing.T) {
+	other := newTestServer(t)
+	hits := 0
+	other.mux.HandleFunc("/", func(http.ResponseWriter, *http.Request) { hits++ })
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+prefix+"/steal", http.StatusTemporaryRedirect)
+	})
+	hc := &http.Client{Transport: &http.Transport{}} // follows redirects by default
+	defer hc.CloseIdleConnections()
+	c, err := NewClient(ts.URL+prefix, WithHTTPClient(hc), WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.Error(t, err)
+	assert.Zero(t, hits)
+}
