@@ -283,6 +283,9 @@ func (c *Client) attempt(ctx context.Context, u string, payload []byte, authHdr 
 	body, rerr := readInto(resp.Body, c.maxBody, *bp)
 	closeBody(resp.Body)
 	o := c.classify(ctx, resp, body, rerr)
+	if ae, ok := o.err.(*APIError); ok && len(authHdr) > len("Bearer ") {
+		ae.maskSecret(authHdr[len("Bearer "):]) // a server echoing our token
+	}
 	*bp = body
 	putBuf(bp)
 	if c.logger != nil {

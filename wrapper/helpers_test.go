@@ -43,7 +43,7 @@ type testServer struct {
 	mux *http.ServeMux
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t *testing.T, configure ...func(*http.Server)) *testServer {
 	t.Helper()
 	mux := http.NewServeMux()
 	outer := http.NewServeMux()
@@ -52,7 +52,11 @@ func newTestServer(t *testing.T) *testServer {
 		t.Errorf("request outside %s: %s %s", prefix, r.Method, r.URL.Path)
 		http.NotFound(w, r)
 	})
-	srv := httptest.NewServer(outer)
+	srv := httptest.NewUnstartedServer(outer)
+	for _, f := range configure {
+		f(srv.Config)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, mux: mux}
 }

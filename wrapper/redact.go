@@ -290,3 +290,24 @@ func snippet(body []byte) string {
 	}
 	return s
 }
+
+// maskSecret replaces every occurrence of secret in the server-supplied texts
+// of e.
+func (e *APIError) maskSecret(secret string) {
+	if secret == "" {
+		return
+	}
+	m := func(s string) string { return strings.ReplaceAll(s, secret, redacted) }
+	e.ErrorMessage = m(e.ErrorMessage)
+	e.ResponseMessage = m(e.ResponseMessage)
+	e.Snippet = m(e.Snippet)
+	e.RequestID = m(e.RequestID)
+	e.RawTimestamp = m(e.RawTimestamp)
+	for i := range e.SubErrors {
+		se := &e.SubErrors[i]
+		se.Object, se.Field, se.Message = m(se.Object), m(se.Field), m(se.Message)
+		if v, ok := se.RejectedValue.(string); ok {
+			se.RejectedValue = m(v)
+		}
+	}
+}

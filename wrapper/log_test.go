@@ -1,0 +1,190 @@
+package wrapper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
+	openapi_types "github.com/oapi-codegen/runtime/types"
+)
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestOneDebugRecordPerAttempt(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.Handle("/", &sequence{steps: steps(status(503, "", ""), func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Request-Id", "rid-7")
+		reply(w, 200, "application/json", okEnvelope)
+	})})
+	var buf syncBuffer
+	c, _ := newClient(t, ts, WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 2)
+	for i, want := range []struct {
+		status float64
+		rid    string
+	}{{503, ""}, {200, "rid-7"}} {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(lines[i]), &rec))
+		assert.Equal(t, "DEBUG", rec["level"])
+		assert.Equal(t, "PATCH", rec["method"])
+		assert.Equal(t, customerPath, rec["path"])
+		assert.Equal(t, want.status, rec["status"])
+		assert.Equal(t, float64(i+1), rec["attempt"])
+		assert.Contains(t, rec, "duration")
+		assert.Equal(t, want.rid, rec["requestId"])
+	}
+}
+
+func TestNoLoggerNoRecords(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", ok200)
+	var buf syncBuffer
+	c, _ := newClient(t, ts, WithLogger(slog.New(slog.NewTextHandler(&buf, nil)))) // Info level
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	assert.Empty(t, buf.String())
+}
+
+// TestRedaction runs failures that echo personal data and secrets, and scans
+// every log line and error text for the fixture values.
+func TestRedaction(t *testing.T) {
+	secrets := []string{fxToken, fxClientSecret, fxPassword, fxMobile, fxEmail, fxAccount, fxPAN, fxIFSC, fxContact, "29" + fxPAN + "1Z5"}
+	echo := `{"payload":{"accountNumber":"` + fxAccount + `","panOrGstin":"29` + fxPAN + `1Z5","ifsc":"` + fxIFSC +
+		`","contactNumber":"` + fxContact + `","customerKeyContacts":[{"email":"` + fxEmail + `","mobile":"` + fxMobile + `"`
+	msg := "customer " + fxEmail + " with mobile +91 " + fxMobile + ", account " + fxAccount + ", PAN " + fxPAN + ", IFSC " + fxIFSC
+	handlers := map[string]func(http.ResponseWriter, *http.Request){
+		"truncated echo": status(200, "application/json", echo),
+		"html with pii":  status(502, "text/html", "<p>"+msg+"</p>"),
+		"envelope msg":   status(422, "application/json", errEnvelope("UNPROCESSABLE_REQUEST", msg)),
+		"sub-error values": status(400, "application/json", `{"errorResponse":{"errorType":"VALIDATION_ERROR","apiSubErrors":[`+
+			`{"field":"accountNumber","rejectedValue":"`+fxAccount+`","message":"bad"},`+
+			`{"field":"customerKeyContacts[0]","rejectedValue":{"email":"`+fxEmail+`"},"message":"bad"},`+
+			`{"field":"ifsc","rejectedValue":"`+fxIFSC+`","message":"`+fxIFSC+` is not valid"}]}}`),
+		"401": status(401, "application/json", errEnvelope("UNAUTHORIZED", "token "+fxToken+" expired")),
+	}
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var texts []string
+	for name, h := range handlers {
+		ts := newTestServer(t)
+		ts.mux.HandleFunc("/", h)
+		c, _ := newClient(t, ts, WithLogger(logger))
+		var body api.UpdateCustomerRequest
+		body.AccountNumber.Set(fxAccount)
+		body.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: "A", LegalName: "A", Mobile: fxMobile, Email: ptr(openapi_types.Email(fxEmail))}})
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, body)
+		require.Error(t, err, name)
+		texts = append(texts, err.Error())
+		var ae *APIError
+		if assertAs(err, &ae) {
+			texts = append(texts, ae.Snippet, ae.GoString())
+		}
+	}
+	// invalid request with PII values
+	bad := api.UpdateCustomerRequest{}
+	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Mobile: "x" + fxMobile, Email: ptr(openapi_types.Email(fxEmail + " "))}})
+	texts = append(texts, ValidateUpdateCustomer(validCustomerID, bad).Error())
+	// password grant failure
+	a := newAuthServer(t, false, 60)
+	c, err := NewClient(a.URL+prefix, WithLogger(logger), WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, "x"+fxPassword))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.Error(t, err)
+	texts = append(texts, err.Error())
+
+	all := buf.String() + strings.Join(texts, "\n")
+	require.NotEmpty(t, buf.String())
+	for _, s := range secrets {
+		assert.NotContains(t, all, s)
+	}
+}
+
+func assertAs(err error, target **APIError) bool {
+	ae, ok := err.(*APIError)
+	if ok {
+		*target = ae
+	}
+	return ok
+}
+
+func TestScrub(t *testing.T) {
+	for in, want := range map[string]string{
+		"customer not found":                    "customer not found",
+		"mail asha.rao@acme.example now":        "mail [REDACTED] now",
+		"mobile +91 98765 43210.":               "mobile [REDACTED].",
+		"pin 560058":                            "pin 560058",
+		"PAN ABCDE1234F, GSTIN 29ABCDE1234F1Z5": "PAN [REDACTED], GSTIN [REDACTED]",
+		"IFSC HDFC0000123":                      "IFSC [REDACTED]",
+		"customer KCABCDEFGH123456":             "customer KCABCDEFGH123456",
+	} {
+		assert.Equal(t, want, scrub(in), in)
+	}
+	assert.Equal(t, `{"mobile":"[REDACTED]","x":1}`, scrubJSONish(`{"mobile":"98765","x":1}`))
+	assert.Equal(t, `{"accountNumber": [REDACTED]}`, scrubJSONish(`{"accountNumber": 123}`))
+	assert.Equal(t, `{"email":"[REDACTED]`, scrubJSONish(`{"email":"a\"b@c`))
+}
+
+// TestConcurrentUse: 64 goroutines share one Client (run with -race); the
+// default transport keeps connections for reuse.
+func TestConcurrentUse(t *testing.T) {
+	var conns atomic.Int32
+	ts := newTestServer(t, func(srv *http.Server) {
+		srv.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
+	})
+	ts.mux.HandleFunc("/", ok200)
+	c, err := NewClient(ts.URL+prefix, WithToken(fxToken))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	const workers, calls = 64, 25
+	var wg sync.WaitGroup
+	var failures atomic.Int32
+	for range workers {
+		wg.Go(func() {
+			for range calls {
+				var b api.UpdateCustomerRequest
+				b.State.Set("Karnataka")
+				if _, err := c.UpdateCustomer(context.Background(), validCustomerID, b); err != nil {
+					failures.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Zero(t, failures.Load())
+	assert.LessOrEqual(t, conns.Load(), int32(2*workers), "connections are reused")
+}
