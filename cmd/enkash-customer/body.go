@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"reflect"
 	"slices"
@@ -149,6 +150,8 @@ func describeJSONError(prefix string, err error) error {
 		return usagef("body field %q: must be %s, got JSON %s", field, typeErr.Type, typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return usagef("%s: invalid JSON at byte %d: %v", where, syntaxErr.Offset, syntaxErr)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return usagef("%s: invalid JSON: unexpected end of input", where)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		if prefix != "" {
 			return usagef("%s: %s", where, strings.TrimPrefix(err.Error(), "json: "))

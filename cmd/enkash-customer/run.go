@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitAPI   = 1 // the API or the network failed
+	exitUsage = 2 // bad flags, bad input or local validation: nothing was sent
+)
+
+const maxBodyFileBytes = 1 << 20
+
+const usageText = `usage: enkash-customer update [flags] CUSTOMER_ID
+
+Updates one Enkash customer. Fields not named are left unchanged.
+
+  --set FIELD=VALUE        repeatable; sets a body field. For branchCodes, customerKeyContacts and
+                           customerReminders VALUE is JSON; for every other field the literal string
+  --clear FIELD            repeatable; sends FIELD as null (clears it)
+  --body FILE|-            a whole JSON body instead of --set/--clear (validated the same way)
+  --parent-company-id ID   the parentCompanyId query parameter
+  --base-url URL           default $ENKASH_BASE_URL; when neither is set: the embedded sandbox
+  --token TOKEN            default $ENKASH_TOKEN; or set $ENKASH_CLIENT_ID, $ENKASH_CLIENT_SECRET,
+                           $ENKASH_USERNAME and $ENKASH_PASSWORD to use the token endpoint
+  --dry-run                print the JSON body that would be sent; send nothing
+  --timeout DURATION       for the whole call, retries included (default 30s)
+  --verbose                debug log on stderr (tokens and personal data redacted)
+
+Exit status: 0 success, 1 API or transport error, 2 usage or validation error (nothing sent).
+`
+
+// options are the parsed command line.
+type options struct {
+	sets, clears multiFlag
+	bodyPath     string
+	parentID     string
+	baseURL      string
+	token        string
+	dryRun       bool
+	verbose      bool
+	timeout      time.Duration
+	customerID   string
+}
+
+// run is the whole command, with its environment passed in so tests can
+// drive it in-process as well as through the built binary.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	opts, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+		return exitUsage
+	}
+
+	body, err := readBody(opts, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+		return exitUsage
+	}
+	var callOpts []wrapper.CallOption
+	if opts.parentID != "" {
+		callOpts = append(callOpts, wrapper.WithParentCompanyID(opts.parentID))
+	}
+	if err := wrapper.ValidateUpdateCustomer(opts.customerID, body, callOpts...); err != nil {
+		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+		return exitUsage
+	}
+	if opts.dryRun {
+		return printJSON(stdout, stderr, body)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, opts.timeout)
+	defer cancel()
+
+	baseURL := firstNonEmpty(opts.baseURL, getenv("ENKASH_BASE_URL"))
+	token := firstNonEmpty(opts.token, getenv("ENKASH_TOKEN"))
+	var clientOpts []wrapper.Option
+	if opts.verbose {
+		clientOpts = append(clientOpts, wrapper.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	if baseURL == "" {
+		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+		defer srv.Close()
+		baseURL, token = srv.URL, srv.Token
+		fmt.Fprintf(stderr, "enkash-customer: no --base-url or $ENKASH_BASE_URL: using the embedded sandbox at %s (demo customers %s, %s, %s)\n",
+			srv.URL, wrappertest.DemoCustomerID, wrappertest.DemoCustomerID2, wrappertest.DemoCustomerID3)
+	}
+	authOpt, err := credentials(token, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+		return exitUsage
+	}
+	clientOpts = append(clientOpts, authOpt)
+
+	client, err := wrapper.NewClient(baseURL, clientOpts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+		return exitUsage
+	}
+	customer, err := client.UpdateCustomer(ctx, opts.customerID, body, callOpts...)
+	if err != nil {
+		return reportError(stderr, err)
+	}
+	return printJSON(stdout, stderr, customer)
+}
+
+func parseArgs(args []string, stderr io.Writer) (options, error) {
+	var o options
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return o, errors.New("missing command: want update")
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stderr, usageText)
+		return o, flag.ErrHelp
+	case "update":
+	default:
+		fmt.Fprint(stderr, usageText)
+		return o, fmt.Errorf("unknown command %q: want update", args[0])
+	}
+	fs := flag.NewFlagSet("update", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
+	fs.Var(&o.sets, "set", "FIELD=VALUE (repeatable)")
+	fs.Var(&o.clears, "clear", "FIELD (repeatable)")
+	fs.StringVar(&o.bodyPath, "body", "", "FILE or - for stdin")
+	fs.StringVar(&o.parentID, "parent-company-id", "", "parentCompanyId")
+	fs.StringVar(&o.baseURL, "base-url", "", "API base URL")
+	fs.StringVar(&o.token, "token", "", "bearer token")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print the body, send nothing")
+	fs.BoolVar(&o.verbose, "verbose", false, "debug log on stderr")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout for the whole call")
+
+	// Accept flags before and after CUSTOMER_ID.
+	var positional []string
+	rest := args[1:]
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return o, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(positional) != 1 {
+		return o, fmt.Errorf("want exactly one CUSTOMER_ID, got %d arguments", len(positional))
+	}
+	if o.timeout <= 0 {
+		return o, errors.New("--timeout must be positive")
+	}
+	o.customerID = positional[0]
+	return o, nil
+}
+
+func readBody(o options, stdin io.Reader) (api.UpdateCustomerRequest, error) {
+	if o.bodyPath == "" {
+		return buildBody(o.sets, o.clears)
+	}
+	if len(o.sets) > 0 || len(o.clears) > 0 {
+		return api.UpdateCustomerRequest{}, usagef("--body cannot be combined with --set or --clear")
+	}
+	var r io.Reader = stdin
+	if o.bodyPath != "-" {
+		f, err := os.Open(o.bodyPath)
+		if err != nil {
+			return api.UpdateCustomerRequest{}, usagef("--body: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, maxBodyFileBytes+1))
+	if err != nil {
+		return api.UpdateCustomerRequest{}, usagef("--body: %v", err)
+	}
+	if len(raw) > maxBodyFileBytes {
+		return api.UpdateCustomerRequest{}, usagef("--body: larger than %d bytes", maxBodyFileBytes)
+	}
+	return decodeBody(raw)
+}
+
+func printJSON(stdout, stderr io.Writer, v any) int {
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintf(stderr, "enkash-customer: encoding output: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "%s\n", out)
+	return exitOK
+}
+
+// reportError prints an API or transport error: status, errorType, message,
+// requestId and each sub-error (the wrapper's Error text carries them all,
+// with personal data redacted).
+func reportError(stderr io.Writer, err error) int {
+	var ve *wrapper.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+	return exitAPI
+}
+
+// credentialVars are the environment variables of the password grant.
+var credentialVars = []string{"ENKASH_CLIENT_ID", "ENKASH_CLIENT_SECRET", "ENKASH_USERNAME", "ENKASH_PASSWORD"}
+
+// credentials picks the auth option: a bearer token if there is one, else the
+// password grant when all four of its variables are set.
+func credentials(token string, getenv func(string) string) (wrapper.Option, error) {
+	if token != "" {
+		return wrapper.WithToken(token), nil
+	}
+	var vals, missing []string
+	for _, name := range credentialVars {
+		v := getenv(name)
+		vals = append(vals, v)
+		if v == "" {
+			missing = append(missing, "$"+name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return wrapper.WithPasswordCredentials(vals[0], vals[1], vals[2], vals[3]), nil
+	case len(credentialVars):
+		return nil, errors.New("no credentials: give --token or $ENKASH_TOKEN, or set $ENKASH_CLIENT_ID, $ENKASH_CLIENT_SECRET, $ENKASH_USERNAME and $ENKASH_PASSWORD")
+	default:
+		return nil, fmt.Errorf("incomplete credentials: also set %s", strings.Join(missing, ", "))
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
