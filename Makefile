@@ -3,9 +3,18 @@ GO            ?= go
 STATICCHECK   ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS          := ./...
 
-.PHONY: all generate check-generated test test-jsonv2 lint vet staticcheck ci
+.PHONY: all demo build generate check-generated test test-jsonv2 lint vet staticcheck ci
 
 all: test
+
+## demo: run the CLI against the embedded sandbox (no credentials needed)
+demo:
+	$(GO) run ./cmd/enkash-customer update \
+	  --set "legalName=Acme Traders Pvt Ltd" --clear address KCDEMO0000000001
+
+## build: the CLI binary in bin/
+build:
+	$(GO) build -o bin/enkash-customer ./cmd/enkash-customer
 
 ## generate: regenerate api/ from openapi.yaml
 generate:
