@@ -2,8 +2,11 @@
 GO            ?= go
 STATICCHECK   ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS          := ./...
+FUZZTIME      ?= 3s
+BENCHCOUNT    ?= 10
+BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all demo build generate check-generated test test-jsonv2 lint vet staticcheck ci
+.PHONY: all demo build generate check-generated test test-jsonv2 fuzz-smoke bench lint vet staticcheck ci
 
 all: test
 
@@ -35,6 +38,20 @@ test:
 test-jsonv2:
 	GOEXPERIMENT=jsonv2 $(GO) test -count=1 -run 'Wire|Marshal|Nullable' $(PKGS)
 
+## fuzz-smoke: every Fuzz target in the module, briefly ($(FUZZTIME) each)
+fuzz-smoke:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for fn in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$fn"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+## bench: the benchmarks (not part of test or ci), summarised with benchstat
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./wrapper/ | tee bench.txt
+	$(GO) run $(BENCHSTAT) bench.txt
+
 vet:
 	$(GO) vet $(PKGS)
 
@@ -45,4 +62,4 @@ staticcheck:
 lint: vet staticcheck
 
 ## ci: everything CI checks
-ci: check-generated lint test test-jsonv2
+ci: check-generated lint test test-jsonv2 fuzz-smoke
