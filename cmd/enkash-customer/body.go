@@ -9,7 +9,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -97,29 +96,84 @@ func checkField(name string, seen map[string]json.RawMessage) error {
 
 // decodeBody parses a whole JSON body strictly: unknown fields (nested ones
 // included), trailing data and wrong types are usage errors naming the field.
+// Each field is decoded on its own so the error names it whichever
+// encoding/json engine is in use (json/v2 leaves UnmarshalTypeError.Field
+// empty for errors inside nullable.Nullable).
 func decodeBody(raw []byte) (api.UpdateCustomerRequest, error) {
-	var body api.UpdateCustomerRequest
-	if err := strictDecode(raw, &body); err != nil {
-		return api.UpdateCustomerRequest{}, describeJSONError("", err)
-	}
-	// nullable.Nullable decodes its content with plain json.Unmarshal, which
-	// ignores unknown keys; check the two lists of objects again, strictly.
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &top); err != nil {
-		return api.UpdateCustomerRequest{}, describeJSONError("", err)
+	if err := strictDecode(raw, &top); err != nil {
+		return api.UpdateCustomerRequest{}, describeJSONError(err)
 	}
-	nested := map[string]any{
-		"customerKeyContacts": &[]api.CustomerKeyContactCreateDTO{},
-		"customerReminders":   &[]api.CustomerReminderCreateDTO{},
+	if top == nil {
+		return api.UpdateCustomerRequest{}, usagef("body: must be a JSON object")
 	}
-	for _, name := range slices.Sorted(maps.Keys(nested)) {
-		if v, ok := top[name]; ok && string(v) != "null" {
-			if err := strictDecode(v, nested[name]); err != nil {
-				return api.UpdateCustomerRequest{}, describeJSONError(name, err)
-			}
+	for _, name := range slices.Sorted(maps.Keys(top)) {
+		if !slices.Contains(bodyFields, name) {
+			return api.UpdateCustomerRequest{}, usagef("body: unknown field %q: want one of %s", name, strings.Join(bodyFields, ", "))
+		}
+		if err := checkFieldValue(name, top[name]); err != nil {
+			return api.UpdateCustomerRequest{}, err
 		}
 	}
+	var body api.UpdateCustomerRequest
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return api.UpdateCustomerRequest{}, describeJSONError(err)
+	}
 	return body, nil
+}
+
+// fieldShapes says what each non-string field holds, for error messages.
+var fieldShapes = map[string]string{
+	"branchCodes":         "an array of strings or null",
+	"customerKeyContacts": "an array of key contact objects or null",
+	"customerReminders":   "an array of reminder objects or null",
+}
+
+// checkFieldValue decodes one field alone, strictly (the two lists of
+// objects reject unknown keys too: nullable.Nullable decodes its content
+// with plain json.Unmarshal, which would ignore them).
+func checkFieldValue(name string, v json.RawMessage) error {
+	shape, ok := fieldShapes[name]
+	if !ok {
+		shape = "a string or null"
+	}
+	var list any
+	switch name {
+	case "customerKeyContacts":
+		list = &[]api.CustomerKeyContactCreateDTO{}
+	case "customerReminders":
+		list = &[]api.CustomerReminderCreateDTO{}
+	}
+	if list != nil && string(v) != "null" {
+		if err := strictDecode(v, list); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) && typeErr.Field != "" {
+				return usagef("body field %q: must be %s", nestedPath(name, typeErr.Field), typeErr.Type)
+			}
+			if strings.HasPrefix(err.Error(), "json: unknown field ") {
+				return usagef("body field %q: %s", name, strings.TrimPrefix(err.Error(), "json: "))
+			}
+			return usagef("body field %q: must be %s", name, shape)
+		}
+	}
+	one, err := json.Marshal(map[string]json.RawMessage{name: v})
+	if err != nil {
+		return usagef("body field %q: must be %s", name, shape)
+	}
+	var probe api.UpdateCustomerRequest
+	if err := json.Unmarshal(one, &probe); err != nil {
+		return usagef("body field %q: must be %s", name, shape)
+	}
+	return nil
+}
+
+// nestedPath names a field inside a list: json/v2 reports "0.deleted",
+// encoding/json v1 just "deleted".
+func nestedPath(list, field string) string {
+	if idx, rest, ok := strings.Cut(field, "."); ok && idx != "" && strings.Trim(idx, "0123456789") == "" {
+		return list + "[" + idx + "]." + rest
+	}
+	return list + "[]." + field
 }
 
 func strictDecode(raw []byte, v any) error {
@@ -134,30 +188,14 @@ func strictDecode(raw []byte, v any) error {
 	return nil
 }
 
-func describeJSONError(prefix string, err error) error {
-	where := "body"
-	if prefix != "" {
-		where = "body field " + strconv.Quote(prefix)
-	}
-	var typeErr *json.UnmarshalTypeError
+func describeJSONError(err error) error {
 	var syntaxErr *json.SyntaxError
 	switch {
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if prefix != "" {
-			field = prefix + "[]." + field
-		}
-		return usagef("body field %q: must be %s, got JSON %s", field, typeErr.Type, typeErr.Value)
 	case errors.As(err, &syntaxErr):
-		return usagef("%s: invalid JSON at byte %d: %v", where, syntaxErr.Offset, syntaxErr)
+		return usagef("body: invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return usagef("%s: invalid JSON: unexpected end of input", where)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		if prefix != "" {
-			return usagef("%s: %s", where, strings.TrimPrefix(err.Error(), "json: "))
-		}
-		return usagef("body: %s: want one of %s", strings.TrimPrefix(err.Error(), "json: "), strings.Join(bodyFields, ", "))
+		return usagef("body: invalid JSON: unexpected end of input")
 	default:
-		return usagef("%s: %v", where, err)
+		return usagef("body: %v", err)
 	}
 }
