@@ -379,14 +379,16 @@ func subErrors(in []api.ApiSubError) []SubError {
 	out := make([]SubError, 0, len(in))
 	for _, s := range in {
 		var se SubError
+		// Masked here, not only in Error(): SubErrors promises redacted
+		// personal data to callers who print them.
 		if s.Object != nil {
-			se.Object = *s.Object
+			se.Object = scrub(*s.Object)
 		}
 		if s.Field != nil {
-			se.Field = *s.Field
+			se.Field = scrub(*s.Field)
 		}
 		if s.Message != nil {
-			se.Message = *s.Message
+			se.Message = scrub(*s.Message)
 		}
 		rv := s.RejectedValue[true] // absent and null both read as nil
 		switch v := rv.(type) {

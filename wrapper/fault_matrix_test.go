@@ -1,0 +1,262 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+// How the fault-matrix rows reach their server, beyond injected faults.
+type faultSetup int
+
+const (
+	viaFake          faultSetup = iota // the wrappertest fake with the row's faults
+	refused                            // a loopback port nobody listens on
+	redirectAway                       // the fake redirects (307) to another host
+	redirectFollowed                   // the same, with a WithHTTPClient client that follows redirects
+	cancelInBackoff                    // the ctx is cancelled while waiting to retry
+)
+
+const matrixID = wrappertest.DemoCustomerID
+
+// matrixClock is the fixed clock of the clients in the matrix (Retry-After
+// dates are read against it).
+var matrixClock = time.Date(2025, 11, 20, 10, 45, 0, 0, time.UTC)
+
+// TestFaultMatrix drives one call per fault through a Client with the
+// default transport and checks the outcome: the typed error and its
+// sentinels (or success after a retry where the policy says so), the number
+// of attempts (one Debug log record each, cross-checked against the requests
+// the server saw), the backoff waits (recorded by the injected sleeper, which
+// does not really wait), no panic and no leaked goroutine per row. Bodies and
+// messages echo the fixture token and personal data; every log line and
+// error text goes to the suite sink that TestMain scans for them.
+func TestFaultMatrix(t *testing.T) {
+	const b = DefaultBaseDelay // with the matrix jitter, waits are b, 2b, …
+	var (
+		json         = "application/json"
+		piiMsg       = "customer " + fxEmail + " mobile " + fxMobile + " account " + fxAccount + " PAN " + fxPAN + " IFSC " + fxIFSC + " token " + fxToken
+		html502      = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>" + piiMsg + "</p><hr>nginx</body></html>"
+		echoPII      = `{"payload":{"customerId":"` + matrixID + `","accountNumber":"` + fxAccount + `","ifsc":"` + fxIFSC + `","contactNumber":"` + fxContact + `","customerKeyContacts":[{"email":"` + fxEmail + `","mobile":"` + fxMobile + `"}]},"response_code":0}`
+		okBody       = `{"payload":{"customerId":"` + matrixID + `","legalName":"Acme Traders Pvt Ltd"},"response_code":0,"response_message":"SUCCESS"}`
+		badUTF8JSON  = `{"payload":{"customerId":"` + matrixID + "\",\"legalName\":\"Acme \xff\xfe Traders\"},\"response_code\":0}"
+		sysErr       = errEnvelope("SYSTEM_ERROR", piiMsg)
+		bigBody      = `{"payload":{"customerId":"` + matrixID + `","address":"` + strings.Repeat("x", 4<<10) + `"}}`
+		retryAtDate  = matrixClock.Add(7 * time.Second).Format(http.TimeFormat)
+		forever      = -1
+		f            = func(fs ...wrappertest.Fault) []wrappertest.Fault { return fs }
+		waits        = func(d ...time.Duration) []time.Duration { return d }
+		notAPIError  = 0
+		noneExpected []time.Duration
+	)
+	tests := []struct {
+		name     string
+		setup    faultSetup
+		faults   []wrappertest.Fault
+		opts     []Option
+		timeout  time.Duration // ctx deadline; 0: none
+		ok       bool          // success expected
+		stored   bool          // and the fake's store applied the body
+		is       []error       // errors.Is must hold for each
+		isNot    []error       // and must not for these
+		status   int           // the *APIError's status; notAPIError: no *APIError in the chain
+		attempts int
+		waits    []time.Duration
+	}{
+		{name: "connection refused", setup: refused,
+			is: []error{ErrNetwork, syscall.ECONNREFUSED}, status: notAPIError, attempts: 3, waits: waits(b, 2*b)},
+		{name: "connection reset before any response", faults: f(wrappertest.Fault{CloseConnection: true, Times: forever}),
+			is: []error{ErrNetwork}, status: notAPIError, attempts: 3, waits: waits(b, 2*b)},
+		{name: "connection reset mid-body (not retried: the server answered)", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: echoPII[:60], CloseConnection: true}),
+			is: []error{ErrNetwork, io.ErrUnexpectedEOF}, status: notAPIError, attempts: 1, waits: noneExpected},
+		{name: "server slower than the ctx deadline", faults: f(wrappertest.Fault{Delay: 10 * time.Second, Times: forever}), timeout: 150 * time.Millisecond,
+			is: []error{context.DeadlineExceeded}, isNot: []error{ErrNetwork}, status: notAPIError, attempts: 1, waits: noneExpected},
+		{name: "server slower than the client timeout (retried)", faults: f(wrappertest.Fault{Delay: 10 * time.Second, Times: forever}), opts: []Option{WithTimeout(80 * time.Millisecond)},
+			is: []error{ErrNetwork}, status: notAPIError, attempts: 3, waits: waits(b, 2*b)},
+		{name: "502 HTML page, every time", faults: f(wrappertest.Fault{Status: 502, ContentType: "text/html", Body: html502, Times: forever}),
+			is: []error{ErrServer, ErrInvalidResponse}, isNot: []error{ErrNetwork}, status: 502, attempts: 3, waits: waits(b, 2*b)},
+		{name: "500 SYSTEM_ERROR envelope (not retried)", faults: f(wrappertest.Fault{Status: 500, ContentType: json, Body: sysErr, Times: forever}),
+			is: []error{ErrSystemError, ErrServer}, isNot: []error{ErrInvalidResponse}, status: 500, attempts: 1, waits: noneExpected},
+		{name: "503 then 200", faults: f(wrappertest.Fault{Status: 503, ContentType: "text/plain", Body: "unavailable"}),
+			ok: true, stored: true, attempts: 2, waits: waits(b)},
+		{name: "429 Retry-After seconds then 200", faults: f(wrappertest.Fault{Status: 429, RetryAfter: "2"}),
+			ok: true, stored: true, attempts: 2, waits: waits(2 * time.Second)},
+		{name: "429 Retry-After HTTP date then 200", faults: f(wrappertest.Fault{Status: 429, RetryAfter: retryAtDate}),
+			ok: true, stored: true, attempts: 2, waits: waits(7 * time.Second)},
+		{name: "429 Retry-After beyond MaxRetryAfter", faults: f(wrappertest.Fault{Status: 429, RetryAfter: "120", Times: forever}),
+			is: []error{ErrRateLimited}, status: 429, attempts: 1, waits: noneExpected},
+		{name: "truncated JSON", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: echoPII[:len(echoPII)-20]}),
+			is: []error{ErrInvalidResponse}, status: 200, attempts: 1, waits: noneExpected},
+		{name: "JSON with a wrong Content-Type (decoded anyway)", faults: f(wrappertest.Fault{Status: 200, ContentType: "text/html; charset=iso-8859-1", Body: okBody}),
+			ok: true, attempts: 1, waits: noneExpected},
+		{name: "empty 200 body", faults: f(wrappertest.Fault{Status: 200, ContentType: json}),
+			is: []error{ErrInvalidResponse}, status: 200, attempts: 1, waits: noneExpected},
+		{name: "200 with payload null", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: `{"payload":null,"response_code":0,"response_message":"SUCCESS"}`}),
+			is: []error{ErrInvalidResponse}, status: 200, attempts: 1, waits: noneExpected},
+		{name: "body over the size limit", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: bigBody}), opts: []Option{WithMaxResponseBytes(1 << 10)},
+			is: []error{ErrResponseTooLarge}, isNot: []error{ErrInvalidResponse}, status: 200, attempts: 1, waits: noneExpected},
+		{name: "body trickles slower than the ctx deadline", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: okBody, TrickleInterval: 20 * time.Millisecond}), timeout: 250 * time.Millisecond,
+			is: []error{context.DeadlineExceeded}, isNot: []error{ErrNetwork}, status: notAPIError, attempts: 1, waits: noneExpected},
+		{name: "body trickles slower than the client timeout", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: okBody, TrickleInterval: 20 * time.Millisecond}), opts: []Option{WithTimeout(250 * time.Millisecond)},
+			is: []error{ErrNetwork}, status: notAPIError, attempts: 1, waits: noneExpected},
+		{name: "invalid UTF-8 inside a JSON string (replaced by U+FFFD)", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: badUTF8JSON}),
+			ok: true, attempts: 1, waits: noneExpected},
+		{name: "invalid UTF-8 body", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: "\xff\xfe\xfd{\"payload\xc3\x28" + fxMobile}),
+			is: []error{ErrInvalidResponse}, status: 200, attempts: 1, waits: noneExpected},
+		{name: "redirect to another host: not followed, token stays home", setup: redirectAway,
+			is: []error{ErrUnexpectedStatus}, status: http.StatusTemporaryRedirect, attempts: 1, waits: noneExpected},
+		{name: "redirect to another host, client that follows: token dropped", setup: redirectFollowed,
+			ok: true, attempts: 1, waits: noneExpected},
+		{name: "ctx cancelled during backoff", setup: cancelInBackoff, faults: f(wrappertest.Fault{Status: 503, Times: forever}),
+			is: []error{context.Canceled, ErrServer}, status: 503, attempts: 1, waits: waits(b)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			defer goleak.VerifyNone(t) // runs after the cleanups below
+			start := time.Now()
+
+			srv := wrappertest.NewServer(wrappertest.WithToken(fxToken), wrappertest.WithDemoCustomers())
+			srv.Inject(tc.faults...)
+			base := srv.URL
+
+			// the other host of the redirect rows, recording what arrives
+			var otherAuth []string
+			var otherMu sync.Mutex
+			var other *httptest.Server
+			if tc.setup == redirectAway || tc.setup == redirectFollowed {
+				other = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					otherMu.Lock()
+					otherAuth = append(otherAuth, r.Header.Get("Authorization"))
+					otherMu.Unlock()
+					_, _ = io.Copy(io.Discard, r.Body)
+					reply(w, 200, "application/json", `{"payload":{"customerId":"`+matrixID+`"},"response_code":0}`)
+				}))
+				// "localhost" rather than 127.0.0.1: another host by Go's redirect rule.
+				to := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + "/elsewhere"
+				srv.Inject(wrappertest.Fault{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {to}}})
+			}
+			if tc.setup == refused {
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				require.NoError(t, err)
+				base = "http://" + ln.Addr().String()
+				require.NoError(t, ln.Close())
+			}
+
+			ctx, cancel := context.WithCancel(context.Background())
+			if tc.timeout > 0 {
+				ctx, cancel = context.WithTimeout(context.Background(), tc.timeout)
+			}
+			defer cancel()
+			rec := &sleepRecorder{}
+			sleep := rec.sleep
+			if tc.setup == cancelInBackoff {
+				sleep = func(ctx context.Context, d time.Duration) error {
+					_ = rec.sleep(ctx, d)
+					cancel()
+					<-ctx.Done()
+					return ctx.Err()
+				}
+			}
+			var logged atomic.Int32
+			logger := slog.New(countingHandler{sinkLogger(suiteSink).Handler(), &logged})
+			var follower *http.Client
+			if tc.setup == redirectFollowed {
+				follower = &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
+				tc.opts = append(tc.opts, WithHTTPClient(follower))
+			}
+			opts := append([]Option{WithToken(fxToken), WithLogger(logger), withSleep(sleep),
+				withJitter(func(n int64) int64 { return n - 1 }), withClock(func() time.Time { return matrixClock })}, tc.opts...)
+			c, err := NewClient(base, opts...)
+			require.NoError(t, err)
+
+			var cust *api.CustomerResponse
+			require.NotPanics(t, func() { cust, err = c.UpdateCustomer(ctx, matrixID, validBody()) })
+			suiteSink.recordErr(err)
+
+			if tc.ok {
+				require.NoError(t, err)
+				require.NotNil(t, cust)
+				assert.Equal(t, matrixID, cust.CustomerId)
+			} else {
+				require.Error(t, err)
+				assert.Nil(t, cust)
+				for _, s := range tc.is {
+					assert.ErrorIs(t, err, s)
+				}
+				for _, s := range tc.isNot {
+					assert.NotErrorIs(t, err, s)
+				}
+				var ae *APIError
+				if tc.status == notAPIError {
+					assert.False(t, errors.As(err, &ae), "no *APIError without a complete response: %v", err)
+				} else if assert.ErrorAs(t, err, &ae) {
+					assert.Equal(t, tc.status, ae.StatusCode)
+					assert.True(t, utf8.ValidString(ae.Snippet))
+				}
+				assert.True(t, utf8.ValidString(err.Error()))
+				assert.NotContains(t, err.Error(), fxToken)
+			}
+			assert.Equal(t, int32(tc.attempts), logged.Load(), "attempts (one Debug record each)")
+			assert.Equal(t, tc.waits, rec.get(), "backoff waits")
+
+			switch tc.setup {
+			case refused:
+			case redirectAway, redirectFollowed:
+				assert.Len(t, srv.Requests(), tc.attempts)
+				otherMu.Lock()
+				if tc.ok {
+					assert.Equal(t, []string{""}, otherAuth, "the bearer token followed the redirect")
+				} else {
+					assert.Empty(t, otherAuth, "the default client must not follow redirects")
+				}
+				otherMu.Unlock()
+			default:
+				assert.Len(t, srv.Requests(), tc.attempts, "requests the server saw")
+				for _, r := range srv.Requests() {
+					assert.Equal(t, "Bearer "+fxToken, r.Header.Get("Authorization"))
+				}
+			}
+			stored, _ := srv.Customer(matrixID)
+			if tc.stored {
+				assert.Equal(t, fxAccount, stored.AccountNumber, "the body reached the store")
+			} else {
+				assert.NotEqual(t, fxAccount, stored.AccountNumber, "the store is untouched")
+			}
+			if strings.Contains(tc.name, "U+FFFD") {
+				assert.Equal(t, "Acme \uFFFD\uFFFD Traders", cust.LegalName)
+			}
+
+			// shut everything down before goleak looks
+			c.CloseIdleConnections()
+			if follower != nil {
+				follower.CloseIdleConnections()
+			}
+			srv.Close()
+			if other != nil {
+				other.Close()
+			}
+			for _, v := range srv.SpecViolations() {
+				t.Errorf("fake server: %v", v)
+			}
+			assert.Less(t, time.Since(start), 3*time.Second, "row took too long")
+		})
+	}
+}
