@@ -179,7 +179,7 @@ func (c *Client) UpdateCustomer(ctx context.Context, customerID string, body api
 	if ve := validate(customerID, cs, &body); ve != nil {
 		return nil, ve
 	}
-	payload, err := json.Marshal(body)
+	payload, err := encodeBody(&body)
 	if err != nil {
 		return nil, fmt.Errorf("enkash: encoding request body: %w", err)
 	}
@@ -337,7 +337,7 @@ func (c *Client) classify(ctx context.Context, resp *http.Response, body []byte,
 func newAPIError(resp *http.Response, body []byte, env *api.CustomerResponseEnvelope, derr error) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode}
 	if derr != nil {
-		e.Err = fmt.Errorf("%w: %w", ErrInvalidResponse, derr)
+		e.Err = fmt.Errorf("%w: %w", ErrInvalidResponse, decodeError{derr})
 		e.Snippet = snippet(body)
 	} else {
 		if env.ResponseCode != nil {

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -241,3 +242,30 @@ func (e *APIError) Is(target error) bool {
 	}
 	return false
 }
+
+// decodeError is a failure to decode a response body as an envelope. Its text
+// says where and what kind of JSON went wrong but never quotes a value from
+// the body: encoding/json's errors for times, numbers and custom types do
+// (`parsing time "…"`), and the body may echo personal data or the token.
+// The original error stays reachable with errors.As.
+type decodeError struct{ err error }
+
+func (d decodeError) Error() string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(d.err, &se):
+		return "malformed JSON at offset " + strconv.FormatInt(se.Offset, 10)
+	case errors.As(d.err, &te):
+		kind, _, _ := strings.Cut(te.Value, " ") // "number 123…" quotes the literal
+		typ := "?"
+		if te.Type != nil {
+			typ = te.Type.String()
+		}
+		return "JSON " + kind + " where " + typ + " belongs, at offset " + strconv.FormatInt(te.Offset, 10)
+	default:
+		return "a JSON value has the wrong form"
+	}
+}
+
+func (d decodeError) Unwrap() error { return d.err }

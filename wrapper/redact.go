@@ -3,6 +3,8 @@ package wrapper
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/enkash-oss/enkash-go/api"
 )
 
 // redacted replaces a value that must not be printed.
@@ -298,6 +300,7 @@ func (e *APIError) maskSecret(secret string) {
 		return
 	}
 	m := func(s string) string { return strings.ReplaceAll(s, secret, redacted) }
+	e.ErrorType = api.ErrorType(m(string(e.ErrorType)))
 	e.ErrorMessage = m(e.ErrorMessage)
 	e.ResponseMessage = m(e.ResponseMessage)
 	e.Snippet = m(e.Snippet)
