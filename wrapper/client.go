@@ -281,7 +281,11 @@ func (c *Client) attempt(ctx context.Context, u string, payload []byte, authHdr 
 	}
 	bp := getBuf()
 	body, rerr := readInto(resp.Body, c.maxBody, *bp)
-	closeBody(resp.Body)
+	if rerr == nil {
+		_ = resp.Body.Close() // read to EOF: nothing to drain (CopyN would allocate)
+	} else {
+		closeBody(resp.Body)
+	}
 	o := c.classify(ctx, resp, body, rerr)
 	if ae, ok := o.err.(*APIError); ok && len(authHdr) > len("Bearer ") {
 		ae.maskSecret(authHdr[len("Bearer "):]) // a server echoing our token
