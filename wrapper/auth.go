@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -104,6 +105,18 @@ type passwordSource struct {
 }
 
 func (s *passwordSource) Token() (*oauth2.Token, error) {
+	tok, err := s.fetch()
+	if ae, ok := err.(*APIError); ok {
+		// The token endpoint may echo what it was sent: the password, the
+		// client secret or the Basic header.
+		ae.maskSecret(s.passwd)
+		ae.maskSecret(s.clientSecret)
+		ae.maskSecret(base64.StdEncoding.EncodeToString([]byte(s.clientID + ":" + s.clientSecret)))
+	}
+	return tok, err
+}
+
+func (s *passwordSource) fetch() (*oauth2.Token, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
 	defer cancel()
 	form := url.Values{
@@ -139,7 +152,9 @@ func (s *passwordSource) Token() (*oauth2.Token, error) {
 	}
 	var tr api.TokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
-		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON")), Snippet: snippet(body)}
+		// No snippet: a token response that is not JSON (e.g. form-encoded
+		// access_token=…) still carries the token.
+		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON"))}
 	}
 	tok := &oauth2.Token{TokenType: "Bearer"}
 	switch {

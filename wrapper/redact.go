@@ -127,9 +127,10 @@ func digitSpans(s string, spans []span) []span {
 		if digits >= 7 {
 			spans = append(spans, span{i, lastDigit + 1})
 		}
-		if lastDigit > i {
-			i = lastDigit
-		}
+		// Resume after the run: a start inside it would only find a subset
+		// of its digits (already masked, or too few). Resuming at lastDigit
+		// made a long run without digits, e.g. "++++…", quadratic.
+		i = j - 1
 	}
 	return spans
 }
