@@ -47,10 +47,13 @@ fuzz-smoke:
 	  done; \
 	done
 
-## bench: the benchmarks (not part of test or ci), summarised with benchstat
+## bench: the benchmarks (not part of test or ci), summarised with benchstat,
+## then the clients side by side with their ratios to client=raw
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./wrapper/ | tee bench.txt
 	$(GO) run $(BENCHSTAT) bench.txt
+	@echo; echo "== ratios to client=raw =="
+	$(GO) run $(BENCHSTAT) -col /client -filter '.name:(UpdateCustomer OR UpdateCustomerParallel64)' bench.txt
 
 vet:
 	$(GO) vet $(PKGS)
