@@ -45,6 +45,8 @@
 //
 // Tokens, credentials and bodies are never logged or put in errors. Values of
 // personal-data fields (accountNumber, panOrGstin, ifsc, contactNumber, key
-// contact email and mobile) never appear in a ValidationError, and are
-// masked in server texts and body snippets carried by an APIError.
+// contact email and mobile) never appear in a ValidationError. In an
+// APIError they are masked in everything it prints (Error, %v, %+v, %#v), in
+// SubErrors and in Snippet; the ErrorMessage and ResponseMessage fields keep
+// the server's words verbatim, so log the error, not those fields.
 package wrapper

@@ -139,7 +139,8 @@ type APIError struct {
 	StatusCode int
 	// ErrorType is errorResponse.errorType, "" when absent.
 	ErrorType api.ErrorType
-	// ErrorMessage is errorResponse.errorMessage, as sent.
+	// ErrorMessage is errorResponse.errorMessage, as sent (not masked: Error()
+	// prints a masked copy).
 	ErrorMessage string
 	// RequestID is errorResponse.requestId, else the X-Request-Id header.
 	RequestID string
@@ -152,7 +153,8 @@ type APIError struct {
 	SubErrors []SubError
 	// ResponseCode is the envelope's response_code (0 when absent).
 	ResponseCode int32
-	// ResponseMessage is the envelope's response_message.
+	// ResponseMessage is the envelope's response_message, as sent (not
+	// masked: Error() prints a masked copy).
 	ResponseMessage string
 	// Snippet is the start of a body that was not a usable envelope (at most
 	// 256 bytes, valid UTF-8, personal data masked). Empty otherwise.
