@@ -65,4 +65,4 @@ staticcheck:
 lint: vet staticcheck
 
 ## ci: everything CI checks
-ci: check-generated lint test test-jsonv2 fuzz-smoke
+ci: check-generated lint test-jsonv2 fuzz-smoke test
