@@ -1,7 +1,6 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -19,31 +18,13 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestOneDebugRecordPerAttempt(t *testing.T) {
 	ts := newTestServer(t)
 	ts.mux.Handle("/", &sequence{steps: steps(status(503, "", ""), func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("X-Request-Id", "rid-7")
 		reply(w, 200, "application/json", okEnvelope)
 	})})
-	var buf syncBuffer
+	var buf textSink
 	c, _ := newClient(t, ts, WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 	require.NoError(t, err)
@@ -68,7 +49,7 @@ func TestOneDebugRecordPerAttempt(t *testing.T) {
 func TestNoLoggerNoRecords(t *testing.T) {
 	ts := newTestServer(t)
 	ts.mux.HandleFunc("/", ok200)
-	var buf syncBuffer
+	var buf textSink
 	c, _ := newClient(t, ts, WithLogger(slog.New(slog.NewTextHandler(&buf, nil)))) // Info level
 	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 	require.NoError(t, err)
@@ -92,7 +73,7 @@ func TestRedaction(t *testing.T) {
 			`{"field":"ifsc","rejectedValue":"`+fxIFSC+`","message":"`+fxIFSC+` is not valid"}]}}`),
 		"401": status(401, "application/json", errEnvelope("UNAUTHORIZED", "token "+fxToken+" expired")),
 	}
-	var buf syncBuffer
+	var buf textSink
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var texts []string
 	for name, h := range handlers {
