@@ -43,6 +43,27 @@ func TestExportedNamesHaveDocComments(t *testing.T) {
 	f, err := parser.ParseFile(fset, "x.go", "package x\nfunc Exported() {}\n// Documented is.\nfunc Documented() {}\n", parser.ParseComments)
 	require.NoError(t, err)
 	assert.Len(t, undocumented(fset, f), 1)
+
+	// Exported fields of exported struct types need a doc or line comment;
+	// unexported fields, embedded fields and unexported types are exempt.
+	f, err = parser.ParseFile(fset, "y.go", `package y
+// T is documented.
+type T struct {
+	Bare int
+	// Doc is documented.
+	Doc int
+	Line int // Line is documented.
+	hidden int
+	Embedded
+}
+// Embedded is documented.
+type Embedded struct{}
+type unexported struct{ Bare int }
+`, parser.ParseComments)
+	require.NoError(t, err)
+	got := undocumented(fset, f)
+	require.Len(t, got, 1)
+	assert.Contains(t, got[0], "T.Bare")
 }
 
 func undocumented(fset *token.FileSet, f *ast.File) []string {
@@ -66,6 +87,18 @@ func undocumented(fset *token.FileSet, f *ast.File) []string {
 				case *ast.TypeSpec:
 					if s.Name.IsExported() && s.Doc == nil && d.Doc == nil {
 						report(s.Pos(), s.Name.Name)
+					}
+					if st, ok := s.Type.(*ast.StructType); ok && s.Name.IsExported() {
+						for _, field := range st.Fields.List {
+							if field.Doc != nil || field.Comment != nil {
+								continue
+							}
+							for _, n := range field.Names {
+								if n.IsExported() {
+									report(n.Pos(), s.Name.Name+"."+n.Name)
+								}
+							}
+						}
 					}
 				case *ast.ValueSpec:
 					for _, n := range s.Names {

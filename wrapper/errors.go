@@ -121,9 +121,18 @@ const timestampLayout = "2006-01-02 15:04:05"
 // RejectedValue is replaced by "[REDACTED]" when Field names personal data
 // (mobile, email, accountNumber, panOrGstin, ifsc, contactNumber, …).
 type SubError struct {
-	Object        string
-	Field         string
-	Message       string
+	// Object is the name of the object that failed validation (empty when
+	// absent).
+	Object string
+	// Field is the path of the rejected field, e.g. "legalName" (empty when
+	// absent).
+	Field string
+	// Message is the server's explanation of the rejection (empty when
+	// absent).
+	Message string
+	// RejectedValue is the value the server rejected: nil when absent or
+	// null, a string, float64, bool or json.Number when it is a scalar of a
+	// field that is not personal data, otherwise "[REDACTED]".
 	RejectedValue any
 }
 

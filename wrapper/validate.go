@@ -43,6 +43,8 @@ type Violation struct {
 // any I/O and matches ErrValidation with errors.Is. Its text names fields and
 // rules only, never values (they may be personal data).
 type ValidationError struct {
+	// Violations are the broken rules, in the order they were found; a
+	// returned ValidationError has at least one.
 	Violations []Violation
 }
 
