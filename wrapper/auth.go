@@ -21,8 +21,10 @@ import (
 // replaced (see WithTokenExpiryMargin).
 const DefaultTokenExpiryMargin = time.Minute
 
-// tokenFetchTimeout bounds one POST /oauth/token: oauth2.TokenSource has no
-// context, so the caller's ctx cannot cancel it.
+// tokenFetchTimeout bounds one POST /oauth/token. oauth2.TokenSource has no
+// context, so the fetch itself runs to this bound; the caller stops waiting
+// for it as soon as its ctx is done (see sourceAuth.header), and the token,
+// once fetched, is cached for the next call.
 const tokenFetchTimeout = 30 * time.Second
 
 // maxTokenBody bounds the token endpoint's response.
@@ -30,8 +32,9 @@ const maxTokenBody = 64 << 10
 
 // authenticator supplies the Authorization header of each attempt.
 type authenticator interface {
-	// header returns the header value and a generation for invalidate.
-	header() (string, uint64, error)
+	// header returns the header value and a generation for invalidate. It
+	// returns ctx.Err() as soon as ctx is done.
+	header(ctx context.Context) (string, uint64, error)
 	// invalidate drops the token of generation gen, if the source allows.
 	invalidate(gen uint64)
 }
@@ -39,7 +42,7 @@ type authenticator interface {
 // staticAuth is WithToken: one bearer token, never refreshed.
 type staticAuth struct{ hdr string }
 
-func (a staticAuth) header() (string, uint64, error) { return a.hdr, 0, nil }
+func (a staticAuth) header(context.Context) (string, uint64, error) { return a.hdr, 0, nil }
 func (a staticAuth) invalidate(uint64)               {}
 
 // sourceAuth wraps an oauth2.TokenSource. When rebuild is set (the password
@@ -58,11 +61,34 @@ type sourceAuth struct {
 
 type authHeader struct{ token, value string }
 
-func (a *sourceAuth) header() (string, uint64, error) {
+// tokenResult carries one TokenSource answer across goroutines.
+type tokenResult struct {
+	tok *oauth2.Token
+	err error
+}
+
+func (a *sourceAuth) header(ctx context.Context) (string, uint64, error) {
 	a.mu.Lock()
 	ts, gen := a.ts, a.gen
 	a.mu.Unlock()
-	tok, err := ts.Token()
+	if err := ctx.Err(); err != nil {
+		return "", gen, err
+	}
+	// TokenSource.Token takes no context and may make a network call: wait
+	// for it only while ctx lives. An abandoned fetch ends within
+	// tokenFetchTimeout and its token stays cached in the source.
+	ch := make(chan tokenResult, 1)
+	go func() {
+		tok, err := ts.Token()
+		ch <- tokenResult{tok, err}
+	}()
+	var r tokenResult
+	select {
+	case r = <-ch:
+	case <-ctx.Done():
+		return "", gen, ctx.Err()
+	}
+	tok, err := r.tok, r.err
 	if err != nil {
 		return "", gen, err
 	}

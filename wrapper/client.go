@@ -206,12 +206,15 @@ func (c *Client) send(ctx context.Context, u string, payload []byte) (*api.Custo
 	var authHdr, nextHdr string
 	var gen, nextGen uint64
 	for attempt, tries := 1, 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("enkash: %w", err)
+		}
 		switch {
 		case nextHdr != "": // fetched by the 401 refresh below
 			authHdr, gen, nextHdr = nextHdr, nextGen, ""
 		case c.auth != nil:
 			var err error
-			if authHdr, gen, err = c.auth.header(); err != nil {
+			if authHdr, gen, err = c.auth.header(ctx); err != nil {
 				return nil, fmt.Errorf("enkash: getting token: %w", err)
 			}
 		}
@@ -226,7 +229,7 @@ func (c *Client) send(ctx context.Context, u string, payload []byte) (*api.Custo
 		if o.status == http.StatusUnauthorized && !refreshed {
 			if sa, ok := c.auth.(*sourceAuth); ok {
 				sa.invalidate(gen)
-				if h, g, err := sa.header(); err == nil && h != authHdr {
+				if h, g, err := sa.header(ctx); err == nil && h != authHdr {
 					refreshed, nextHdr, nextGen = true, h, g
 					continue
 				}
