@@ -43,7 +43,7 @@ type authenticator interface {
 type staticAuth struct{ hdr string }
 
 func (a staticAuth) header(context.Context) (string, uint64, error) { return a.hdr, 0, nil }
-func (a staticAuth) invalidate(uint64)               {}
+func (a staticAuth) invalidate(uint64)                              {}
 
 // sourceAuth wraps an oauth2.TokenSource. When rebuild is set (the password
 // grant), invalidate replaces the caching source so the next header fetches a

@@ -267,6 +267,7 @@ func TestOptionErrors(t *testing.T) {
 		"two auths":          {WithToken("a"), WithTokenSource(nil)},
 		"token and password": {WithToken("a"), WithPasswordCredentials("id", "s", "u", "p")},
 		"empty token":        {WithToken("")},
+		"token with newline": {WithToken("abc\r\nX-Injected: 1")},
 		"nil http client":    {WithHTTPClient(nil)},
 		"timeout and client": {WithHTTPClient(&http.Client{}), WithTimeout(time.Second)},
 		"zero attempts":      {WithMaxAttempts(0)},

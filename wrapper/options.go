@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -59,14 +60,20 @@ func WithToken(token string) Option {
 		if token == "" {
 			return errors.New("enkash: WithToken: empty token")
 		}
+		if strings.ContainsAny(token, "\r\n\x00") {
+			return errors.New("enkash: WithToken: token contains a control character")
+		}
 		s.token = token
 		return s.setAuth(authToken)
 	}
 }
 
-// WithTokenSource authenticates with tokens from ts (wrap it in
-// oauth2.ReuseTokenSource to cache them). After a 401 the source is asked
-// once more; if it returns a different token the request is retried once.
+// WithTokenSource authenticates with tokens from ts, asked before every
+// attempt (wrap it in oauth2.ReuseTokenSource to cache them). After a 401 the
+// source is asked once more and the request retried once only if it returns a
+// different token: a caching source that still holds the rejected token gets
+// no retry, and the 401 is returned (ErrUnauthorized). WithPasswordCredentials
+// does refresh on a 401, since it owns its cache.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(s *settings) error {
 		if ts == nil {
