@@ -53,7 +53,13 @@ func buildBody(sets, clears []string) (api.UpdateCustomerRequest, error) {
 	for _, s := range sets {
 		name, value, ok := strings.Cut(s, "=")
 		if !ok {
-			return api.UpdateCustomerRequest{}, usagef("--set %q: want FIELD=VALUE", name)
+			// The argument is not echoed: it may be a value (a mobile
+			// number, a PAN) given without its field. A bare known field
+			// name is safe to name.
+			if slices.Contains(bodyFields, name) {
+				return api.UpdateCustomerRequest{}, usagef("--set %s: want FIELD=VALUE", name)
+			}
+			return api.UpdateCustomerRequest{}, usagef("--set: want FIELD=VALUE")
 		}
 		if err := checkField(name, fields); err != nil {
 			return api.UpdateCustomerRequest{}, err

@@ -34,7 +34,7 @@ func TestBuildBody(t *testing.T) {
 			wantJSON: `{"customerKeyContacts":[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N"}]}`},
 		{name: "unknown field", sets: []string{"nickname=x"}, wantUsageText: `unknown field "nickname"`},
 		{name: "unknown field on clear", clears: []string{"nick"}, wantUsageText: `unknown field "nick"`},
-		{name: "missing =", sets: []string{"legalName"}, wantUsageText: "want FIELD=VALUE"},
+		{name: "missing =", sets: []string{"legalName"}, wantUsageText: "--set legalName: want FIELD=VALUE"},
 		{name: "duplicate", sets: []string{"state=KA"}, clears: []string{"state"}, wantUsageText: `"state" given more than once`},
 		{name: "json field needs json", sets: []string{"branchCodes=BLR01"}, wantUsageText: "branchCodes: value must be JSON"},
 		{name: "json field of the wrong type", sets: []string{`branchCodes={"a":1}`}, wantUsageText: `body field "branchCodes"`},
@@ -54,6 +54,18 @@ func TestBuildBody(t *testing.T) {
 			require.NoError(t, err)
 			assert.JSONEq(t, tc.wantJSON, string(got))
 		})
+	}
+}
+
+func TestBuildBodyMissingEqualsDoesNotEchoTheArgument(t *testing.T) {
+	// A value given without its field (here a mobile number, then a PAN)
+	// must not be printed back.
+	for _, arg := range []string{"9876543210", "ABCDE1234F"} {
+		_, err := buildBody([]string{arg}, nil)
+		var ue *usageError
+		require.True(t, errors.As(err, &ue), "want a usage error, got %v", err)
+		assert.Equal(t, "--set: want FIELD=VALUE", err.Error())
+		assert.NotContains(t, err.Error(), arg)
 	}
 }
 
