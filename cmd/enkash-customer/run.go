@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	if opts.dryRun {
-		return printJSON(stdout, stderr, body)
+		return printJSON(stdout, stderr, body, exitUsage)
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout)
@@ -119,7 +119,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return reportError(stderr, err)
 	}
-	return printJSON(stdout, stderr, customer)
+	return printJSON(stdout, stderr, customer, exitAPI) // sent: never "nothing was sent"
 }
 
 func parseArgs(args []string, stderr io.Writer) (options, error) {
@@ -199,11 +199,13 @@ func readBody(o options, stdin io.Reader) (api.UpdateCustomerRequest, error) {
 	return decodeBody(raw)
 }
 
-func printJSON(stdout, stderr io.Writer, v any) int {
+// printJSON prints v; if it cannot be encoded it returns failCode: exitUsage
+// on the dry-run path (nothing was sent), exitAPI after a send.
+func printJSON(stdout, stderr io.Writer, v any, failCode int) int {
 	out, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		fmt.Fprintf(stderr, "enkash-customer: encoding output: %v\n", err)
-		return exitUsage
+		return failCode
 	}
 	fmt.Fprintf(stdout, "%s\n", out)
 	return exitOK
