@@ -2,7 +2,7 @@
 GO            ?= go
 STATICCHECK   ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS          := ./...
-FUZZTIME      ?= 3s
+FUZZTIME      ?= 10s
 BENCHCOUNT    ?= 10
 BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
