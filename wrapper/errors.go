@@ -188,7 +188,7 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (requestId ")
-		b.WriteString(scrub(e.RequestID))
+		b.WriteString(e.RequestID) // an id, shown verbatim (maskSecret hides an echoed token)
 		b.WriteString(")")
 	}
 	for i, s := range e.SubErrors {

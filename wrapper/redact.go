@@ -105,10 +105,20 @@ func emailSpans(s string, spans []span) []span {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // digitSpans finds runs like "9876543210", "+91 98765 43210", "(080) 4123-4567".
+// Digits inside an identifier — a word of letters, digits, '-' and '_' that
+// has a letter, such as a customer id (KCDEMO0000000001), a request id (a
+// UUID) or an ISO time (2019-08-24T14:15:22Z) — and a leading yyyy-MM-dd
+// date are not personal data and stay readable.
 func digitSpans(s string, spans []span) []span {
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) && s[i] != '+' && s[i] != '(' {
 			continue
+		}
+		if isDigit(s[i]) {
+			if end, skip := identifierOrDate(s, i); skip {
+				i = end - 1
+				continue
+			}
 		}
 		digits, lastDigit := 0, -1
 		j := i
@@ -133,6 +143,40 @@ func digitSpans(s string, spans []span) []span {
 		i = j - 1
 	}
 	return spans
+}
+
+func isWordByte(c byte) bool { return isAlnum(c) || c == '-' || c == '_' }
+
+// identifierOrDate reports whether the digit at i belongs to an identifier
+// (a word of isWordByte with a letter in it) or starts a yyyy-MM-dd date,
+// and where that word or date ends.
+func identifierOrDate(s string, i int) (end int, skip bool) {
+	from := i
+	for from > 0 && isWordByte(s[from-1]) {
+		from--
+	}
+	end = i
+	hasLetter := false
+	for end < len(s) && isWordByte(s[end]) {
+		if c := s[end]; (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
+			hasLetter = true
+		}
+		end++
+	}
+	for k := from; k < i; k++ {
+		if c := s[k]; (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
+			hasLetter = true
+		}
+	}
+	if hasLetter {
+		return end, true
+	}
+	if d := s[from:]; from == i && len(d) >= 10 && isDigit(d[0]) && isDigit(d[1]) && isDigit(d[2]) && isDigit(d[3]) &&
+		d[4] == '-' && isDigit(d[5]) && isDigit(d[6]) && d[7] == '-' && isDigit(d[8]) && isDigit(d[9]) &&
+		(len(d) == 10 || !isWordByte(d[10])) {
+		return i + 10, true
+	}
+	return 0, false
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }

@@ -119,11 +119,16 @@ func TestBinaryAgainstFakeServer(t *testing.T) {
 	})
 
 	t.Run("api error", func(t *testing.T) {
+		srv.ResetRequests()
 		res := runBinary(t, env, "", "update", "--set", "legalName=A", "KCNOSUCHCUSTOMER")
 		assert.Equal(t, exitAPI, res.code)
 		assert.Contains(t, res.stderr, "404")
 		assert.Contains(t, res.stderr, "RECORD_NOT_FOUND")
-		assert.Contains(t, res.stderr, "requestId")
+		reqs := srv.Requests()
+		require.Len(t, reqs, 1)
+		require.NotEmpty(t, reqs[0].RequestID)
+		assert.Contains(t, res.stderr, "requestId "+reqs[0].RequestID, "the server's request id, whole")
+		assert.Contains(t, res.stderr, "KCNOSUCHCUSTOMER", "ids in messages stay readable")
 		assert.Contains(t, res.stderr, "customerId", "sub-errors are shown")
 	})
 

@@ -117,7 +117,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	customer, err := client.UpdateCustomer(ctx, opts.customerID, body, callOpts...)
 	if err != nil {
-		return reportError(stderr, err)
+		return reportError(stderr, opts.customerID, err)
 	}
 	return printJSON(stdout, stderr, customer, exitAPI) // sent: never "nothing was sent"
 }
@@ -211,16 +211,15 @@ func printJSON(stdout, stderr io.Writer, v any, failCode int) int {
 	return exitOK
 }
 
-// reportError prints an API or transport error: status, errorType, message,
-// requestId and each sub-error (the wrapper's Error text carries them all,
-// with personal data redacted).
-func reportError(stderr io.Writer, err error) int {
+// reportError prints an API or transport error: the customer, then status,
+// errorType, message, requestId and each sub-error (the wrapper's Error text
+// carries them all, with personal data masked).
+func reportError(stderr io.Writer, customerID string, err error) int {
+	fmt.Fprintf(stderr, "enkash-customer: update %s: %v\n", customerID, err)
 	var ve *wrapper.ValidationError
 	if errors.As(err, &ve) {
-		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
 	return exitAPI
 }
 
