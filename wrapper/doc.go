@@ -9,7 +9,7 @@
 //	u.Address.SetNull()                     // null   -> clear
 //	                                        // absent -> unchanged
 //	cust, err := c.UpdateCustomer(ctx, "KCABCDEFGH123456", u,
-//		wrapper.WithParentCompanyID("CEKACME0001"))
+//		wrapper.WithParentCompanyID("CEKACME001"))
 //
 // # Absent, null and value
 //
@@ -43,7 +43,8 @@
 //
 // # Privacy
 //
-// Tokens, credentials and bodies are never logged or put in errors. Values of
+// Tokens, credentials and request bodies are never logged or put in errors;
+// of a response body, an APIError keeps at most a short, masked Snippet. Values of
 // personal-data fields (accountNumber, panOrGstin, ifsc, contactNumber, key
 // contact email and mobile) never appear in a ValidationError. In an
 // APIError they are masked in everything it prints (Error, %v, %+v, %#v), in
