@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -79,8 +80,10 @@ func (s *Server) ExpireTokens() {
 	clear(s.tokens)
 }
 
-// IssuedTokens returns how many tokens the token endpoint has issued and not
-// yet revoked (expired ones included).
+// IssuedTokens returns how many tokens issued by the token endpoint the server
+// still holds: not revoked by ExpireTokens and not yet pruned. Expired tokens
+// are pruned (per the server clock) each time a new one is issued, so the
+// count can include tokens that expired since the last issue.
 func (s *Server) IssuedTokens() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -111,8 +114,12 @@ func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) {
 
 	tok := randomToken()
 	ttl := s.cfg.ttl
+	now := s.now()
 	s.mu.Lock()
-	s.tokens[tok] = issuedToken{expires: s.now().Add(ttl), username: user}
+	// Drop the expired tokens so a long-running server's map stays bounded
+	// by the tokens still valid.
+	maps.DeleteFunc(s.tokens, func(_ string, it issuedToken) bool { return !now.Before(it.expires) })
+	s.tokens[tok] = issuedToken{expires: now.Add(ttl), username: user}
 	s.mu.Unlock()
 
 	secs := int64(ttl.Seconds())

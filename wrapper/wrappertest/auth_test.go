@@ -184,6 +184,38 @@ func TestExpireTokens(t *testing.T) {
 	assert.Equal(t, http.StatusOK, rc.patch(wrappertest.DemoCustomerID, issueToken(t, srv), `{}`).status)
 }
 
+func TestIssuingPrunesExpiredTokens(t *testing.T) {
+	clock := newFakeClock()
+	srv, _ := newServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithClock(clock.Now), wrappertest.WithTokenTTL(time.Minute))
+	rc := rawClient{t, srv}
+	var old []string
+	for range 3 {
+		old = append(old, issueToken(t, srv))
+	}
+	assert.Equal(t, 3, srv.IssuedTokens())
+
+	// Once they have expired, the next issue drops them: the count does not
+	// keep growing, and the expired tokens stay refused.
+	clock.Advance(time.Minute)
+	fresh := issueToken(t, srv)
+	assert.Equal(t, 1, srv.IssuedTokens())
+	for _, tok := range old {
+		assert.Equal(t, http.StatusUnauthorized, rc.patch(wrappertest.DemoCustomerID, tok, `{}`).status)
+	}
+	assert.Equal(t, http.StatusOK, rc.patch(wrappertest.DemoCustomerID, fresh, `{}`).status)
+
+	// A token still valid is kept.
+	clock.Advance(30 * time.Second)
+	issueToken(t, srv)
+	assert.Equal(t, 2, srv.IssuedTokens())
+	assert.Equal(t, http.StatusOK, rc.patch(wrappertest.DemoCustomerID, fresh, `{}`).status)
+	for range 5 {
+		clock.Advance(time.Minute)
+		issueToken(t, srv)
+		assert.Equal(t, 1, srv.IssuedTokens())
+	}
+}
+
 func TestWithToken(t *testing.T) {
 	t.Run("custom", func(t *testing.T) {
 		srv, _ := newServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken("s3cr3t"))
