@@ -37,9 +37,11 @@ func Example_wrapper() {
 
 	_, err = c.UpdateCustomer(context.Background(), "KCNOSUCHCUSTOMER", u)
 	fmt.Println("not found:", errors.Is(err, wrapper.ErrNotFound))
+	fmt.Println("spec violations:", len(srv.SpecViolations()))
 	// Output:
 	// state: Karnataka requests: 2
 	// not found: true
+	// spec violations: 0
 }
 
 // Example_passwordCredentials runs the password grant end to end against the
@@ -63,6 +65,8 @@ func Example_passwordCredentials() {
 		panic(err)
 	}
 	fmt.Println(cust.PinCode, cust.ModifiedBy, srv.IssuedTokens())
+	fmt.Println("spec violations:", len(srv.SpecViolations()))
 	// Output:
 	// 560001 ops@acme.example 1
+	// spec violations: 0
 }
