@@ -217,7 +217,7 @@ func NewServer(opts ...Option) *Server {
 		s.customers[c.CustomerId] = copyCustomer(c)
 	}
 
-	router, err := newRouter()
+	router, err := routerOnce()
 	if err != nil {
 		panic("wrappertest: " + err.Error())
 	}
@@ -265,8 +265,6 @@ var routerOnce = sync.OnceValues(func() (routers.Router, error) {
 	doc.Servers = nil // match requests to any host, the test server's included
 	return gorillamux.NewRouter(doc)
 })
-
-func newRouter() (routers.Router, error) { return routerOnce() }
 
 // Close shuts down the server and blocks until all outstanding requests on it
 // have completed. Pending injected delays end at once.
