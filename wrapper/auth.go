@@ -166,7 +166,7 @@ func (s *passwordSource) fetch() (*oauth2.Token, error) {
 		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: "+scrub(err.Error())))
 	}
 	body, rerr := readLimited(resp.Body, maxTokenBody)
-	closeBody(resp.Body)
+	closeBody(resp.Body, rerr)
 	if rerr != nil {
 		if errors.Is(rerr, ErrResponseTooLarge) {
 			return nil, &APIError{StatusCode: resp.StatusCode, Err: rerr}

@@ -55,9 +55,13 @@ func readInto(r io.Reader, limit int64, b []byte) ([]byte, error) {
 // can be reused; anything longer closes the connection instead.
 const drainLimit = 64 << 10
 
-// closeBody drains (bounded) and closes a response body.
-func closeBody(rc io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, rc, drainLimit)
+// closeBody closes a response body after a read that ended with readErr.
+// A body read to EOF (readErr nil) has nothing left; otherwise up to
+// drainLimit more is discarded so the connection can be reused.
+func closeBody(rc io.ReadCloser, readErr error) {
+	if readErr != nil {
+		_, _ = io.CopyN(io.Discard, rc, drainLimit)
+	}
 	_ = rc.Close()
 }
 

@@ -29,17 +29,15 @@ const defaultMaxIdleConnsPerHost = 100
 // safe for concurrent use and should be reused (it keeps connections and
 // the cached token).
 type Client struct {
-	base     string // scheme://host[/prefix], no trailing slash
-	basePath string // [/prefix]
-	hc       *http.Client
-	ownHC    bool
-	auth     authenticator
-	retry    RetryPolicy
-	maxBody  int64
-	logger   *slog.Logger
-	sleep    func(context.Context, time.Duration) error
-	jitter   func(int64) int64
-	now      func() time.Time
+	base    string // scheme://host[/prefix], no trailing slash
+	hc      *http.Client
+	auth    authenticator
+	retry   RetryPolicy
+	maxBody int64
+	logger  *slog.Logger
+	sleep   func(context.Context, time.Duration) error
+	jitter  func(int64) int64
+	now     func() time.Time
 }
 
 // Header values shared by every request (net/http never mutates them).
@@ -89,15 +87,14 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 
 	path := strings.TrimRight(u.EscapedPath(), "/")
 	c := &Client{
-		base:     u.Scheme + "://" + u.Host + path,
-		basePath: path,
-		hc:       s.hc,
-		retry:    s.retry.withDefaults(),
-		maxBody:  s.maxBody,
-		logger:   s.logger,
-		sleep:    s.sleep,
-		jitter:   s.jitter,
-		now:      s.now,
+		base:    u.Scheme + "://" + u.Host + path,
+		hc:      s.hc,
+		retry:   s.retry.withDefaults(),
+		maxBody: s.maxBody,
+		logger:  s.logger,
+		sleep:   s.sleep,
+		jitter:  s.jitter,
+		now:     s.now,
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx
@@ -109,7 +106,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		c.now = time.Now
 	}
 	if c.hc == nil {
-		c.hc, c.ownHC = defaultHTTPClient(s.timeout), true
+		c.hc = defaultHTTPClient(s.timeout)
 	}
 
 	switch s.auth {
@@ -225,14 +222,13 @@ func (c *Client) send(ctx context.Context, u string, payload []byte) (*api.Custo
 		if ctx.Err() != nil {
 			return nil, o.err
 		}
-		// 401 with a refreshable token: refresh once, retry once.
-		if o.status == http.StatusUnauthorized && !refreshed {
-			if sa, ok := c.auth.(*sourceAuth); ok {
-				sa.invalidate(gen)
-				if h, g, err := sa.header(ctx); err == nil && h != authHdr {
-					refreshed, nextHdr, nextGen = true, h, g
-					continue
-				}
+		// 401: refresh once and retry once if that yields a new token (a
+		// static token never does).
+		if o.status == http.StatusUnauthorized && !refreshed && c.auth != nil {
+			c.auth.invalidate(gen)
+			if h, g, err := c.auth.header(ctx); err == nil && h != authHdr {
+				refreshed, nextHdr, nextGen = true, h, g
+				continue
 			}
 		}
 		if !o.retry || tries >= c.retry.MaxAttempts {
@@ -284,21 +280,17 @@ func (c *Client) attempt(ctx context.Context, u string, payload []byte, authHdr 
 	}
 	bp := getBuf()
 	body, rerr := readInto(resp.Body, c.maxBody, *bp)
-	if rerr == nil {
-		_ = resp.Body.Close() // read to EOF: nothing to drain (CopyN would allocate)
-	} else {
-		closeBody(resp.Body)
-	}
+	closeBody(resp.Body, rerr)
 	o := c.classify(ctx, resp, body, rerr)
-	if ae, ok := o.err.(*APIError); ok && len(authHdr) > len("Bearer ") {
+	ae, _ := o.err.(*APIError) // classify returns a bare *APIError or a network error
+	if ae != nil && len(authHdr) > len("Bearer ") {
 		ae.maskSecret(authHdr[len("Bearer "):]) // a server echoing our token
 	}
 	*bp = body
 	putBuf(bp)
 	if c.logger != nil {
 		rid := resp.Header.Get("X-Request-Id")
-		var ae *APIError
-		if rid == "" && errors.As(o.err, &ae) {
+		if rid == "" && ae != nil {
 			rid = ae.RequestID
 		}
 		c.logAttempt(ctx, req.URL.Path, resp.StatusCode, n, time.Since(start), rid, nil)
