@@ -223,12 +223,7 @@ func isIFSC(w string) bool {
 			return false
 		}
 	}
-	for k := 5; k < 11; k++ {
-		if !isUpper(w[k]) && !isDigit(w[k]) {
-			return false
-		}
-	}
-	return true
+	return allUpperOrDigit(w[5:])
 }
 
 // keySpans masks the value after each `"key"` of secretKeys: a string up to

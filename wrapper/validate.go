@@ -127,7 +127,7 @@ func indexed(list string, i int, field string) string {
 	return list + "[" + strconv.Itoa(i) + "]." + field
 }
 
-func isUpperOrDigit(c byte) bool { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') }
+func isUpperOrDigit(c byte) bool { return isUpper(c) || isDigit(c) }
 
 func allUpperOrDigit(s string) bool {
 	for i := 0; i < len(s); i++ {
