@@ -129,15 +129,16 @@ func (s *Server) writeRequestError(w http.ResponseWriter, r *http.Request, route
 		s.writeError(w, r, http.StatusUnauthorized, api.UNAUTHORIZED, "Missing, invalid or expired bearer token", nil)
 		return
 	}
+	subs := subErrors(err)
 	if isTokenRoute(route) {
-		for _, se := range subErrors(err) {
+		for _, se := range subs {
 			if se.Field == "grant_type" {
 				writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be password")
 				return
 			}
 		}
 	}
-	s.writeValidation(w, r, route, subErrors(err))
+	s.writeValidation(w, r, route, subs)
 }
 
 // subErrors flattens a validation error into one sub-error per problem.

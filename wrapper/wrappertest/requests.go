@@ -67,7 +67,7 @@ func (s *Server) record(r *http.Request, body []byte) {
 		Path:      r.URL.Path,
 		RawQuery:  r.URL.RawQuery,
 		Header:    r.Header.Clone(),
-		Body:      append([]byte(nil), body...),
+		Body:      body, // read-only here; Requests hands out copies
 		Time:      s.now(),
 		RequestID: requestID(r),
 	}

@@ -58,11 +58,10 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 	now := s.now().Truncate(time.Millisecond) // Java timestamps carry milliseconds
 	c = copyCustomer(c)
 	applyPatch(&c, body, now, modifiedBy, s.nextID)
-	s.customers[id] = c
-	out := copyCustomer(c)
+	s.customers[id] = c // stored values are never changed in place: c is safe to read unlocked
 	s.mu.Unlock()
 
-	s.writeSuccess(w, out)
+	s.writeSuccess(w, c)
 }
 
 // nextID returns prefix followed by a process-wide sequence number, padded so
