@@ -1,11 +1,11 @@
 package enkash_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -75,15 +75,20 @@ func TestSeedRequestExampleRejectedFieldByField(t *testing.T) {
 	}
 }
 
-func TestEmbeddedSpecMatchesOpenAPIYAML(t *testing.T) {
-	fromFile := loadSpec(t)
-	embedded, err := api.GetSpec()
-	require.NoError(t, err)
-	a, err := json.Marshal(fromFile)
-	require.NoError(t, err)
-	b, err := json.Marshal(embedded)
-	require.NoError(t, err)
-	assert.True(t, bytes.Equal(a, b), "api/ embeds a different spec than openapi.yaml: run go generate ./...")
+// Production programs import api and wrapper only: neither may link the
+// spec, a spec parser, a JSON-Schema compiler or a YAML library (their
+// init() costs milliseconds at every process start).
+func TestProductionPackagesCarryNoSpecMachinery(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./api", "./wrapper").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	deps := strings.Fields(string(out))
+	require.Contains(t, deps, "github.com/enkash-oss/enkash-go/api", "go list must name the packages themselves")
+	for _, d := range deps {
+		for _, banned := range []string{"kin-openapi", "jsonschema", "yaml", "github.com/enkash-oss/enkash-go/wrapper/wrappertest"} {
+			assert.NotContains(t, d, banned, "api or wrapper depends on %s", d)
+		}
+		assert.NotEqual(t, "github.com/enkash-oss/enkash-go", d, "api or wrapper imports the root package (which embeds the spec)")
+	}
 }
 
 // Money must not pass through float: 12345678.91 round-trips exactly.

@@ -7,20 +7,16 @@ package api
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -1343,152 +1339,4 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/oauth/token", wrapper.GetAuthToken)
 
 	return m
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"1BptcuJG9iqvtFMVqBWYGU92K6RSKYzJjDM2eAEntTGOaaQHdCx1K90tGMqhKofYM+QQe5ycZKtbH0hC",
-	"eDB4dmv/Qav7vdfv+6MfLYf7AWfIlLSaj5ZAGXAm0fxph1JxH0WHLdDjAeo1hzOFTOmfJAg86hBFOTv5",
-	"RXKm16QzR5/oX68ETq2m9ZeTDYKT6Ks8SQD3Y2wpgvV6bVsuSkfQQMO1mtZwjtBhD0TOISEOMN7/NYwD",
-	"svI4ccfAGcjQcVBKG8YoBE+hm29TQr1QYN3SGGI6NJmtgA7CSUfvN3dyXaoRE+9a8ACFopoVSoRYpOuG",
-	"udwJfWQKXZisEhorao4QkBmCnPOlhPHjelxtAmHAA2TAJ7+go+ownOOIhTIkHgwCQdkMFsSjrmEmyDkJ",
-	"EKgEj0qFrg3E84AHEV31EbNsK8hQ92hNKXqu/qFWWkqWVBqktbYtH6UkMyz9FtFS+kmg/oTuD8QLzeFt",
-	"mSRbgLIgVF8n15DIXAks9DxYzpGBmqNAWBIJjDOsW7alv5GJhxFbtThi9DE9aztVvA+4anOmiKPaAonC",
-	"82Fvm5gWPOAKnGgfBCgkZ1DJCIezWDhfSHAMnAS+EVS1vsVPFz1UmOXohHMPCdPEoU+oZ7jOhU+U1YxX",
-	"7G02PqT0XxuyLsqF5OGMeF3il4tJA79Hplm2gyKfT6hnDgdEKRSaKz+/+u3nSmU0+utvjUa1Mhq5j6/t",
-	"03X1djSStbtvq99GS4119VUZ4WwXMdKXT9OyoKT04HJOlCRB8NRpo3i/hlToz7epFLIMSi8b03i3l/Yk",
-	"nsCwKCfpSB/cs9U20bb1sTbjNb1Ykw80qCUWWAs4ZQpFrMB2AqTHclrhEoU1RQ3RB0OOr1KmOM+HUq5i",
-	"+8PJmEXRBCNYYIy9QiAWKVDjAGKrg/Nhr2oDkYmvTGxUAlX1I7iUWuShAPax0/2hfcJgnwEoteuDSeEu",
-	"ndJj9TuB8hkUnB2pkk/7o/3h7OGe9gX2VEDro0+Zi6LN2ZTOnnBLL2r3CdbjoLkhnusYTKdTFMgczCkD",
-	"Zer0zUYR9NEZimeAFwmRenVBvM8DfUj9snyG+gh8Ci5Z2TB+/77p++NjHFKKbRUlzchCX0e0XrfdsWyr",
-	"32nf9PsX3XeZ8LWNw2pa/SycZxiFKk35XlSBn8rHArLSbh0SNhyZje2jxofq54GKd5BG6cD4PVkQuOQO",
-	"8fQOc1n8SPxAu3mr8VXztKGvv8niKreN13e3jdpXd7+9uW3UTu+qzdtG7ctoqTR1K+reU3VYTr92K84n",
-	"NGKXEyOOw0OmuqE/QXGM5yGOogs8yr8T1xUo5VFUSElnDN3WLK5/DwU0Iezh2FRsIghz5m3uRqymCn1Z",
-	"ahXxAhGCrJ4TOrgfELY6Mv5EOVXn2PQshnO8Ir1ktn+2OlaG/y9lw6aOyuvaPh2ekhrsCKWMgV7yGX/J",
-	"vOj519qRxx1+NVfyK3QpYcXo87e3x6Q91H1heFPpHMP5Jzod/6ui5ng7/pzlEaqWr4PodoZxxRmu6nCO",
-	"DnfR1VX1L5KzeuQkQXJgHKYeJwoED5mrq3PuOKGQmcSWRR41n3RmwDyD0oCwnngnFWXHsDIgAplqv0Tw",
-	"iUBdvoTCBZTpSHtUnaqIOgpAyOivIfZx2j3K9S2JYJTNPkfSsE+SmJ0k5NU5rQm2mvzbBUGuu/8pl93J",
-	"bTaKYSYGz51RRLl19PveidVhrzohPrO7FV/GuU7xjoXcejO22D96ZWcdRSmv7YitV08MDMyGfeqKTrox",
-	"bumiVDuqNu0gpSJ+sK0SAxQLFKB32DBerVar2tVVzXXBlFNNKcdQuWAuJTBQhLlEuFBSVJWc2y6bdkqg",
-	"WMG3Ly863eF9v/OPm85geN866/WHll1c7vT7vb5lWxfdH1qXF+f3rXa7MxhElX+vf37f7Q3vv+vddM8t",
-	"2xr8czDsXKVHbrqtm+H7Xv/ip865+fuh2/uxm/l83e9pYK2zy06Cz7Itg6c1vOglW+9KSsNeK1TzdNRV",
-	"YlO7pX6fE81eGtw/uAmytq0hf0DWjzSnpD3mUWS7NGomCFP3qoA1IFIuuXBLsaUfsyadLpYcCCWKHTOS",
-	"whAj3WlnAWZoLJtgxLffGH/eMIwc34DSu+ow4H46IQ0Ed0NHSSBMLlEAZeAQH702kThilTExA1IDfmzD",
-	"GD8GVKC80H/+/P2PahMmXM1BBuh5OkoAEQjE8/gS3bK5YwbczqAUsclqbba2NUWWqev12r0qP69VL6Hv",
-	"GVlsjK+THE2xxcDuowwlz9FLOkXtZzTDJDqcuSZN+hRKI+upQDnfiwf9zN6UrBjAE1yQThwxt52nPpPY",
-	"11OYh8nGFK05mlrJHuZ8E7iZXl3GNMtH5lPiya2Z+XVr2H4PE+6u6tBZoFhBrE8roDLqjY2/l5x14xHx",
-	"uAlkIpEp+AYeEAN7xMxk+RtwPCTChgXxQoRvQKLaoZ/5DlRxhK9zKoh3QZQNw5SLaGgVX3VrZF3iDzLt",
-	"pcKN5ytJHeJBvAP49PnAi42nPAqd3SZgid4CyQFQ/NnICo2lPCqzrHFFu1BqVNyhRKELS6rmRXS7U8wd",
-	"hKTJyFbPp0hJNO6PZXYAV/M9klLFoC4ypUu7w5RiR/8kj+rD1tsFWYbswKbLpk2/D8vL2iJ5atNPR9O4",
-	"PUjYg8Kk/ZAn6uK7QRt0Rr5F1BcSJoQ97COsXGeiEBz0J2AZM3uOFuQL46I/7AIX8G4wvOgeBHtTmBYA",
-	"X3QjjhSAfiETR7QP+LRoLeTlevk4yIVqttT6BMZznMMd83Yc07dCJxRUrQZaIyMvNyGSOjqpSp+wmSmD",
-	"Xt0E/blSgfGQSASK7d1mubhdI6RsWnLL94S5taWgSiEzHkBoF6DvmJbCYS7kAjLXVNwjVmnFIauPDtKF",
-	"5gD8+fu/Id16RRiZoRnC5dZbAZVVIMzVjBwxkwSkcIEqYIiurI/YiP1IBYISoZrbwLgClzu1GTIURHEB",
-	"RCicao/WNCJZIHN5NMADgZGHQB3gRywX0Edho3Hq/Pn7H+YHjk0uAOb5GhAJ40hM4yiWEPN4DuJSrg69",
-	"6DHJkgocMSTOPD5IZZIlVDwkC4SQOXPCZuhWbRhrFRlDxSQMQFVVGxyJE4eKRDViVFVtkDwiOKIoTUsm",
-	"6PGlxjBOVK2pmYIxiVRJEEg80EKPMhBFlak744w8lpTMi+pfGZFcX2iTWaCQkWI06q/rDfM+L0BGAmo1",
-	"rdN6o34aDQbnRmFPSEBPFo2TxBROHjfhbB0/BHPmJbPZiE8brkcpvodTteFayjTDMwkkERBzgYxYxDqJ",
-	"0bMdME8E40phIrkXKjTcNJZKPE8zj7roB1whi7M0zVzz1FEHXyuv5uaagvioTAS6LV4hE7e1aZlCTc2T",
-	"92CF75tKLPIPm+epmRnrh/Ztq/ZTo/bV3ePrt+tXZd2BIhHFPmVMya8hitWGlO1dpfjbnQ8pAX8vxX+X",
-	"dlHOuLt6sWe45Sn9Ol/Cpk8aMg+D3zQau2Cn+062Xg+vbevt4QdfH3rw9NCDbw88+ObNYQe/PIw5mZBm",
-	"zCUbn27vtO7I0PeJWOnQaiQOJI2hUPl+0OuCj2KmbdonTFFH6kw0Mvqq1kYyk6b3lY0i1p1GfMJJqOYn",
-	"ae0acFlSoZyXPZTmzHjPkfUOFWhqda4dqTGYcnVkmXgSv5WOWj5ANhtRRj74/XB4DWc6VsM4aQw1ox8D",
-	"dASqcZnTmaHSSKO6fV/z+lhbLpe1KRd+LRQeMjN62d/eck2t/c3sRWw931IqeWffgkhx4rZSxlpfBH+m",
-	"91iC/Ip4mqumZNUpSSyOesb0/wtUnBEXYj3jAkKJAhyBpggknqyXmNombyxamtZqwiBqccW3qsSNu6QR",
-	"CKYNmDWxvB1oGzMoxaI8Fl57xME591wUMOdSwVRwP5uQJe+uDLi6ZVuh8OLcVDZPTpTm8YqHokYCWovw",
-	"1B3uW/ouMU2PSTTLm7+OiUlrL0/0+m79nwAAAP//",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }

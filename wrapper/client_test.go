@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
 )
 
@@ -84,7 +85,7 @@ func TestErrorTypesMapToSentinels(t *testing.T) {
 		api.UNAUTHORIZED: ErrUnauthorized, api.UNKNOWNERROR: ErrUnknownError,
 		api.UNPROCESSABLEREQUEST: ErrUnprocessable, api.VALIDATIONERROR: ErrValidation,
 	}
-	doc, err := api.GetSpec()
+	doc, err := enkash.LoadSpec()
 	require.NoError(t, err)
 	enum := doc.Components.Schemas["ErrorType"].Value.Enum
 	require.Len(t, want, len(enum), "every errorType of the spec needs a sentinel")

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
 )
 
@@ -24,7 +25,7 @@ import (
 // specPatterns are the customerId and parentCompanyId patterns read from the
 // embedded openapi.yaml (not from the constants in validate.go), compiled.
 var specPatterns = sync.OnceValues(func() (map[string]*regexp.Regexp, error) {
-	doc, err := api.GetSpec()
+	doc, err := enkash.LoadSpec()
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -51,7 +52,7 @@ func validBody() api.UpdateCustomerRequest {
 // TestPatternsMatchSpec pins the hand-copied patterns to the embedded spec,
 // so a change to openapi.yaml cannot silently leave the matchers behind.
 func TestPatternsMatchSpec(t *testing.T) {
-	doc, err := api.GetSpec()
+	doc, err := enkash.LoadSpec()
 	require.NoError(t, err)
 	item := doc.Paths.Value("/api/v0/customer/{customerId}")
 	require.NotNil(t, item)

@@ -22,7 +22,7 @@
 //  2. answered by an injected fault, if one is pending (see Server.Inject); injected
 //     answers skip everything below;
 //  3. authenticated and validated with kin-openapi's openapi3filter.ValidateRequest
-//     against the spec embedded in package api (api.GetSpec). A missing, unknown or
+//     against the spec embedded in the module root (enkash.OpenAPISpec). A missing, unknown or
 //     expired bearer token gives 401 UNAUTHORIZED; any other violation (a path
 //     customerId that does not match ^KC[A-Z0-9]{14}$, a bad mobile number, an
 //     unknown body property, an object where a string belongs, …) gives 400

@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
 )
 
@@ -255,7 +256,7 @@ func NewServer(opts ...Option) *Server {
 // routerOnce builds the validation router once per process: the spec is
 // immutable and kin-openapi's router and validators are safe for concurrent use.
 var routerOnce = sync.OnceValues(func() (routers.Router, error) {
-	doc, err := api.GetSpec()
+	doc, err := enkash.LoadSpec()
 	if err != nil {
 		return nil, fmt.Errorf("load embedded spec: %w", err)
 	}
