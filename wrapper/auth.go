@@ -5,9 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -115,17 +114,17 @@ func (a *sourceAuth) invalidate(gen uint64) {
 	}
 }
 
-// passwordSource is the OAuth2 password grant against Enkash's
-// POST {baseURL}/oauth/token: form username, password, grant_type=password
-// and clientId, HTTP Basic clientId:clientSecret.
+// passwordSource is the OAuth2 password grant, sent with the generated
+// GetAuthToken call: the form fields come from the spec's TokenRequest, HTTP
+// Basic clientId:clientSecret as Enkash's Spring server reads them (x/oauth2's
+// AuthStyleInHeader would URL-escape them first, per RFC 6749 §2.3.1).
 //
-// It is hand-rolled rather than oauth2.Config.PasswordCredentialsToken
-// because Enkash may answer in camelCase (accessToken, expiresIn), which
-// x/oauth2's parser rejects as "missing access_token". Caching, expiry margin
-// and concurrency are x/oauth2's ReuseTokenSourceWithExpiry.
+// It is not oauth2.Config.PasswordCredentialsToken because Enkash may answer
+// in camelCase (accessToken, expiresIn), which x/oauth2's parser rejects as
+// "missing access_token". Caching, expiry margin and concurrency are
+// x/oauth2's ReuseTokenSourceWithExpiry.
 type passwordSource struct {
-	hc                                   *http.Client
-	tokenURL                             string
+	gen                                  *api.Client
 	clientID, clientSecret, user, passwd string
 	now                                  func() time.Time
 }
@@ -145,27 +144,20 @@ func (s *passwordSource) Token() (*oauth2.Token, error) {
 func (s *passwordSource) fetch() (*oauth2.Token, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
 	defer cancel()
-	form := url.Values{
-		"grant_type": {"password"},
-		"username":   {s.user},
-		"password":   {s.passwd},
-		"clientId":   {s.clientID},
+	form := api.TokenRequest{GrantType: api.Password, Username: s.user, Password: s.passwd, ClientId: &s.clientID}
+	if vs := api.ValidateGetAuthToken(&form); vs != nil {
+		return nil, &ValidationError{Violations: vs}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, errors.New("enkash: building token request")
-	}
-	// Plain Basic credentials, as Enkash's Spring server reads them (x/oauth2's
-	// AuthStyleInHeader would URL-escape them first, per RFC 6749 §2.3.1).
-	req.SetBasicAuth(s.clientID, s.clientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := s.hc.Do(req)
+	resp, err := s.gen.GetAuthTokenWithFormdataBody(ctx, form, func(_ context.Context, req *http.Request) error {
+		req.SetBasicAuth(s.clientID, s.clientSecret)
+		req.Header["Accept"] = hdrJSON
+		req.Header["User-Agent"] = hdrUserAgent
+		return nil
+	})
 	if err != nil {
 		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: "+scrub(err.Error())))
 	}
-	body, rerr := readLimited(resp.Body, maxTokenBody)
+	body, rerr := readInto(resp.Body, nil)
 	closeBody(resp.Body, rerr)
 	if rerr != nil {
 		if errors.Is(rerr, ErrResponseTooLarge) {
@@ -222,6 +214,77 @@ func tokenError(resp *http.Response, body []byte) error {
 		e.Snippet = snippet(body)
 	}
 	return e
+}
+
+// newAuthenticator returns the authenticator the options ask for (nil for
+// none). The password grant gets its own generated client over a copy of hc
+// that follows no redirects (the form carries the password).
+func newAuthenticator(s *settings, server string, hc *http.Client) (authenticator, error) {
+	switch s.auth {
+	case authToken:
+		return staticAuth{hdr: "Bearer " + s.token}, nil
+	case authSource:
+		return &sourceAuth{ts: s.ts}, nil
+	case authPassword:
+		tokenHC := *hc
+		tokenHC.CheckRedirect = noRedirect
+		if tokenHC.Timeout == 0 {
+			tokenHC.Timeout = tokenFetchTimeout
+		}
+		gen, err := api.NewClient(server, api.WithHTTPClient(&limitDoer{next: &tokenHC, max: maxTokenBody}))
+		if err != nil {
+			return nil, errors.New("enkash: NewClient: " + err.Error())
+		}
+		src := &passwordSource{gen: gen, clientID: s.clientID, clientSecret: s.clientSecret,
+			user: s.username, passwd: s.password, now: s.now}
+		margin := s.margin
+		rebuild := func() oauth2.TokenSource { return oauth2.ReuseTokenSourceWithExpiry(nil, src, margin) }
+		return &sourceAuth{ts: rebuild(), rebuild: rebuild}, nil
+	}
+	return nil, nil
+}
+
+// authDoer is the layer that puts the Authorization header on each attempt
+// and, after a 401, refreshes the token once and sends the request again if
+// that yields a different token (a static token never does).
+type authDoer struct {
+	next api.HttpRequestDoer
+	auth authenticator
+}
+
+func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	ci := callOf(ctx)
+	if ci == nil {
+		ci = &callInfo{}
+	}
+	hdr, gen, err := d.auth.header(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &layerError{fmt.Errorf("enkash: %w", ctx.Err())}
+		}
+		return nil, &layerError{fmt.Errorf("enkash: getting token: %w", err)}
+	}
+	req.Header["Authorization"] = []string{hdr}
+	ci.authHdr = hdr
+	resp, err := d.next.Do(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || ci.refreshed {
+		return resp, err
+	}
+	d.auth.invalidate(gen)
+	next, _, err := d.auth.header(ctx)
+	if err != nil || next == hdr {
+		return resp, nil // nothing better to try: the 401 stands
+	}
+	again, err := rewind(req)
+	if err != nil {
+		return resp, nil
+	}
+	closeBody(resp.Body, errBodyRead) // drain for reuse
+	ci.refreshed = true
+	again.Header["Authorization"] = []string{next}
+	ci.authHdr = next
+	return d.next.Do(again)
 }
 
 // noRedirect keeps a client from following redirects: the response itself is

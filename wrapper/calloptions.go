@@ -1,20 +1,18 @@
 package wrapper
 
-// CallOption configures one UpdateCustomer call.
+import "github.com/enkash-oss/enkash-go/api"
+
+// CallOption configures one call.
 type CallOption func(*callSettings)
 
 type callSettings struct {
-	parentCompanyID string
-	hasParent       bool
+	parentCompanyID *string
 }
 
-// WithParentCompanyID sends the parentCompanyId query parameter, which must
-// match ^CEK[A-Z0-9]{7}$ (checked locally before sending).
+// WithParentCompanyID sends the parentCompanyId query parameter (checked
+// against the spec's pattern before sending).
 func WithParentCompanyID(id string) CallOption {
-	return func(cs *callSettings) {
-		cs.parentCompanyID = id
-		cs.hasParent = true
-	}
+	return func(cs *callSettings) { cs.parentCompanyID = &id }
 }
 
 // noCallOptions is shared, read-only, by calls without options: passing a
@@ -32,4 +30,13 @@ func applyCallOptions(opts []CallOption) *callSettings {
 		}
 	}
 	return cs
+}
+
+// updateCustomerParams returns the generated query parameters, nil when
+// there are none.
+func (cs *callSettings) updateCustomerParams() *api.UpdateCustomerParams {
+	if cs.parentCompanyID == nil {
+		return nil
+	}
+	return &api.UpdateCustomerParams{ParentCompanyId: cs.parentCompanyID}
 }

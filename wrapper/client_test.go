@@ -357,22 +357,22 @@ func TestRedirectKeepsTokenHome(t *testing.T) {
 	})
 }
 
-// TestNeverPanics feeds random bodies and statuses through the decoder.
+// TestNeverPanics feeds odd bodies and statuses through a whole call.
 func TestNeverPanics(t *testing.T) {
-	c, err := NewClient("https://api.enkash.example")
-	require.NoError(t, err)
 	bodies := []string{"", "{", "null", "[]", `{"payload":[]}`, `{"errorResponse":"x"}`, `{"errorResponse":{"apiSubErrors":"x"}}`,
 		`{"errorResponse":{"apiSubErrors":[null,1,"x",{"rejectedValue":{"mobile":"9876543210"}}]}}`,
 		`{"errorResponse":{"timestamp":"2025-13-45 99:99:99","errorType":"NEW_TYPE"}}`, "\x00\xff", `{"payload":{"createdOn":"yesterday"}}`}
 	for _, b := range bodies {
-		for _, code := range []int{0, 100, 200, 299, 302, 400, 401, 404, 429, 500, 503, 999} {
-			resp := &http.Response{StatusCode: code, Header: http.Header{}}
-			var o outcome
-			require.NotPanics(t, func() { o = c.classify(context.Background(), resp, []byte(b), nil) })
-			if o.err != nil {
+		for _, code := range []int{100, 200, 299, 302, 400, 401, 404, 429, 500, 503, 999} {
+			ft := &fuzzTransport{status: code, ctype: "application/json", body: []byte(b)}
+			c, err := NewClient("https://api.enkash.example", WithHTTPClient(&http.Client{Transport: ft}), WithoutRetries())
+			require.NoError(t, err)
+			var cerr error
+			require.NotPanics(t, func() { _, cerr = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}) })
+			if cerr != nil {
 				var ae *APIError
-				assert.ErrorAs(t, o.err, &ae, "body %q status %d", b, code)
-				_ = o.err.Error()
+				assert.ErrorAs(t, cerr, &ae, "body %q status %d", b, code)
+				_ = cerr.Error()
 			}
 		}
 	}

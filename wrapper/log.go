@@ -1,29 +1,48 @@
 package wrapper
 
 import (
-	"context"
 	"log/slog"
+	"net/http"
 	"time"
+
+	"github.com/enkash-oss/enkash-go/api"
 )
 
-// logAttempt writes the one Debug record of an attempt: method, path, status
-// (0 when no response arrived), attempt number, duration and requestId, plus
-// a masked error text when there was no response. Never a header, a token or
-// a body.
-func (c *Client) logAttempt(ctx context.Context, path string, status, attempt int, d time.Duration, requestID string, err error) {
-	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
-		return
+// logDoer is the layer that writes one Debug record per attempt: operation,
+// method, path, status (0 when no response arrived), attempt number,
+// duration and requestId, plus a masked error text when there was no
+// response. Never a header, a token or a body.
+type logDoer struct {
+	next   api.HttpRequestDoer
+	logger *slog.Logger
+}
+
+func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if d.logger == nil || !d.logger.Enabled(ctx, slog.LevelDebug) {
+		return d.next.Do(req)
+	}
+	start := time.Now()
+	resp, err := d.next.Do(req)
+	op, attempt := "request", 0
+	if ci := callOf(ctx); ci != nil {
+		op, attempt = ci.op, ci.attempt
+	}
+	status, rid := 0, ""
+	if resp != nil {
+		status, rid = resp.StatusCode, scrub(requestIDHeader(resp))
 	}
 	attrs := []slog.Attr{
-		slog.String("method", "PATCH"),
-		slog.String("path", path),
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
 		slog.Int("status", status),
 		slog.Int("attempt", attempt),
-		slog.Duration("duration", d),
-		slog.String("requestId", requestID),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("requestId", rid),
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", scrub(err.Error())))
 	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "enkash: updateCustomer attempt", attrs...)
+	d.logger.LogAttrs(ctx, slog.LevelDebug, "enkash: "+op+" attempt", attrs...)
+	return resp, err
 }

@@ -10,29 +10,18 @@ import (
 // redacted replaces a value that must not be printed.
 const redacted = "[REDACTED]"
 
-// piiFields are the (lower-cased) field names whose values are personal data
-// and never printed: the customer's bank and tax identifiers and contact
-// details, and a key contact's email and mobile.
-var piiFields = map[string]bool{
-	"accountnumber": true,
-	"panorgstin":    true,
-	"ifsc":          true,
-	"contactnumber": true,
-	"contactemail":  true,
-	"email":         true,
-	"mobile":        true,
-}
+// oauthSecretKeys are the credentials of the OAuth2 protocol itself (RFC
+// 6749), masked in body snippets next to the spec's secret properties: a
+// token endpoint may echo them.
+var oauthSecretKeys = []string{"client_secret", "clientSecret"}
 
 // secretKeys are JSON keys whose values are masked in body snippets: the
-// personal data above plus credentials.
-var secretKeys = []string{
-	"accountNumber", "panOrGstin", "ifsc", "contactNumber", "contactEmail",
-	"email", "mobile", "rejectedValue", "password", "client_secret",
-	"clientSecret", "access_token", "accessToken", "refresh_token", "refreshToken",
-}
+// properties openapi.yaml marks as personal data (x-pii) or secrets
+// (x-secret, format: password), and oauthSecretKeys.
+var secretKeys = append(append(api.PersonalDataProperties(), api.SecretProperties()...), oauthSecretKeys...)
 
 // isPIIField reports whether a field path such as "customerKeyContacts[1].mobile"
-// ends in a personal-data field.
+// ends in a property that openapi.yaml marks as personal data.
 func isPIIField(path string) bool {
 	if i := strings.LastIndexByte(path, '.'); i >= 0 {
 		path = path[i+1:]
@@ -40,7 +29,7 @@ func isPIIField(path string) bool {
 	if i := strings.IndexByte(path, '['); i >= 0 {
 		path = path[:i]
 	}
-	return piiFields[strings.ToLower(path)]
+	return api.IsPersonalDataProperty(path)
 }
 
 // span is a half-open byte range to mask.
@@ -201,6 +190,15 @@ func idWordSpans(s string, spans []span) []span {
 		i = j
 	}
 	return spans
+}
+
+func allUpperOrDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func hasPAN(w string) bool {

@@ -5,11 +5,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/enkash-oss/enkash-go/api"
 )
 
 // RetryPolicy says when and how often UpdateCustomer tries again.
@@ -143,4 +146,122 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		d = 0
 	}
 	return d, true
+}
+
+// Header values shared by every request (net/http never mutates them).
+var (
+	hdrJSON      = []string{"application/json"}
+	hdrUserAgent = []string{userAgent}
+)
+
+// retryDoer is the outermost layer: it sets the headers every request
+// carries and makes up to policy.MaxAttempts attempts of it, rewinding the
+// body for each retry. It knows no operation.
+type retryDoer struct {
+	next    api.HttpRequestDoer
+	policy  RetryPolicy
+	sleep   func(context.Context, time.Duration) error
+	jitter  func(int64) int64
+	now     func() time.Time
+	maxBody int64
+}
+
+func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	ci := callOf(ctx)
+	if ci == nil {
+		ci = &callInfo{}
+	}
+	req.Header["Accept"] = hdrJSON
+	req.Header["User-Agent"] = hdrUserAgent
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, &layerError{fmt.Errorf("enkash: %w", err)}
+		}
+		r := req
+		if attempt > 1 {
+			var err error
+			if r, err = rewind(req); err != nil {
+				return nil, &layerError{fmt.Errorf("enkash: rewinding request body: %w", err)}
+			}
+		}
+		ci.attempt = attempt
+		resp, err := d.next.Do(r)
+		if err != nil {
+			var le *layerError
+			if errors.As(err, &le) {
+				return nil, err // classified below us (a token failure)
+			}
+			if ctx.Err() != nil {
+				return nil, &layerError{fmt.Errorf("enkash: %w", err)}
+			}
+			last := fmt.Errorf("%w: %w", ErrNetwork, err)
+			if !retryableNetErr(err) || attempt >= d.policy.MaxAttempts {
+				return nil, &layerError{last}
+			}
+			if err := d.wait(ctx, d.policy.backoff(attempt, d.jitter)); err != nil {
+				if errors.Is(err, errWaitTooLong) {
+					return nil, &layerError{last}
+				}
+				return nil, &layerError{fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", err, last)}
+			}
+			continue
+		}
+		if !retryableStatus(resp.StatusCode) || attempt >= d.policy.MaxAttempts {
+			return resp, nil
+		}
+		// Read the answer before deciding: a body that breaks off is an
+		// answer too, and is not retried.
+		data, rerr := readInto(resp.Body, nil)
+		closeBody(resp.Body, rerr)
+		giveBack := func() (*http.Response, error) {
+			resp.Body = &replayBody{data: data, err: rerr}
+			return resp, nil
+		}
+		if rerr != nil && !errors.Is(rerr, ErrResponseTooLarge) {
+			return giveBack()
+		}
+		wait := d.policy.backoff(attempt, d.jitter)
+		if v := resp.Header.Get("Retry-After"); v != "" {
+			if ra, ok := parseRetryAfter(v, d.now()); ok {
+				if ra > d.policy.MaxRetryAfter {
+					return giveBack()
+				}
+				wait = ra
+			}
+		}
+		if err := d.wait(ctx, wait); err != nil {
+			if errors.Is(err, errWaitTooLong) {
+				return giveBack()
+			}
+			ci.waitErr = err // invoke joins it with the error of this answer
+			return giveBack()
+		}
+	}
+}
+
+// errWaitTooLong: the wait would outlive the context's deadline.
+var errWaitTooLong = errors.New("retry wait exceeds the deadline")
+
+func (d *retryDoer) wait(ctx context.Context, wait time.Duration) error {
+	if dl, ok := ctx.Deadline(); ok && d.now().Add(wait).After(dl) {
+		return errWaitTooLong
+	}
+	return d.sleep(ctx, wait)
+}
+
+// rewind returns a copy of req with a fresh body, for another attempt.
+func rewind(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.Body != nil && req.Body != http.NoBody {
+		if req.GetBody == nil {
+			return nil, errors.New("request body cannot be sent again")
+		}
+		b, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = b
+	}
+	return r, nil
 }

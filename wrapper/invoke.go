@@ -1,0 +1,184 @@
+package wrapper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+// callInfo is the state of one operation call, shared by the layers through
+// the request's context.
+type callInfo struct {
+	op        string // operationId, for log records
+	attempt   int    // 1-based, set by the retry layer
+	refreshed bool   // the auth layer has already refreshed after a 401
+	authHdr   string // Authorization value of the latest attempt
+	waitErr   error  // the wait before a retry ended early (ctx done)
+}
+
+type callKey struct{}
+
+func callOf(ctx context.Context) *callInfo {
+	ci, _ := ctx.Value(callKey{}).(*callInfo)
+	return ci
+}
+
+// layerError is an error that a layer has already classified (wrapped in
+// the right sentinel, secrets masked): invoke returns what it wraps as is.
+type layerError struct{ err error }
+
+func (e *layerError) Error() string { return e.err.Error() }
+func (e *layerError) Unwrap() error { return e.err }
+
+// envelope is what the generic unwrapper needs of an operation's generated
+// response envelope type.
+type envelope[P any] struct {
+	payload         *P
+	errorResponse   *api.ErrorResponse
+	responseCode    *int32
+	responseMessage *string
+}
+
+// bodyReader is the request body handed to the generated client: a
+// *bytes.Reader, so that net/http can rewind it (GetBody) for a retry.
+type bodyReader = bytes.Reader
+
+// invoke runs one operation through the generated client: it encodes the
+// body, sends it (send calls the generated method; the Client's layers do
+// auth, retries and logging), and unwraps the response envelope E into its
+// payload P or an *APIError. It is the same for every operation.
+func invoke[E, P any](ctx context.Context, c *Client, op string,
+	encode func([]byte) ([]byte, error),
+	send func(context.Context, *bodyReader) (*http.Response, error),
+	parts func(*E) envelope[P],
+) (*P, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("enkash: %w", err)
+	}
+	// A fresh buffer, not a pooled one: the transport may still read the
+	// request body after the response has arrived.
+	payload, err := encode(make([]byte, 0, 1024))
+	if err != nil {
+		return nil, fmt.Errorf("enkash: encoding request body: %w", err)
+	}
+	ci := &callInfo{op: op}
+	resp, err := send(context.WithValue(ctx, callKey{}, ci), bytes.NewReader(payload))
+	if err != nil {
+		var le *layerError
+		if errors.As(err, &le) {
+			return nil, le.err
+		}
+		return nil, fmt.Errorf("enkash: building request: %w", err)
+	}
+	bp := getBuf()
+	body, rerr := readInto(resp.Body, *bp)
+	closeBody(resp.Body, rerr)
+	defer func() { *bp = body; putBuf(bp) }()
+	if rerr != nil {
+		if errors.Is(rerr, ErrResponseTooLarge) {
+			return nil, &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp), Err: ErrResponseTooLarge}
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("enkash: %s: %w", errBodyRead, rerr)
+		}
+		return nil, fmt.Errorf("%w: %s: %w", ErrNetwork, errBodyRead, rerr)
+	}
+	var env E
+	derr := json.Unmarshal(body, &env)
+	p := parts(&env)
+	if derr == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && p.errorResponse == nil && p.payload != nil {
+		return p.payload, nil
+	}
+	ae := newAPIError(resp, body, p.errorResponse, p.responseCode, p.responseMessage, derr)
+	if token, ok := strings.CutPrefix(ci.authHdr, "Bearer "); ok {
+		ae.maskSecret(token) // a server echoing our token
+	}
+	if ci.waitErr != nil {
+		return nil, fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", ci.waitErr, ae)
+	}
+	return nil, ae
+}
+
+// requestIDHeader is the response's X-Request-Id header.
+func requestIDHeader(resp *http.Response) string { return resp.Header.Get("X-Request-Id") }
+
+// newAPIError builds the *APIError of a failed response.
+func newAPIError(resp *http.Response, body []byte, er *api.ErrorResponse, code *int32, msg *string, derr error) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode}
+	if derr != nil {
+		e.Err = fmt.Errorf("%w: %w", ErrInvalidResponse, decodeError{derr})
+		e.Snippet = snippet(body)
+	} else {
+		if code != nil {
+			e.ResponseCode = *code
+		}
+		if msg != nil {
+			e.ResponseMessage = *msg
+		}
+		if er != nil {
+			if er.ErrorType != nil {
+				e.ErrorType = *er.ErrorType
+			}
+			if er.ErrorMessage != nil {
+				e.ErrorMessage = *er.ErrorMessage
+			}
+			if er.RequestId != nil {
+				e.RequestID = *er.RequestId
+			}
+			if er.Timestamp != nil {
+				e.RawTimestamp = *er.Timestamp
+				if t, err := time.ParseInLocation(timestampLayout, e.RawTimestamp, istZone); err == nil {
+					e.Timestamp = t
+				}
+			}
+			if er.ApiSubErrors != nil {
+				e.SubErrors = subErrors(*er.ApiSubErrors)
+			}
+		} else if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			e.Err = fmt.Errorf("%w: 2xx envelope without payload", ErrInvalidResponse)
+		}
+	}
+	if e.RequestID == "" {
+		e.RequestID = requestIDHeader(resp)
+	}
+	return e
+}
+
+func subErrors(in []api.ApiSubError) []SubError {
+	out := make([]SubError, 0, len(in))
+	for _, s := range in {
+		var se SubError
+		// Masked here, not only in Error(): SubErrors promises redacted
+		// personal data to callers who print them.
+		if s.Object != nil {
+			se.Object = scrub(*s.Object)
+		}
+		if s.Field != nil {
+			se.Field = scrub(*s.Field)
+		}
+		if s.Message != nil {
+			se.Message = scrub(*s.Message)
+		}
+		rv := s.RejectedValue[true] // absent and null both read as nil
+		switch v := rv.(type) {
+		case nil:
+		case string, float64, bool, json.Number:
+			if isPIIField(se.Field) {
+				se.RejectedValue = redacted
+			} else {
+				se.RejectedValue = v
+			}
+		default: // an object or array may hold anything
+			se.RejectedValue = redacted
+		}
+		out = append(out, se)
+	}
+	return out
+}
