@@ -177,9 +177,20 @@ func appendKey(b []byte, start int, key string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// invalidUTF8 is what encoding/json writes for a byte that is not UTF-8:
+// "\\ufffd" on the v1 engine, the raw U+FFFD on the v2 engine. Asked once,
+// so the encoder matches whichever engine the program is built with.
+var invalidUTF8 = func() string {
+	b, err := json.Marshal("\xff")
+	if err != nil || len(b) < 2 {
+		return "\\ufffd"
+	}
+	return string(b[1 : len(b)-1])
+}()
+
 // appendString appends s as a JSON string exactly as encoding/json does:
 // HTML-safe (<, >, & as \u003c, \u003e, \u0026), U+2028 and U+2029 escaped,
-// invalid UTF-8 replaced by U+FFFD.
+// invalid UTF-8 replaced by U+FFFD (see invalidUTF8).
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -214,7 +225,7 @@ func appendString(b []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
-			b = append(b, "\\ufffd"...)
+			b = append(b, invalidUTF8...)
 			i += size
 			start = i
 			continue
