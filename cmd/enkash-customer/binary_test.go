@@ -61,6 +61,27 @@ func runBinary(t *testing.T, env []string, stdin string, args ...string) cliResu
 	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
+// TestBinaryDryRunPrintsTheWireBytes: --dry-run prints exactly the bytes a
+// real send puts on the wire, for a body touching every kind of field.
+func TestBinaryDryRunPrintsTheWireBytes(t *testing.T) {
+	const token = "dry-run-token-31c"
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(token))
+	env := []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + token}
+	args := []string{"update", "--set", "legalName=Acme <Traders> & Co \u00e9", "--clear", "address",
+		"--set", `branchCodes=["BLR01","MYS02"]`,
+		"--set", `customerKeyContacts=[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N","email":"a&b@x.co"}]`,
+		"--set", `customerReminders=[{"reminderType":"ONCE","reminderTime":"09:30","dueDateDifference":3}]`,
+		wrappertest.DemoCustomerID}
+	dry := runBinary(t, env, "", append([]string{args[0], "--dry-run"}, args[1:]...)...)
+	require.Equal(t, exitOK, dry.code, dry.stderr)
+	require.Empty(t, srv.Requests(), "--dry-run sends nothing")
+	real := runBinary(t, env, "", args...)
+	require.Equal(t, exitOK, real.code, real.stderr)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, string(reqs[0].Body)+"\n", dry.stdout)
+}
+
 func TestBinaryAgainstFakeServer(t *testing.T) {
 	const secretToken = "cli-secret-token-7f3a"
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(secretToken))
@@ -190,10 +211,10 @@ func TestBinaryUsage(t *testing.T) {
 		{name: "unknown command", args: []string{"delete"}, wantCode: exitUsage, wantErr: `unknown command "delete"`},
 		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantErr: "usage: enkash-customer update"},
 		{name: "no customer id", args: []string{"update", "--set", "legalName=A"}, wantCode: exitUsage, wantErr: "exactly one CUSTOMER_ID"},
-		{name: "flags after the id", args: []string{"update", wrappertest.DemoCustomerID, "--dry-run", "--set", "legalName=A"}, wantCode: exitOK, wantOut: `"legalName": "A"`},
+		{name: "flags after the id", args: []string{"update", wrappertest.DemoCustomerID, "--dry-run", "--set", "legalName=A"}, wantCode: exitOK, wantOut: `"legalName":"A"`},
 		{name: "body and set together", args: []string{"update", "--body", "-", "--set", "legalName=A", wrappertest.DemoCustomerID}, wantCode: exitUsage, wantErr: "cannot be combined"},
 		{name: "bad parent company id", args: []string{"update", "--parent-company-id", "CEK1", "--set", "legalName=A", wrappertest.DemoCustomerID}, wantCode: exitUsage, wantErr: "parentCompanyId"},
-		{name: "dry run prints null for clear", args: []string{"update", "--dry-run", "--clear", "address", wrappertest.DemoCustomerID}, wantCode: exitOK, wantOut: `"address": null`},
+		{name: "dry run prints null for clear", args: []string{"update", "--dry-run", "--clear", "address", wrappertest.DemoCustomerID}, wantCode: exitOK, wantOut: `"address":null`},
 		{name: "plain http to a remote host refused", env: []string{"ENKASH_BASE_URL=http://api.enkash.example", "ENKASH_TOKEN=t"},
 			args: []string{"update", "--set", "legalName=A", wrappertest.DemoCustomerID}, wantCode: exitUsage, wantErr: "http"},
 		{name: "incomplete credentials", env: []string{"ENKASH_BASE_URL=https://api.enkash.example", "ENKASH_CLIENT_ID=x"},

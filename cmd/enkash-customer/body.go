@@ -22,23 +22,73 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
-// bodyFields lists the JSON names of the PATCH body, read from the generated
-// type so the CLI cannot drift from openapi.yaml.
-var bodyFields = func() []string {
-	t := reflect.TypeFor[api.UpdateCustomerRequest]()
-	names := make([]string, 0, t.NumField())
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			names = append(names, name)
+// bodyField is one property of the PATCH body, read from the generated type
+// so that the CLI follows openapi.yaml after `go generate` with no edit.
+type bodyField struct {
+	name string       // JSON name
+	elem reflect.Type // T of its nullable.Nullable[T]
+}
+
+// takesJSON reports whether --set takes JSON for the field: everything but a
+// plain string does.
+func (f bodyField) takesJSON() bool { return f.elem.Kind() != reflect.String }
+
+// shape says what the field holds, for error messages.
+func (f bodyField) shape() string {
+	switch f.elem.Kind() {
+	case reflect.String:
+		return "a string or null"
+	case reflect.Slice:
+		if f.elem.Elem().Kind() == reflect.Struct {
+			return "an array of " + f.elem.Elem().Name() + " objects or null"
 		}
+		return "an array of " + f.elem.Elem().Kind().String() + "s or null"
+	case reflect.Struct:
+		return "a " + f.elem.Name() + " object or null"
 	}
-	slices.Sort(names)
-	return names
+	return "a " + f.elem.Kind().String() + " or null"
+}
+
+// bodyFields are the body's properties, sorted by name.
+var bodyFields = func() []bodyField {
+	t := reflect.TypeFor[api.UpdateCustomerRequest]()
+	fields := make([]bodyField, 0, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		elem := f.Type
+		if elem.Kind() == reflect.Map && elem.Key().Kind() == reflect.Bool { // nullable.Nullable[T]
+			elem = elem.Elem()
+		}
+		fields = append(fields, bodyField{name: name, elem: elem})
+	}
+	slices.SortFunc(fields, func(a, b bodyField) int { return strings.Compare(a.name, b.name) })
+	return fields
 }()
 
-// jsonValuedFields take JSON on --set; every other field takes a literal string.
-var jsonValuedFields = []string{"branchCodes", "customerKeyContacts", "customerReminders"}
+func lookupField(name string) (bodyField, bool) {
+	for _, f := range bodyFields {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return bodyField{}, false
+}
+
+func fieldNames() string {
+	names := make([]string, len(bodyFields))
+	for i, f := range bodyFields {
+		names[i] = f.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// wireBytes is the JSON body exactly as UpdateCustomer sends it: the
+// generated encoder, which the wrapper uses too.
+func wireBytes(body *api.UpdateCustomerRequest) ([]byte, error) { return body.AppendJSON(nil) }
 
 // multiFlag collects a repeatable flag.
 type multiFlag []string
@@ -56,7 +106,7 @@ func buildBody(sets, clears []string) (api.UpdateCustomerRequest, error) {
 			// The argument is not echoed: it may be a value (a mobile
 			// number, a PAN) given without its field. A bare known field
 			// name is safe to name.
-			if slices.Contains(bodyFields, name) {
+			if _, known := lookupField(name); known {
 				return api.UpdateCustomerRequest{}, usagef("--set %s: want FIELD=VALUE", name)
 			}
 			return api.UpdateCustomerRequest{}, usagef("--set: want FIELD=VALUE")
@@ -64,9 +114,9 @@ func buildBody(sets, clears []string) (api.UpdateCustomerRequest, error) {
 		if err := checkField(name, fields); err != nil {
 			return api.UpdateCustomerRequest{}, err
 		}
-		if slices.Contains(jsonValuedFields, name) {
+		if f, _ := lookupField(name); f.takesJSON() {
 			if !json.Valid([]byte(value)) {
-				return api.UpdateCustomerRequest{}, usagef("--set %s: value must be JSON (an array, or null)", name)
+				return api.UpdateCustomerRequest{}, usagef("--set %s: value must be JSON (%s)", name, f.shape())
 			}
 			fields[name] = json.RawMessage(value)
 			continue
@@ -91,8 +141,8 @@ func buildBody(sets, clears []string) (api.UpdateCustomerRequest, error) {
 }
 
 func checkField(name string, seen map[string]json.RawMessage) error {
-	if !slices.Contains(bodyFields, name) {
-		return usagef("unknown field %q: want one of %s", name, strings.Join(bodyFields, ", "))
+	if _, ok := lookupField(name); !ok {
+		return usagef("unknown field %q: want one of %s", name, fieldNames())
 	}
 	if _, dup := seen[name]; dup {
 		return usagef("field %q given more than once", name)
@@ -114,8 +164,8 @@ func decodeBody(raw []byte) (api.UpdateCustomerRequest, error) {
 		return api.UpdateCustomerRequest{}, usagef("body: must be a JSON object")
 	}
 	for _, name := range slices.Sorted(maps.Keys(top)) {
-		if !slices.Contains(bodyFields, name) {
-			return api.UpdateCustomerRequest{}, usagef("body: unknown field %q: want one of %s", name, strings.Join(bodyFields, ", "))
+		if _, ok := lookupField(name); !ok {
+			return api.UpdateCustomerRequest{}, usagef("body: unknown field %q: want one of %s", name, fieldNames())
 		}
 		if err := checkFieldValue(name, top[name]); err != nil {
 			return api.UpdateCustomerRequest{}, err
@@ -128,30 +178,14 @@ func decodeBody(raw []byte) (api.UpdateCustomerRequest, error) {
 	return body, nil
 }
 
-// fieldShapes says what each non-string field holds, for error messages.
-var fieldShapes = map[string]string{
-	"branchCodes":         "an array of strings or null",
-	"customerKeyContacts": "an array of key contact objects or null",
-	"customerReminders":   "an array of reminder objects or null",
-}
-
-// checkFieldValue decodes one field alone, strictly (the two lists of
-// objects reject unknown keys too: nullable.Nullable decodes its content
-// with plain json.Unmarshal, which would ignore them).
+// checkFieldValue decodes one field alone, strictly: objects inside it
+// reject unknown keys too (nullable.Nullable decodes its content with plain
+// json.Unmarshal, which would ignore them).
 func checkFieldValue(name string, v json.RawMessage) error {
-	shape, ok := fieldShapes[name]
-	if !ok {
-		shape = "a string or null"
-	}
-	var list any
-	switch name {
-	case "customerKeyContacts":
-		list = &[]api.CustomerKeyContactCreateDTO{}
-	case "customerReminders":
-		list = &[]api.CustomerReminderCreateDTO{}
-	}
-	if list != nil && string(v) != "null" {
-		if err := strictDecode(v, list); err != nil {
+	f, _ := lookupField(name)
+	shape := f.shape()
+	if f.takesJSON() && string(v) != "null" {
+		if err := strictDecode(v, reflect.New(f.elem).Interface()); err != nil {
 			var typeErr *json.UnmarshalTypeError
 			if errors.As(err, &typeErr) && typeErr.Field != "" {
 				return usagef("body field %q: must be %s", nestedPath(name, typeErr.Field), typeErr.Type)
@@ -204,4 +238,15 @@ func describeJSONError(err error) error {
 	default:
 		return usagef("body: %v", err)
 	}
+}
+
+// printWire prints the body exactly as it would be sent, for --dry-run.
+func printWire(stdout, stderr io.Writer, body *api.UpdateCustomerRequest) int {
+	out, err := wireBytes(body)
+	if err != nil {
+		fmt.Fprintf(stderr, "enkash-customer: encoding body: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "%s\n", out)
+	return exitOK
 }

@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	if opts.dryRun {
-		return printJSON(stdout, stderr, body, exitUsage)
+		return printWire(stdout, stderr, &body)
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout)
