@@ -6,7 +6,7 @@ FUZZTIME      ?= 10s
 BENCHCOUNT    ?= 10
 BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all demo build generate check-generated test test-jsonv2 fuzz-smoke bench lint vet staticcheck ci
+.PHONY: all demo build generate check-generated regen-drill test test-jsonv2 fuzz-smoke bench lint vet staticcheck ci
 
 all: test
 
@@ -29,6 +29,11 @@ check-generated: generate
 	  (echo "generated code is out of date: run 'make generate' and commit" >&2; exit 1)
 	@test -z "$$(git status --porcelain -- api/)" || \
 	  (echo "untracked generated files under api/:" >&2; git status --porcelain -- api/ >&2; exit 1)
+
+## regen-drill: in a temporary copy, change openapi.yaml four ways, run go
+## generate, and check that client, validation, fake and CLI followed
+regen-drill:
+	.ci/regen-drill
 
 ## test: the full test suite with the race detector
 test:
@@ -65,4 +70,4 @@ staticcheck:
 lint: vet staticcheck
 
 ## ci: everything CI checks
-ci: check-generated lint test-jsonv2 fuzz-smoke test
+ci: check-generated regen-drill lint test-jsonv2 fuzz-smoke test

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"time"
-
-	"github.com/oapi-codegen/nullable"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -70,36 +70,47 @@ func (s *Server) nextID(prefix string) string {
 	return fmt.Sprintf("%s%013d", prefix, s.seq.Add(1))
 }
 
-// setString applies one tri-state string field.
-func setString(dst *string, v nullable.Nullable[string]) {
-	switch {
-	case !v.IsSpecified():
-	case v.IsNull():
-		*dst = ""
-	default:
-		*dst = v.MustGet()
+// patchFields pairs each body property with the customer field of the same
+// JSON name and type, read from the generated types: applyPatch copies
+// these generically, so a property added to both in openapi.yaml is stored
+// and echoed with no edit here. Lists of DTOs, whose response type differs,
+// are converted below.
+var patchFields = func() [][2]int {
+	bt, ct := reflect.TypeFor[api.UpdateCustomerRequest](), reflect.TypeFor[api.CustomerResponse]()
+	byName := map[string]int{}
+	for i := range ct.NumField() {
+		byName[jsonName(ct.Field(i))] = i
 	}
+	var pairs [][2]int
+	for i := range bt.NumField() {
+		f := bt.Field(i)
+		j, ok := byName[jsonName(f)]
+		if !ok || f.Type.Kind() != reflect.Map || f.Type.Elem() != ct.Field(j).Type {
+			continue
+		}
+		pairs = append(pairs, [2]int{i, j})
+	}
+	return pairs
+}()
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return name
 }
 
 // applyPatch applies body to c. c must be a private copy.
 func applyPatch(c *api.CustomerResponse, b api.UpdateCustomerRequest, now time.Time, by string, newID func(string) string) {
-	setString(&c.AccountNumber, b.AccountNumber)
-	setString(&c.Address, b.Address)
-	setString(&c.AssignedAgent, b.AssignedAgent)
-	setString(&c.ContactNumber, b.ContactNumber)
-	setString(&c.Ifsc, b.Ifsc)
-	setString(&c.LegalName, b.LegalName)
-	setString(&c.PanOrGstin, b.PanOrGstin)
-	setString(&c.PinCode, b.PinCode)
-	setString(&c.State, b.State)
-	setString(&c.UniqueRefNo, b.UniqueRefNo)
-
-	switch v := b.BranchCodes; {
-	case !v.IsSpecified():
-	case v.IsNull():
-		c.BranchCodes = nil
-	default:
-		c.BranchCodes = append([]string{}, v.MustGet()...)
+	bv, cv := reflect.ValueOf(&b).Elem(), reflect.ValueOf(c).Elem()
+	for _, p := range patchFields {
+		src, dst := bv.Field(p[0]), cv.Field(p[1]) // a nullable.Nullable[T] (map[bool]T) and a T
+		if src.Len() == 0 {
+			continue // absent: keep
+		}
+		if src.MapIndex(reflect.ValueOf(false)).IsValid() { // null: clear
+			dst.Set(reflect.Zero(dst.Type()))
+			continue
+		}
+		dst.Set(cloneValue(src.MapIndex(reflect.ValueOf(true))))
 	}
 
 	switch v := b.CustomerKeyContacts; {
@@ -174,6 +185,17 @@ func applyPatch(c *api.CustomerResponse, b api.UpdateCustomerRequest, now time.T
 	c.ModifiedOn = now
 	c.ModifiedBy = by
 	c.ModifiedByName = by
+}
+
+// cloneValue returns a copy of v that shares no slice with it (a nil slice
+// becomes an empty one, as the old per-field copy did).
+func cloneValue(v reflect.Value) reflect.Value {
+	if v.Kind() != reflect.Slice {
+		return v
+	}
+	out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+	reflect.Copy(out, v)
+	return out
 }
 
 func deref[T any](p *T) T {

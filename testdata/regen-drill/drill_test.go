@@ -1,0 +1,74 @@
+package wrapper_test
+
+// Copied into a temporary copy of the module by .ci/regen-drill, after
+// openapi.yaml gained gstState (body and response), a key contact name
+// pattern and a wider customerId pattern, and `go generate` ran. It names
+// the drill's new field: that is the point of the drill.
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+func TestRegenDrill(t *testing.T) {
+	ctx := context.Background()
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
+	require.NoError(t, err)
+	id := wrappertest.DemoCustomerID
+
+	t.Run("new property: value reaches the wire, is stored and decodes", func(t *testing.T) {
+		srv.ResetRequests()
+		var u api.UpdateCustomerRequest
+		u.GstState.Set("29")
+		cust, err := c.UpdateCustomer(ctx, id, u)
+		require.NoError(t, err)
+		reqs := srv.Requests()
+		require.Len(t, reqs, 1)
+		assert.JSONEq(t, `{"gstState":"29"}`, string(reqs[0].Body))
+		assert.Equal(t, "29", cust.GstState, "the new response property decodes")
+		stored, _ := srv.Customer(id)
+		assert.Equal(t, "29", stored.GstState)
+	})
+	t.Run("new property: null reaches the wire and clears", func(t *testing.T) {
+		srv.ResetRequests()
+		var u api.UpdateCustomerRequest
+		u.GstState.SetNull()
+		cust, err := c.UpdateCustomer(ctx, id, u)
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"gstState":null}`, string(srv.Requests()[0].Body))
+		assert.Empty(t, cust.GstState)
+	})
+	t.Run("both new patterns are refused before any I/O", func(t *testing.T) {
+		srv.ResetRequests()
+		var u api.UpdateCustomerRequest
+		u.GstState.Set("Goa")
+		u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: "N4me", LegalName: "L", Mobile: "9876543210"}})
+		_, err := c.UpdateCustomer(ctx, id, u)
+		var ve *wrapper.ValidationError
+		require.True(t, errors.As(err, &ve), "%v", err)
+		assert.ElementsMatch(t, []wrapper.Violation{
+			{Field: "customerKeyContacts[0].name", Rule: "pattern ^[A-Za-z .]+$"},
+			{Field: "gstState", Rule: "pattern ^[0-9]{2}$"},
+		}, ve.Violations)
+		assert.Empty(t, srv.Requests())
+	})
+	t.Run("a newly valid customerId is accepted", func(t *testing.T) {
+		const longID = "KCDEMO000000000199"
+		require.True(t, srv.PutCustomer(api.CustomerResponse{CustomerId: longID, LegalName: "Long Id Ltd"}))
+		var u api.UpdateCustomerRequest
+		u.GstState.Set("07")
+		cust, err := c.UpdateCustomer(ctx, longID, u)
+		require.NoError(t, err)
+		assert.Equal(t, longID, cust.CustomerId)
+		assert.Equal(t, "07", cust.GstState)
+	})
+}
