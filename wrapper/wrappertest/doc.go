@@ -80,6 +80,14 @@
 // connection, or trickles the body. Delays end early when the client gives up or
 // the server is closed, so tests neither hang nor leak goroutines.
 //
+// ErrorFault builds a Fault carrying Enkash's error envelope (any errorType,
+// message and sub-errors, with the request's requestId and an IST timestamp
+// filled in like the fake's own errors), so testing how code handles, say, a
+// server-side VALIDATION_ERROR needs no hand-written JSON:
+//
+//	srv.Inject(wrappertest.ErrorFault(400, api.VALIDATIONERROR, "Request validation failed",
+//		wrappertest.SubError{Field: "legalName", Message: "must not be blank", RejectedValue: ""}))
+//
 // # Request log
 //
 // Server.Requests returns every request received, with its headers and body bytes.
