@@ -3,12 +3,12 @@
 //
 // NewServer starts an httptest.Server that speaks the contract in openapi.yaml:
 // PATCH /api/v0/customer/{customerId} (updateCustomer) and POST /oauth/token
-// (getAuthToken). Its URL and Token plug straight into a client:
+// (getAuthToken). Its URL and Token plug straight into the wrapper client:
 //
 //	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
 //	defer srv.Close()
-//	c, _ := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(srv.Client()))
-//	// send "Authorization: Bearer "+srv.Token
+//	c, _ := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
+//	cust, err := c.UpdateCustomer(ctx, wrappertest.DemoCustomerID, u)
 //
 // In tests prefer NewTestServer, which closes the server when the test ends and
 // fails the test if any response the fake sent did not conform to the spec.
