@@ -209,7 +209,7 @@ func TestBinaryUsage(t *testing.T) {
 	}{
 		{name: "no command", args: nil, wantCode: exitUsage, wantErr: "missing command"},
 		{name: "unknown command", args: []string{"delete"}, wantCode: exitUsage, wantErr: `unknown command "delete"`},
-		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantErr: "usage: enkash-customer update"},
+		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantOut: "usage: enkash-customer update"},
 		{name: "no customer id", args: []string{"update", "--set", "legalName=A"}, wantCode: exitUsage, wantErr: "exactly one CUSTOMER_ID"},
 		{name: "flags after the id", args: []string{"update", wrappertest.DemoCustomerID, "--dry-run", "--set", "legalName=A"}, wantCode: exitOK, wantOut: `"legalName":"A"`},
 		{name: "body and set together", args: []string{"update", "--body", "-", "--set", "legalName=A", wrappertest.DemoCustomerID}, wantCode: exitUsage, wantErr: "cannot be combined"},

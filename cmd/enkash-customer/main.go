@@ -1,15 +1,21 @@
 // Command enkash-customer updates an Enkash customer from the command line.
 //
 //	enkash-customer update [flags] CUSTOMER_ID
+//	enkash-customer --help | --version
 //
 // Fields are set with --set FIELD=VALUE and cleared with --clear FIELD; every
-// field not named is left unchanged. With no --base-url and no
-// $ENKASH_BASE_URL it starts an embedded sandbox (the wrappertest fake,
-// seeded with demo customers such as KCDEMO0000000001), so the whole flow can
-// be tried without credentials.
+// field not named is left unchanged.
 //
-// Exit status: 0 on success, 1 on an API or transport error, 2 on a usage or
-// local validation error (nothing is sent).
+// The update goes to --base-url, else $ENKASH_BASE_URL. With neither and no
+// credentials at all it goes to an embedded sandbox (the wrappertest fake,
+// seeded with demo customers such as KCDEMO0000000001), said on stderr, so the
+// whole flow can be tried without an account; --sandbox asks for the sandbox
+// explicitly. With a credential set (--token, $ENKASH_TOKEN or any of the
+// password-grant variables) but no base URL the command refuses (exit 2) rather
+// than pretend to reach Enkash.
+//
+// Exit status: 0 on success (and for --help and --version), 1 on an API or
+// transport error, 2 on a usage or local validation error (nothing is sent).
 package main
 
 import (

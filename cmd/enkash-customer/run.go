@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ const (
 const maxBodyFileBytes = 1 << 20
 
 const usageText = `usage: enkash-customer update [flags] CUSTOMER_ID
+       enkash-customer --help | --version
 
 Updates one Enkash customer. Fields not named are left unchanged.
 
@@ -35,12 +37,23 @@ Updates one Enkash customer. Fields not named are left unchanged.
   --clear FIELD            repeatable; sends FIELD as null (clears it)
   --body FILE|-            a whole JSON body instead of --set/--clear (validated the same way)
   --parent-company-id ID   the parentCompanyId query parameter
-  --base-url URL           default $ENKASH_BASE_URL; when neither is set: the embedded sandbox
+  --base-url URL           the Enkash API to call; default $ENKASH_BASE_URL
+  --sandbox                use the embedded sandbox (a local fake with demo customers) even when
+                           credentials or $ENKASH_BASE_URL are set; cannot be combined with --base-url
   --token TOKEN            default $ENKASH_TOKEN; or set $ENKASH_CLIENT_ID, $ENKASH_CLIENT_SECRET,
                            $ENKASH_USERNAME and $ENKASH_PASSWORD to use the token endpoint
   --dry-run                print the JSON body that would be sent; send nothing
   --timeout DURATION       for the whole call, retries included (default 30s)
   --verbose                debug log on stderr (tokens and personal data redacted)
+  -h, --help               print this text on stdout
+  --version                print the version on stdout
+
+Where the update goes:
+  --base-url or $ENKASH_BASE_URL set   that server, with the credentials given
+  --sandbox                            the embedded sandbox; credentials are ignored
+  neither, and no credentials at all   the embedded sandbox (said on stderr)
+  neither, but a credential is set     refused (exit 2, nothing sent): set $ENKASH_BASE_URL or
+                                       --base-url to reach Enkash, or pass --sandbox
 
 Exit status: 0 success, 1 API or transport error, 2 usage or validation error (nothing sent).
 `
@@ -52,21 +65,29 @@ type options struct {
 	parentID     string
 	baseURL      string
 	token        string
+	sandbox      bool
 	dryRun       bool
 	verbose      bool
 	timeout      time.Duration
 	customerID   string
 }
 
+// errVersion is parseArgs' answer to --version.
+var errVersion = errors.New("version requested")
+
 // run is the whole command, with its environment passed in so tests can
 // drive it in-process as well as through the built binary.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	opts, err := parseArgs(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
+	opts, err := parseArgs(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usageText)
 		return exitOK
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+	case errors.Is(err, errVersion):
+		fmt.Fprintf(stdout, "enkash-customer %s\n", version())
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(stderr, "enkash-customer: %v\n\n%s", err, usageText)
 		return exitUsage
 	}
 
@@ -91,24 +112,44 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer cancel()
 
 	baseURL := firstNonEmpty(opts.baseURL, getenv("ENKASH_BASE_URL"))
-	token := firstNonEmpty(opts.token, getenv("ENKASH_TOKEN"))
+	given := credentialSources(opts.token, getenv)
 	var clientOpts []wrapper.Option
 	if opts.verbose {
 		clientOpts = append(clientOpts, wrapper.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
-	if baseURL == "" {
+	switch {
+	case opts.sandbox || (baseURL == "" && len(given) == 0):
 		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
 		defer srv.Close()
-		baseURL, token = srv.URL, srv.Token
-		fmt.Fprintf(stderr, "enkash-customer: no --base-url or $ENKASH_BASE_URL: using the embedded sandbox at %s (demo customers %s, %s, %s)\n",
-			srv.URL, wrappertest.DemoCustomerID, wrappertest.DemoCustomerID2, wrappertest.DemoCustomerID3)
-	}
-	authOpt, err := credentials(token, getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+		why := "no --base-url, $ENKASH_BASE_URL or credentials"
+		if opts.sandbox {
+			why = "--sandbox"
+			ignored := given
+			if baseURL != "" {
+				ignored = append([]string{"$ENKASH_BASE_URL"}, given...)
+			}
+			if len(ignored) > 0 {
+				why += " (ignoring " + strings.Join(ignored, ", ") + ")"
+			}
+		}
+		fmt.Fprintf(stderr, "enkash-customer: %s: using the embedded sandbox at %s, not Enkash (demo customers %s, %s, %s)\n",
+			why, srv.URL, wrappertest.DemoCustomerID, wrappertest.DemoCustomerID2, wrappertest.DemoCustomerID3)
+		baseURL = srv.URL
+		clientOpts = append(clientOpts, wrapper.WithToken(srv.Token))
+	case baseURL == "":
+		// Credentials mean the user wants Enkash; never answer for it from the
+		// sandbox. Only the names of what is set are printed, never a value.
+		fmt.Fprintf(stderr, "enkash-customer: %s set but no base URL: set $ENKASH_BASE_URL or --base-url to reach Enkash, or pass --sandbox to use the embedded sandbox; nothing was sent\n",
+			strings.Join(given, ", "))
 		return exitUsage
+	default:
+		authOpt, err := credentials(firstNonEmpty(opts.token, getenv("ENKASH_TOKEN")), getenv)
+		if err != nil {
+			fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
+			return exitUsage
+		}
+		clientOpts = append(clientOpts, authOpt)
 	}
-	clientOpts = append(clientOpts, authOpt)
 
 	client, err := wrapper.NewClient(baseURL, clientOpts...)
 	if err != nil {
@@ -122,33 +163,38 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return printJSON(stdout, stderr, customer, exitAPI) // sent: never "nothing was sent"
 }
 
-func parseArgs(args []string, stderr io.Writer) (options, error) {
+// parseArgs parses the command line. It returns flag.ErrHelp for -h/--help
+// and errVersion for --version; any other error is a usage error.
+func parseArgs(args []string) (options, error) {
 	var o options
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usageText)
 		return o, errors.New("missing command: want update")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stderr, usageText)
 		return o, flag.ErrHelp
+	case "-version", "--version", "version":
+		return o, errVersion
 	case "update":
 	default:
-		fmt.Fprint(stderr, usageText)
 		return o, fmt.Errorf("unknown command %q: want update", args[0])
 	}
+	var showVersion bool
 	fs := flag.NewFlagSet("update", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
+	// The caller prints the error and the usage (to stdout for --help).
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.Var(&o.sets, "set", "FIELD=VALUE (repeatable)")
 	fs.Var(&o.clears, "clear", "FIELD (repeatable)")
 	fs.StringVar(&o.bodyPath, "body", "", "FILE or - for stdin")
 	fs.StringVar(&o.parentID, "parent-company-id", "", "parentCompanyId")
 	fs.StringVar(&o.baseURL, "base-url", "", "API base URL")
+	fs.BoolVar(&o.sandbox, "sandbox", false, "use the embedded sandbox")
 	fs.StringVar(&o.token, "token", "", "bearer token")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the body, send nothing")
 	fs.BoolVar(&o.verbose, "verbose", false, "debug log on stderr")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout for the whole call")
+	fs.BoolVar(&showVersion, "version", false, "print the version")
 
 	// Accept flags before and after CUSTOMER_ID.
 	var positional []string
@@ -162,6 +208,12 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		}
 		positional = append(positional, fs.Arg(0))
 		rest = fs.Args()[1:]
+	}
+	if showVersion {
+		return o, errVersion
+	}
+	if o.sandbox && o.baseURL != "" {
+		return o, errors.New("--sandbox and --base-url cannot be combined: choose one")
 	}
 	if len(positional) != 1 {
 		return o, fmt.Errorf("want exactly one CUSTOMER_ID, got %d arguments", len(positional))
@@ -221,6 +273,35 @@ func reportError(stderr io.Writer, customerID string, err error) int {
 		return exitUsage
 	}
 	return exitAPI
+}
+
+// credentialSources names every credential given, by flag or variable name
+// (never its value): --token, $ENKASH_TOKEN and the password-grant variables.
+func credentialSources(token string, getenv func(string) string) []string {
+	var given []string
+	if token != "" {
+		given = append(given, "--token")
+	}
+	for _, name := range append([]string{"ENKASH_TOKEN"}, credentialVars...) {
+		if getenv(name) != "" {
+			given = append(given, "$"+name)
+		}
+	}
+	return given
+}
+
+// version is the module version the binary was built from (Main.Version of
+// its build info), "(devel)" when there is none.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	return versionOf(info, ok)
+}
+
+func versionOf(info *debug.BuildInfo, ok bool) string {
+	if !ok || info == nil || info.Main.Version == "" {
+		return "(devel)"
+	}
+	return info.Main.Version
 }
 
 // credentialVars are the environment variables of the password grant.

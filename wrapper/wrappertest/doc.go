@@ -3,12 +3,12 @@
 //
 // NewServer starts an httptest.Server that speaks the contract in openapi.yaml:
 // PATCH /api/v0/customer/{customerId} (updateCustomer) and POST /oauth/token
-// (getAuthToken). Its URL and Token plug straight into a client:
+// (getAuthToken). Its URL and Token plug straight into the wrapper client:
 //
 //	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
 //	defer srv.Close()
-//	c, _ := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(srv.Client()))
-//	// send "Authorization: Bearer "+srv.Token
+//	c, _ := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
+//	cust, err := c.UpdateCustomer(ctx, wrappertest.DemoCustomerID, u)
 //
 // In tests prefer NewTestServer, which closes the server when the test ends and
 // fails the test if any response the fake sent did not conform to the spec.
@@ -79,6 +79,14 @@
 // given status, body, Content-Type, Retry-After and delay, or closes (resets) the
 // connection, or trickles the body. Delays end early when the client gives up or
 // the server is closed, so tests neither hang nor leak goroutines.
+//
+// ErrorFault builds a Fault carrying Enkash's error envelope (any errorType,
+// message and sub-errors, with the request's requestId and an IST timestamp
+// filled in like the fake's own errors), so testing how code handles, say, a
+// server-side VALIDATION_ERROR needs no hand-written JSON:
+//
+//	srv.Inject(wrappertest.ErrorFault(400, api.VALIDATIONERROR, "Request validation failed",
+//		wrappertest.SubError{Field: "legalName", Message: "must not be blank", RejectedValue: ""}))
 //
 // # Request log
 //

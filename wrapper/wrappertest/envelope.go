@@ -51,11 +51,14 @@ type errorResponse struct {
 	Timestamp    string        `json:"timestamp,omitempty"`
 }
 
-// subError is one apiSubErrors entry. The rejected value is never echoed.
+// subError is one apiSubErrors entry. The fake's own errors never echo the
+// rejected value; only an ErrorFault built with a SubError.RejectedValue sends
+// one.
 type subError struct {
-	Object  string `json:"object,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message,omitempty"`
+	Object        string `json:"object,omitempty"`
+	Field         string `json:"field,omitempty"`
+	Message       string `json:"message,omitempty"`
+	RejectedValue any    `json:"rejectedValue,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -75,9 +78,18 @@ func (s *Server) writeSuccess(w http.ResponseWriter, c api.CustomerResponse) {
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, typ api.ErrorType, msg string, subs []subError) {
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="enkash"`)
+		w.Header().Set("WWW-Authenticate", wwwAuthenticate)
 	}
-	writeJSON(w, status, envelope{
+	writeJSON(w, status, s.errorEnvelope(r, status, typ, msg, subs))
+}
+
+// wwwAuthenticate is the challenge sent with every 401 envelope.
+const wwwAuthenticate = `Bearer realm="enkash"`
+
+// errorEnvelope is the failure envelope answering r: its requestId is r's
+// (the X-Request-Id header), its timestamp the server clock's now in IST.
+func (s *Server) errorEnvelope(r *http.Request, status int, typ api.ErrorType, msg string, subs []subError) envelope {
+	return envelope{
 		ErrorResponse: &errorResponse{
 			ApiSubErrors: subs,
 			ErrorMessage: msg,
@@ -87,7 +99,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 		},
 		ResponseCode:    int32(status),
 		ResponseMessage: failureMessage,
-	})
+	}
 }
 
 func (s *Server) writeValidation(w http.ResponseWriter, r *http.Request, route *routers.Route, subs []subError) {

@@ -8,42 +8,40 @@ import (
 	"strings"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
-// Example updates a demo customer through the generated client: one field set,
-// one cleared (null), the others left alone.
+// Example updates a demo customer through the wrapper client, the way users
+// test their own code: one field set, one cleared (null), the others left
+// alone. The fake's URL and Token plug straight into wrapper.NewClient, and
+// its request log and store are there for assertions.
 func Example() {
 	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
 	defer srv.Close()
 
-	client, err := api.NewClientWithResponses(srv.URL,
-		api.WithHTTPClient(srv.Client()),
-		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.Header.Set("Authorization", "Bearer "+srv.Token)
-			return nil
-		}))
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
 	if err != nil {
 		panic(err)
 	}
+	defer c.CloseIdleConnections()
 
 	var body api.UpdateCustomerRequest
 	body.LegalName.Set("Shree Ganesh Silk Mills Pvt Ltd") // value: set
 	body.Address.SetNull()                                // null: clear
-	resp, err := client.UpdateCustomerWithResponse(context.Background(), wrappertest.DemoCustomerID, nil, body)
+	cust, err := c.UpdateCustomer(context.Background(), wrappertest.DemoCustomerID, body)
 	if err != nil {
 		panic(err)
 	}
-	c := resp.JSON200.Payload
-	fmt.Println(resp.StatusCode(), *resp.JSON200.ResponseMessage)
-	fmt.Printf("legalName=%q address=%q state=%q\n", c.LegalName, c.Address, c.State)
+	fmt.Printf("legalName=%q address=%q state=%q\n", cust.LegalName, cust.Address, cust.State)
 
+	fmt.Println("sent:", string(srv.Requests()[0].Body))
 	stored, _ := srv.Customer(wrappertest.DemoCustomerID)
 	fmt.Println("stored:", stored.LegalName)
 	fmt.Println("spec violations:", len(srv.SpecViolations()))
 	// Output:
-	// 200 SUCCESS
 	// legalName="Shree Ganesh Silk Mills Pvt Ltd" address="" state="Gujarat"
+	// sent: {"address":null,"legalName":"Shree Ganesh Silk Mills Pvt Ltd"}
 	// stored: Shree Ganesh Silk Mills Pvt Ltd
 	// spec violations: 0
 }

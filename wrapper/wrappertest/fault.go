@@ -17,7 +17,8 @@ type Fault struct {
 	// Status is the HTTP status to answer (500 when zero, unless CloseConnection
 	// is set).
 	Status int
-	// Body is written verbatim.
+	// Body is written verbatim. A Fault made by ErrorFault leaves it empty and
+	// writes its error envelope instead; setting Body overrides that.
 	Body string
 	// ContentType is the Content-Type header; none is sent when empty.
 	ContentType string
@@ -46,6 +47,10 @@ type Fault struct {
 	// it, e.g. "/oauth/token" or "/api/v0/customer/". Other requests are served
 	// normally.
 	Path string
+
+	// errEnv, set by ErrorFault, is the error envelope written when Body is
+	// empty, completed with the request's requestId and the server's clock.
+	errEnv *faultEnvelope
 }
 
 // Inject queues faults. Each incoming request is answered by the first queued
@@ -132,6 +137,9 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	}
 	if f.RetryAfter != "" {
 		h.Set("Retry-After", f.RetryAfter)
+	}
+	if f.errEnv != nil && f.Body == "" && status != 0 {
+		f.Body = s.faultEnvelopeBody(w, r, status, f.errEnv)
 	}
 
 	if f.CloseConnection {

@@ -282,8 +282,9 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 func (s *Server) Connections() int { return int(s.newConns.Load()) }
 
 // SpecViolations returns the responses the server sent that did not conform to
-// the spec, one error each, oldest first, and any panic the fake recovered from
-// (answered with 500 SYSTEM_ERROR). Injected faults are not validated.
+// the spec, one error each, oldest first, any panic the fake recovered from
+// (answered with 500 SYSTEM_ERROR), and any ErrorFault whose rejected value
+// could not be encoded. Injected faults are not validated.
 func (s *Server) SpecViolations() []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
