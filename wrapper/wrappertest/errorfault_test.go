@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/wrapper"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
@@ -23,7 +24,7 @@ import (
 // openapi.yaml (status listed, envelope schema), independently of the fake.
 func validateCustomerResponse(t *testing.T, status int, header http.Header, body []byte) error {
 	t.Helper()
-	doc, err := api.GetSpec()
+	doc, err := enkash.LoadSpec()
 	require.NoError(t, err)
 	doc.Servers = nil
 	router, err := gorillamux.NewRouter(doc)
