@@ -43,10 +43,10 @@ func TestSeedResponseExampleValidates(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &env), "the generated types decode the seed example")
 	require.NotNil(t, env.Payload)
 	require.NotNil(t, env.ErrorResponse)
-	assert.Equal(t, api.CLIENTREQUESTABORT, *env.ErrorResponse.ErrorType)
+	assert.Equal(t, api.ErrorTypeClientRequestAbort, *env.ErrorResponse.ErrorType)
 	assert.Len(t, env.Payload.CustomerKeyContacts, 1)
 	assert.Equal(t, "string", env.Payload.CustomerKeyContacts[0].Deleted)
-	assert.Equal(t, api.ONCE, env.Payload.CustomerReminders[0].ReminderType)
+	assert.Equal(t, api.ReminderTypeOnce, env.Payload.CustomerReminders[0].ReminderType)
 }
 
 // The page's request example ({} for every JsonNullable field) is a

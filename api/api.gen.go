@@ -28,37 +28,37 @@ import (
 
 // Defines values for ErrorType.
 const (
-	CLIENTREQUESTABORT   ErrorType = "CLIENT_REQUEST_ABORT"
-	CLIENTREQUESTERROR   ErrorType = "CLIENT_REQUEST_ERROR"
-	INVALIDACCESS        ErrorType = "INVALID_ACCESS"
-	RECORDNOTFOUND       ErrorType = "RECORD_NOT_FOUND"
-	SYSTEMERROR          ErrorType = "SYSTEM_ERROR"
-	UNAUTHORIZED         ErrorType = "UNAUTHORIZED"
-	UNKNOWNERROR         ErrorType = "UNKNOWN_ERROR"
-	UNPROCESSABLEREQUEST ErrorType = "UNPROCESSABLE_REQUEST"
-	VALIDATIONERROR      ErrorType = "VALIDATION_ERROR"
+	ErrorTypeClientRequestAbort   ErrorType = "CLIENT_REQUEST_ABORT"
+	ErrorTypeClientRequestError   ErrorType = "CLIENT_REQUEST_ERROR"
+	ErrorTypeInvalidAccess        ErrorType = "INVALID_ACCESS"
+	ErrorTypeRecordNotFound       ErrorType = "RECORD_NOT_FOUND"
+	ErrorTypeSystemError          ErrorType = "SYSTEM_ERROR"
+	ErrorTypeUnauthorized         ErrorType = "UNAUTHORIZED"
+	ErrorTypeUnknownError         ErrorType = "UNKNOWN_ERROR"
+	ErrorTypeUnprocessableRequest ErrorType = "UNPROCESSABLE_REQUEST"
+	ErrorTypeValidationError      ErrorType = "VALIDATION_ERROR"
 )
 
 // Valid indicates whether the value is a known member of the ErrorType enum.
 func (e ErrorType) Valid() bool {
 	switch e {
-	case CLIENTREQUESTABORT:
+	case ErrorTypeClientRequestAbort:
 		return true
-	case CLIENTREQUESTERROR:
+	case ErrorTypeClientRequestError:
 		return true
-	case INVALIDACCESS:
+	case ErrorTypeInvalidAccess:
 		return true
-	case RECORDNOTFOUND:
+	case ErrorTypeRecordNotFound:
 		return true
-	case SYSTEMERROR:
+	case ErrorTypeSystemError:
 		return true
-	case UNAUTHORIZED:
+	case ErrorTypeUnauthorized:
 		return true
-	case UNKNOWNERROR:
+	case ErrorTypeUnknownError:
 		return true
-	case UNPROCESSABLEREQUEST:
+	case ErrorTypeUnprocessableRequest:
 		return true
-	case VALIDATIONERROR:
+	case ErrorTypeValidationError:
 		return true
 	default:
 		return false
@@ -67,16 +67,16 @@ func (e ErrorType) Valid() bool {
 
 // Defines values for ReminderType.
 const (
-	ONCE      ReminderType = "ONCE"
-	RECURRING ReminderType = "RECURRING"
+	ReminderTypeOnce      ReminderType = "ONCE"
+	ReminderTypeRecurring ReminderType = "RECURRING"
 )
 
 // Valid indicates whether the value is a known member of the ReminderType enum.
 func (e ReminderType) Valid() bool {
 	switch e {
-	case ONCE:
+	case ReminderTypeOnce:
 		return true
-	case RECURRING:
+	case ReminderTypeRecurring:
 		return true
 	default:
 		return false
@@ -85,13 +85,13 @@ func (e ReminderType) Valid() bool {
 
 // Defines values for TokenRequestGrantType.
 const (
-	Password TokenRequestGrantType = "password"
+	GrantTypePassword TokenRequestGrantType = "password"
 )
 
 // Valid indicates whether the value is a known member of the TokenRequestGrantType enum.
 func (e TokenRequestGrantType) Valid() bool {
 	switch e {
-	case Password:
+	case GrantTypePassword:
 		return true
 	default:
 		return false
@@ -1350,56 +1350,58 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1BptcuJG9iqvtFMVqBWYGU92K6RSKYzJjDM2eAEntTGOaaQHdCx1K90tGMqhKofYM+QQe5ycZKtbH0hC",
-	"eDB4dmv/Qav7vdfv+6MfLYf7AWfIlLSaj5ZAGXAm0fxph1JxH0WHLdDjAeo1hzOFTOmfJAg86hBFOTv5",
-	"RXKm16QzR5/oX68ETq2m9ZeTDYKT6Ks8SQD3Y2wpgvV6bVsuSkfQQMO1mtZwjtBhD0TOISEOMN7/NYwD",
-	"svI4ccfAGcjQcVBKG8YoBE+hm29TQr1QYN3SGGI6NJmtgA7CSUfvN3dyXaoRE+9a8ACFopoVSoRYpOuG",
-	"udwJfWQKXZisEhorao4QkBmCnPOlhPHjelxtAmHAA2TAJ7+go+ownOOIhTIkHgwCQdkMFsSjrmEmyDkJ",
-	"EKgEj0qFrg3E84AHEV31EbNsK8hQ92hNKXqu/qFWWkqWVBqktbYtH6UkMyz9FtFS+kmg/oTuD8QLzeFt",
-	"mSRbgLIgVF8n15DIXAks9DxYzpGBmqNAWBIJjDOsW7alv5GJhxFbtThi9DE9aztVvA+4anOmiKPaAonC",
-	"82Fvm5gWPOAKnGgfBCgkZ1DJCIezWDhfSHAMnAS+EVS1vsVPFz1UmOXohHMPCdPEoU+oZ7jOhU+U1YxX",
-	"7G02PqT0XxuyLsqF5OGMeF3il4tJA79Hplm2gyKfT6hnDgdEKRSaKz+/+u3nSmU0+utvjUa1Mhq5j6/t",
-	"03X1djSStbtvq99GS4119VUZ4WwXMdKXT9OyoKT04HJOlCRB8NRpo3i/hlToz7epFLIMSi8b03i3l/Yk",
-	"nsCwKCfpSB/cs9U20bb1sTbjNb1Ykw80qCUWWAs4ZQpFrMB2AqTHclrhEoU1RQ3RB0OOr1KmOM+HUq5i",
-	"+8PJmEXRBCNYYIy9QiAWKVDjAGKrg/Nhr2oDkYmvTGxUAlX1I7iUWuShAPax0/2hfcJgnwEoteuDSeEu",
-	"ndJj9TuB8hkUnB2pkk/7o/3h7OGe9gX2VEDro0+Zi6LN2ZTOnnBLL2r3CdbjoLkhnusYTKdTFMgczCkD",
-	"Zer0zUYR9NEZimeAFwmRenVBvM8DfUj9snyG+gh8Ci5Z2TB+/77p++NjHFKKbRUlzchCX0e0XrfdsWyr",
-	"32nf9PsX3XeZ8LWNw2pa/SycZxiFKk35XlSBn8rHArLSbh0SNhyZje2jxofq54GKd5BG6cD4PVkQuOQO",
-	"8fQOc1n8SPxAu3mr8VXztKGvv8niKreN13e3jdpXd7+9uW3UTu+qzdtG7ctoqTR1K+reU3VYTr92K84n",
-	"NGKXEyOOw0OmuqE/QXGM5yGOogs8yr8T1xUo5VFUSElnDN3WLK5/DwU0Iezh2FRsIghz5m3uRqymCn1Z",
-	"ahXxAhGCrJ4TOrgfELY6Mv5EOVXn2PQshnO8Ir1ktn+2OlaG/y9lw6aOyuvaPh2ekhrsCKWMgV7yGX/J",
-	"vOj519qRxx1+NVfyK3QpYcXo87e3x6Q91H1heFPpHMP5Jzod/6ui5ng7/pzlEaqWr4PodoZxxRmu6nCO",
-	"DnfR1VX1L5KzeuQkQXJgHKYeJwoED5mrq3PuOKGQmcSWRR41n3RmwDyD0oCwnngnFWXHsDIgAplqv0Tw",
-	"iUBdvoTCBZTpSHtUnaqIOgpAyOivIfZx2j3K9S2JYJTNPkfSsE+SmJ0k5NU5rQm2mvzbBUGuu/8pl93J",
-	"bTaKYSYGz51RRLl19PveidVhrzohPrO7FV/GuU7xjoXcejO22D96ZWcdRSmv7YitV08MDMyGfeqKTrox",
-	"bumiVDuqNu0gpSJ+sK0SAxQLFKB32DBerVar2tVVzXXBlFNNKcdQuWAuJTBQhLlEuFBSVJWc2y6bdkqg",
-	"WMG3Ly863eF9v/OPm85geN866/WHll1c7vT7vb5lWxfdH1qXF+f3rXa7MxhElX+vf37f7Q3vv+vddM8t",
-	"2xr8czDsXKVHbrqtm+H7Xv/ip865+fuh2/uxm/l83e9pYK2zy06Cz7Itg6c1vOglW+9KSsNeK1TzdNRV",
-	"YlO7pX6fE81eGtw/uAmytq0hf0DWjzSnpD3mUWS7NGomCFP3qoA1IFIuuXBLsaUfsyadLpYcCCWKHTOS",
-	"whAj3WlnAWZoLJtgxLffGH/eMIwc34DSu+ow4H46IQ0Ed0NHSSBMLlEAZeAQH702kThilTExA1IDfmzD",
-	"GD8GVKC80H/+/P2PahMmXM1BBuh5OkoAEQjE8/gS3bK5YwbczqAUsclqbba2NUWWqev12r0qP69VL6Hv",
-	"GVlsjK+THE2xxcDuowwlz9FLOkXtZzTDJDqcuSZN+hRKI+upQDnfiwf9zN6UrBjAE1yQThwxt52nPpPY",
-	"11OYh8nGFK05mlrJHuZ8E7iZXl3GNMtH5lPiya2Z+XVr2H4PE+6u6tBZoFhBrE8roDLqjY2/l5x14xHx",
-	"uAlkIpEp+AYeEAN7xMxk+RtwPCTChgXxQoRvQKLaoZ/5DlRxhK9zKoh3QZQNw5SLaGgVX3VrZF3iDzLt",
-	"pcKN5ytJHeJBvAP49PnAi42nPAqd3SZgid4CyQFQ/NnICo2lPCqzrHFFu1BqVNyhRKELS6rmRXS7U8wd",
-	"hKTJyFbPp0hJNO6PZXYAV/M9klLFoC4ypUu7w5RiR/8kj+rD1tsFWYbswKbLpk2/D8vL2iJ5atNPR9O4",
-	"PUjYg8Kk/ZAn6uK7QRt0Rr5F1BcSJoQ97COsXGeiEBz0J2AZM3uOFuQL46I/7AIX8G4wvOgeBHtTmBYA",
-	"X3QjjhSAfiETR7QP+LRoLeTlevk4yIVqttT6BMZznMMd83Yc07dCJxRUrQZaIyMvNyGSOjqpSp+wmSmD",
-	"Xt0E/blSgfGQSASK7d1mubhdI6RsWnLL94S5taWgSiEzHkBoF6DvmJbCYS7kAjLXVNwjVmnFIauPDtKF",
-	"5gD8+fu/Id16RRiZoRnC5dZbAZVVIMzVjBwxkwSkcIEqYIiurI/YiP1IBYISoZrbwLgClzu1GTIURHEB",
-	"RCicao/WNCJZIHN5NMADgZGHQB3gRywX0Edho3Hq/Pn7H+YHjk0uAOb5GhAJ40hM4yiWEPN4DuJSrg69",
-	"6DHJkgocMSTOPD5IZZIlVDwkC4SQOXPCZuhWbRhrFRlDxSQMQFVVGxyJE4eKRDViVFVtkDwiOKIoTUsm",
-	"6PGlxjBOVK2pmYIxiVRJEEg80EKPMhBFlak744w8lpTMi+pfGZFcX2iTWaCQkWI06q/rDfM+L0BGAmo1",
-	"rdN6o34aDQbnRmFPSEBPFo2TxBROHjfhbB0/BHPmJbPZiE8brkcpvodTteFayjTDMwkkERBzgYxYxDqJ",
-	"0bMdME8E40phIrkXKjTcNJZKPE8zj7roB1whi7M0zVzz1FEHXyuv5uaagvioTAS6LV4hE7e1aZlCTc2T",
-	"92CF75tKLPIPm+epmRnrh/Ztq/ZTo/bV3ePrt+tXZd2BIhHFPmVMya8hitWGlO1dpfjbnQ8pAX8vxX+X",
-	"dlHOuLt6sWe45Sn9Ol/Cpk8aMg+D3zQau2Cn+062Xg+vbevt4QdfH3rw9NCDbw88+ObNYQe/PIw5mZBm",
-	"zCUbn27vtO7I0PeJWOnQaiQOJI2hUPl+0OuCj2KmbdonTFFH6kw0Mvqq1kYyk6b3lY0i1p1GfMJJqOYn",
-	"ae0acFlSoZyXPZTmzHjPkfUOFWhqda4dqTGYcnVkmXgSv5WOWj5ANhtRRj74/XB4DWc6VsM4aQw1ox8D",
-	"dASqcZnTmaHSSKO6fV/z+lhbLpe1KRd+LRQeMjN62d/eck2t/c3sRWw931IqeWffgkhx4rZSxlpfBH+m",
-	"91iC/Ip4mqumZNUpSSyOesb0/wtUnBEXYj3jAkKJAhyBpggknqyXmNombyxamtZqwiBqccW3qsSNu6QR",
-	"CKYNmDWxvB1oGzMoxaI8Fl57xME591wUMOdSwVRwP5uQJe+uDLi6ZVuh8OLcVDZPTpTm8YqHokYCWovw",
-	"1B3uW/ouMU2PSTTLm7+OiUlrL0/0+m79nwAAAP//",
+	"1Dt9cuJG9ld5pd9UBeonMDOe7FZIpVIMJjNkxuAFnNTGOKaRHtCx1K10t2BYh6ocYs+QQ+xxcpKtbn0g",
+	"CeHB4Nmt/Q+3ut97/b4/2g+Ww/2AM2RKWs0HS6AMOJNo/miHUnEfRYct0eMB6jWHM4VM6Z8kCDzqEEU5",
+	"O/tFcqbXpLNAn+hfLwTOrKb1f2dbBGfRV3mWAB7E2FIEm83GtlyUjqCBhms1rdECocPuiVxAQhxgvP9r",
+	"mARk7XHiToAzkKHjoJQ2TFAInkI332aEeqHAuqUxxHRoMlsBHYbTjt5v7uS6VCMm3pXgAQpFNSuUCLFI",
+	"1zVzuRP6yBS6MF0nNFbUAiEgcwS54CsJk4fNpNoEwoAHyIBPf0FH1WG0wDELZUg8GAaCsjksiUddw0yQ",
+	"CxIgUAkelQpdG4jnAQ8iuupjZtlWkKHuwZpR9Fz9Q621lCypNEhrY1s+SknmWPotoqX0k0D9Cd0fiBea",
+	"w7sySbYAZUGovk6uIZG5EljoebBaIAO1QIGwIhIYZ1i3bEt/I1MPI7ZqccToY3o2dqp473Hd5kwRR7UF",
+	"EoUXo/4uMS24xzU40T4IUEjOoJIRDmexcL6Q4Bg4CXwjqGp9h58ueqgwy9Ep5x4SpolDn1DPcJ0Lnyir",
+	"Ga/Yu2y8T+m/MmR1y4Xk4Zx4PeKXi0kDv0OmWbaHIp9PqWcOB0QpFJorP7/47edKZTz+/98ajWplPHYf",
+	"Xtrnm+rNeCxrt99Wv42WGpvqizLC2T5ipC8fp2VJSenB1YIoSYLgsdNG8X4NqdCfb1IpZBmUXjam8fYg",
+	"7Uk8gWFRTtKRPrhv1rtE29bH2pzX9GJN3tOgllhgLeCUKRSxAtsJkD7LaYVLFNYUNUQfDTm+SpniPB1K",
+	"uYodDidjFkUTjGCBMfYKgVikQI0DiK0OLkb9qg1EJr4ysVEJVNVP4FJqkccCOMROD4f2CYN9AqDUro8m",
+	"hbt0Rk/V7wTKZ1BwdqJKPu6PDodzgHs6FNhjAW2APmUuijZnMzp/xC09q90nWE+D5oZ4oWMwnc1QIHMw",
+	"pwyUqfNXW0XQR+congBeJETq1SXxPg/0EfXL8hnqI/AZuGRtw+Tdu6bvT05xSCm2dZQ0Iwt9HdH6vXbH",
+	"sq1Bp309GHR7bzPhaxeH1bQGWThPMApVmvI9qwI/lo8FZK3dOiRsODEbO0SNj9XPIxXvKI3SgfF7siTw",
+	"gTvE0zvMZfEj8QPt5q3GV83zhr7+Nour3DRe3t40al/d/vbqplE7v602bxq1L6Ol0tStqHuP1WE5/dqv",
+	"OJ/QiH1OjDgOD5nqhf4UxSmehziKLvEk/05cV6CUJ1EhJZ0zdFvzuP49FtCUsPtTU7GpIMxZtLkbsZoq",
+	"9GWpVcQLRAiyfkro4H5A2PrE+BPlVJ1T07MYzumK9JzZ/pv1qTL8XykbtnVUXtcO6fCU1GAnKGUM9AOf",
+	"8+fMi55+rT153PFXcyW/RJcSVow+f3l9StpD3WeGN5POKZx/pNPx3ypqTrfjz1keoWr5OojuZhiXnOG6",
+	"DhfocBddXVX/IjmrR04SJAfGYeZxokDwkLm6OueOEwqZSWxZ5FHzSWcGzBMoDQjri7dSUXYKKwMikKn2",
+	"cwSfCNSH51C4gDIdaU+qUxVRJwEIGf01xAHOeie5vhURjLL550gaDkkSs5OEvDqnNcFOk3+3IMh19z/l",
+	"sju5zUYxzMTgqTOKKLeOft85sTocVCfEZ/a34ss41ynesZBbb8cWh0ev7KyjKOWNHbH18pGBgdlwSF3R",
+	"STfGLV2Uak/Vph2kVMQPdlViiGKJAvQOGybr9Xpdu7ysuS6Ycqop5QQqXeZSAkNFmEuECyVFVcm53bJp",
+	"rwSKFXz7Q7fTG90NOn+77gxHd603/cHIsovLncGgP7Bsq9v7ofWhe3HXarc7w2FU+fcHF3e9/ujuu/51",
+	"78KyreHfh6POZXrkute6Hr3rD7o/dS7Mn+97/R97mc9Xg74G1nrzoZPgs2zL4GmNuv1ka2lnQd+itiSC",
+	"EV+r0c32jm2PIlODSFStKRfKsvd8jfQn87XLzOyqZYZv2Q8DdLhwe1x9pyNQ9stwLRX6O5CuGQnVggv6",
+	"D3Tz6/eMr1jJ/kBwjZVMPYzJy37/IZ2pRUdvN7bVb4Vqkc77ShzLftW/y+nnQWY8OKkTtCOvLLg+c3Rq",
+	"kV0aoBMKc1rfdMTvkSVc2W0xGpnuscq5IEzdqQLRAZFyxYV7ILFvNRBN1lV6zrjf+I+s+0wXSxoaoUSx",
+	"Zx5VGBilO+0swMxdyqZFMZe2jjbvhIy6vAKld9VhyP10Gh0I7oaOkkCYXKEAysAhPnptInHMKhNi7MGA",
+	"n9gwwY8BFSi7+o8/f/+j2oQpVwuQAXqejshABALxPL5Ct2zGmwG3NwGI2GS1tlvbmiLL9FD02p0qP681",
+	"PKHvCRVDjK+THE2xxcDuomwwz9EPdIbap2uGSXQ4c01K+imURtYzgXJxEA8Gmb0pWTGAR7ggnTg72Q1U",
+	"+kxixo9hHiUbU7TmaGpNB3iN68DN9EUzJlz+PGFGPLnzPuGqNWq/gyl313XoLFGsIdanNVAZ9SEn30vO",
+	"evE4ftIEMpXIFHwD94iBPWZmiv8NOB4SYcOSeCHCNyBR7dHPfLev+FxC568Q74Ko8oAZF9GAML7qzvOA",
+	"En+QaeUVbrxYS+oQD+IdwGdPB15s8uVR6EoiAUv0FkgOgOJPRlZo4uVRmWWNK9qFUqPiDiUKXVhRtSii",
+	"25/O7yEkTfx2+mtFSqKnFbHMjuBqvh9VqhjURaZ0GX2cUuzpVeVRvd95JyLLkB3Z4NqORA5heVkLKk9t",
+	"+ulkGneHNgdQmLR68kR1vxu2QVc/O0R9IWFK2P0hwsp1gQrBQX8CljGzp2hBvglR9Ic94ALeDkfd3lGw",
+	"t02AAuBuL+JIAegXMnFEh4BPGwSFGkgvnwa50DkotT6B8czseMe8G8f0rXRCStV6qDUy8nJTIqmjk6r0",
+	"uaCZ6OjVbdBfKBUYD4lEoNjdbZaL2zVCymYlt3xHmFtbCaoUMuMBhHYB+o5p2yHMhVxA5pruxphVWnHI",
+	"GqCDdKk5AH/+/i9It14SRuZoBp659VZAZRUIczUjx8wkASlcoAoYoivrYzZmP1KBoESoFjYwrsDlTm2O",
+	"DAVRXAARCmfaozWNSJbIXB4NS0Fg5CFQB/gxywX0cdhonDt//v6H+YETkwuAeSoIRMIkEtMkiiXEPFSE",
+	"uGyuQz96uLOiAscMibOID1KZZAkVD8kSIWTOgrA5ulUbJlpFJlAxCQNQVdUGR+LEoSJRjRlVVRskjwiO",
+	"KErTkil6fKUxTBJVa2qmYEwiVRIEEg+00KMMRFFlavw4I48lJfOi+mdGJFddbTJLFDJSjEb9Zb1h3kIG",
+	"yEhAraZ1Xm/Uz6Mh7MIo7BkJ6NmycZaYwtnDNpxt4kd3zqJkDh7xacv1KMX3cKa2XEuZZngmgSQCYi6Q",
+	"MYtYJzF6IgXmOWZcKUwl90KFhpvGUonnaeZRF/2AK2RxlqaZa0pgHXytvJqbawriozIR6KZ4hUzc1qZl",
+	"CjW1SN7eFb5vK7HIP2yfAmfm2e/bN63aT43aV7cPL19vXpR1YopEFHvCMSW/hijWW1J2d5Xib3fepwT8",
+	"tRT/bdqxesPd9bM9eS5P6Tf5EjZ9PpJ5hP2q0dgHO913tvNSe2Nbr48/+PLYg+fHHnx95MFXr447+OVx",
+	"zMmENGMu2fh0c6t1R4a+T8Rah1YjcSBpDIXK98N+D3wUc23TPmGKOlJnopHRV7U2krnpneSiiHWrEZ9x",
+	"EqrFWVq7BlyWVCgXZY/SOTPec2y9RQWaWp1rR2oMplwdWyaexO/So9YQkO1GlJEPfjcaXcEbHathkjSQ",
+	"mtGPIToC1aTM6cxRaaRR3X6oeX2srVar2owLvxYKD5kZcx1ub7nm1+Fm9iy2nm8plfxPQwsixYnbShlr",
+	"fRb8mRZnCfJL4mmumpJVpySxOOoZ0/8PUPGGuBDrGRcQShTgCDRFIPFkvcTUtnlj0dK0VhMGUYsrvlUl",
+	"btwljUAwbcCsieXtQNuYQSmW5bHwyiMOLrjnooAFlwpmgvvZhCx542bA1S3bCoUX56ayeXamNI/XPBQ1",
+	"EtBahKfucN/Sd4lpekiiWd78dUxMWnt5oje3m38HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -58,7 +58,7 @@ func TestUnauthorized(t *testing.T) {
 			var env api.CustomerResponseEnvelope
 			require.NoError(t, json.NewDecoder(resp.Body).Decode(&env))
 			require.NotNil(t, env.ErrorResponse)
-			assert.Equal(t, api.UNAUTHORIZED, *env.ErrorResponse.ErrorType)
+			assert.Equal(t, api.ErrorTypeUnauthorized, *env.ErrorResponse.ErrorType)
 			assert.NotEmpty(t, resp.Header.Get("WWW-Authenticate"))
 			got, _ := srv.Customer(wrappertest.DemoCustomerID)
 			assert.Equal(t, "Shree Ganesh Textiles Pvt Ltd", got.LegalName)
@@ -124,7 +124,7 @@ func TestTokenEndpoint(t *testing.T) {
 	t.Run("generated client", func(t *testing.T) {
 		srv, c := newServer(t, wrappertest.WithCredentials("cid", "sec", "user@example.com", "pw"))
 		resp, err := c.GetAuthTokenWithFormdataBodyWithResponse(t.Context(),
-			api.TokenRequest{Username: "user@example.com", Password: "pw", GrantType: api.Password, ClientId: ptr("cid")},
+			api.TokenRequest{Username: "user@example.com", Password: "pw", GrantType: api.GrantTypePassword, ClientId: ptr("cid")},
 			func(_ context.Context, req *http.Request) error { req.SetBasicAuth("cid", "sec"); return nil })
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), "%s", resp.Body)

@@ -85,7 +85,7 @@ func ExampleWithCredentials() {
 
 	client, _ := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(srv.Client()))
 	tok, err := client.GetAuthTokenWithFormdataBodyWithResponse(context.Background(),
-		api.TokenRequest{Username: "ops@example.com", Password: "pa55word", GrantType: api.Password, ClientId: ptr("my-client")},
+		api.TokenRequest{Username: "ops@example.com", Password: "pa55word", GrantType: api.GrantTypePassword, ClientId: ptr("my-client")},
 		func(_ context.Context, req *http.Request) error {
 			req.SetBasicAuth("my-client", "my-secret")
 			return nil
