@@ -8,8 +8,10 @@ BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d
 # The newer of the two supported Go releases (go.mod's go line is the older);
 # fetched through the Go module proxy by GOTOOLCHAIN.
 GO127         ?= go1.27.3
+# Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).
+REDOCLY       ?= @redocly/cli@2.77.0
 
-.PHONY: all demo build generate check-generated test test-jsonv2 test-go127 fuzz-smoke bench lint vet staticcheck ci
+.PHONY: all demo build generate check-generated test test-jsonv2 test-go127 fuzz-smoke bench lint lint-spec vet staticcheck ci
 
 all: test
 
@@ -73,5 +75,11 @@ staticcheck:
 ## lint: go vet + pinned staticcheck
 lint: vet staticcheck
 
+## lint-spec: lint openapi.yaml with Redocly's recommended rules, every
+## warning an error (recommended-strict): fails on any problem
+lint-spec:
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  npx --yes $(REDOCLY) lint --extends recommended-strict openapi.yaml
+
 ## ci: everything CI checks
-ci: check-generated lint test-jsonv2 test-go127 fuzz-smoke test
+ci: check-generated lint lint-spec test-jsonv2 test-go127 fuzz-smoke test

@@ -110,3 +110,30 @@ func TestSpecValidates(t *testing.T) {
 	doc.Paths.Value(customerPath).Patch.Parameters[0].Value.Schema.Value.Pattern = "^KC[A-Z"
 	assert.Error(t, doc.Validate(context.Background()))
 }
+
+// rejectedValue is any JSON value or null: the spec spells that as an anyOf
+// of nullable types (OpenAPI 3.0 has no untyped nullable), and the generated
+// field decodes every one of them.
+func TestApiSubErrorRejectedValueAcceptsAnyJSON(t *testing.T) {
+	subErr := componentSchema(t, loadSpec(t), "ApiSubError")
+	for _, raw := range []string{`null`, `"KC0"`, `56`, `1.5`, `true`, `{"a":1}`, `[1,"a"]`} {
+		t.Run(raw, func(t *testing.T) {
+			body := `{"field":"f","rejectedValue":` + raw + `}`
+			var v any
+			require.NoError(t, json.Unmarshal([]byte(body), &v))
+			assert.NoError(t, subErr.VisitJSON(v), "spec accepts it")
+
+			var want any
+			require.NoError(t, json.Unmarshal([]byte(raw), &want))
+			var se api.ApiSubError
+			require.NoError(t, json.Unmarshal([]byte(body), &se))
+			if want == nil {
+				assert.True(t, se.RejectedValue.IsNull(), "null decodes as null")
+				return
+			}
+			got, err := se.RejectedValue.Get()
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		})
+	}
+}
