@@ -137,3 +137,28 @@ func TestApiSubErrorRejectedValueAcceptsAnyJSON(t *testing.T) {
 		})
 	}
 }
+
+// Both token reply spellings validate against TokenResponse and decode
+// through the generated union; a reply without a token does not validate.
+func TestTokenResponseSpellings(t *testing.T) {
+	tokenResp := componentSchema(t, loadSpec(t), "TokenResponse")
+	for _, tc := range []struct{ body, wantToken string }{
+		{`{"access_token":"t1","token_type":"bearer","expires_in":3600,"scope":"all"}`, "t1"},
+		{`{"accessToken":"t2","tokenType":"bearer","expiresIn":3600}`, "t2"},
+	} {
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(tc.body), &v))
+		assert.NoError(t, tokenResp.VisitJSON(v), tc.body)
+
+		var tr api.TokenResponse
+		require.NoError(t, json.Unmarshal([]byte(tc.body), &tr))
+		snake, serr := tr.AsTokenResponseSnake()
+		camel, cerr := tr.AsTokenResponseCamel()
+		require.NoError(t, serr)
+		require.NoError(t, cerr)
+		assert.Equal(t, tc.wantToken, snake.AccessToken+camel.AccessToken, tc.body)
+	}
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(`{"token_type":"bearer","expires_in":3600}`), &v))
+	assert.Error(t, tokenResp.VisitJSON(v), "a reply without a token")
+}

@@ -165,17 +165,21 @@ var expectedSchemas = map[string]map[string]string{
 		"grant_type": "string[password]!",
 		"clientId":   "string",
 	},
-	"TokenResponse": {
+	"TokenResponse": {"(object)": "oneOf($TokenResponseSnake | $TokenResponseCamel)"},
+	"TokenResponseSnake": {
 		"(object)":      "object",
-		"access_token":  "string",
+		"access_token":  "string!",
 		"token_type":    "string",
 		"refresh_token": "string",
 		"expires_in":    "integer:int64",
 		"scope":         "string",
-		"accessToken":   "string",
-		"tokenType":     "string",
-		"refreshToken":  "string",
-		"expiresIn":     "integer:int64",
+	},
+	"TokenResponseCamel": {
+		"(object)":     "object",
+		"accessToken":  "string!",
+		"tokenType":    "string",
+		"refreshToken": "string",
+		"expiresIn":    "integer:int64",
 	},
 	"OAuthError": {
 		"(object)":          "object",
@@ -456,7 +460,9 @@ func TestContractCheckCatchesEachRemovedFact(t *testing.T) {
 		},
 		"reminder config field removed":  func(d *openapi3.T) { delete(schema(d, "CustomerReminderConfigResponse").Properties, "stage") },
 		"envelope response_code removed": func(d *openapi3.T) { delete(schema(d, "CustomerResponseEnvelope").Properties, "response_code") },
-		"camelCase token field removed":  func(d *openapi3.T) { delete(schema(d, "TokenResponse").Properties, "expiresIn") },
+		"camelCase token field removed":  func(d *openapi3.T) { delete(schema(d, "TokenResponseCamel").Properties, "expiresIn") },
+		"camelCase token reply dropped":  func(d *openapi3.T) { schema(d, "TokenResponse").OneOf = schema(d, "TokenResponse").OneOf[:1] },
+		"snake token without the token":  func(d *openapi3.T) { schema(d, "TokenResponseSnake").Required = nil },
 		"rejectedValue null refused":     func(d *openapi3.T) { prop(d, "ApiSubError", "rejectedValue").AnyOf[0].Value.Nullable = false },
 		"rejectedValue objects refused": func(d *openapi3.T) {
 			rv := prop(d, "ApiSubError", "rejectedValue")

@@ -255,20 +255,34 @@ type TokenRequest struct {
 // TokenRequestGrantType defines model for TokenRequest.GrantType.
 type TokenRequestGrantType string
 
-// TokenResponse OAuth2 token. Some Enkash products answer in camelCase
-// (`accessToken`, `expiresIn`, …): both spellings are allowed.
+// TokenResponse OAuth2 token. Some Enkash products answer in camelCase (`accessToken`,
+// `expiresIn`, …) instead of RFC 6749's snake_case: a reply uses one of
+// the two spellings and carries the token in it. Two schemas, not one
+// with both spellings, because the names collide in camelCase
+// languages (generators such as ogen refuse that).
 type TokenResponse struct {
-	AccessTokenCamel *string `json:"accessToken,omitempty"`
-	AccessToken      *string `json:"access_token,omitempty"`
-	ExpiresInCamel   *int64  `json:"expiresIn,omitempty"`
+	union json.RawMessage
+}
+
+// TokenResponseCamel OAuth2 token, camelCase spelling (some Enkash products).
+type TokenResponseCamel struct {
+	AccessToken string `json:"accessToken"`
 
 	// ExpiresIn Lifetime in seconds.
-	ExpiresIn         *int64  `json:"expires_in,omitempty"`
-	RefreshTokenCamel *string `json:"refreshToken,omitempty"`
-	RefreshToken      *string `json:"refresh_token,omitempty"`
-	Scope             *string `json:"scope,omitempty"`
-	TokenTypeCamel    *string `json:"tokenType,omitempty"`
-	TokenType         *string `json:"token_type,omitempty"`
+	ExpiresIn    *int64  `json:"expiresIn,omitempty"`
+	RefreshToken *string `json:"refreshToken,omitempty"`
+	TokenType    *string `json:"tokenType,omitempty"`
+}
+
+// TokenResponseSnake OAuth2 token, RFC 6749 snake_case spelling.
+type TokenResponseSnake struct {
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Lifetime in seconds.
+	ExpiresIn    *int64  `json:"expires_in,omitempty"`
+	RefreshToken *string `json:"refresh_token,omitempty"`
+	Scope        *string `json:"scope,omitempty"`
+	TokenType    *string `json:"token_type,omitempty"`
 }
 
 // UpdateCustomerRequest PATCH body. Every property is Java `JsonNullable`: absent = keep,
@@ -441,6 +455,68 @@ func (a ApiSubError) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsTokenResponseSnake returns the union data inside the TokenResponse as a TokenResponseSnake
+func (t TokenResponse) AsTokenResponseSnake() (TokenResponseSnake, error) {
+	var body TokenResponseSnake
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTokenResponseSnake overwrites any union data inside the TokenResponse as the provided TokenResponseSnake
+func (t *TokenResponse) FromTokenResponseSnake(v TokenResponseSnake) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTokenResponseSnake performs a merge with any union data inside the TokenResponse, using the provided TokenResponseSnake
+func (t *TokenResponse) MergeTokenResponseSnake(v TokenResponseSnake) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTokenResponseCamel returns the union data inside the TokenResponse as a TokenResponseCamel
+func (t TokenResponse) AsTokenResponseCamel() (TokenResponseCamel, error) {
+	var body TokenResponseCamel
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTokenResponseCamel overwrites any union data inside the TokenResponse as the provided TokenResponseCamel
+func (t *TokenResponse) FromTokenResponseCamel(v TokenResponseCamel) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTokenResponseCamel performs a merge with any union data inside the TokenResponse, using the provided TokenResponseCamel
+func (t *TokenResponse) MergeTokenResponseCamel(v TokenResponseCamel) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TokenResponse) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TokenResponse) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -1353,62 +1429,64 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1Dv9cuJG8q/Spd9WBdePr11v7iqkUikWk12ya/ABTupiHDNIDZpYmlFmRrCcQ1Ue4p4hD3GPkye5mtEH",
-	"khBeDN67uv+wpqe7p7+7Z/xg2dwPOEOmpNV6sATKgDOJ5o9OKBX3UXTZEj0eoP5mc6aQKf2TBIFHbaIo",
-	"Z41fJGf6m7Rd9In+9ULg3GpZ/9fYEmhEq7KRIB7G1FICm82majkobUEDjddqWWMXocvuiXQhYQ4whv8a",
-	"pgFZe5w4U+AMZGjbKGUVpigET7GbtTmhXiiwbmkKMR+azXZAR+Gsq+HNmRyHasLEuxI8QKGoFoUSIRb5",
-	"umYOt0MfmUIHZuuEx4pyEQKyQJAuX0mYPmymZy0gDHiADPjsF7RVHcYuTlgoQ+LBKBCULWBJPOoYYYJ0",
-	"SYBAJXhUKnSqQDwPeBDxVZ8wq2oFGe4erDlFz9E/1FpryZJKo7Q2VctHKckCS9ciXkqXBOoldH4gXmg2",
-	"E7YezK3WzYPFQs8jMw8TqRT37oVgoT9D8RjEjHMPCXsMJOZZQ1CFvj79proPmAhB1tbmtsykkhMCZUGo",
-	"qkDYGr4fDfpaDyF+nWhFInMkaPywcpGBclHghK2IBMYZ1mEQIGtf9eC83gTXfIWJlhZoHoALs3diQWRy",
-	"VZAckNjuhBFPoWBE0aVRdXKEr4EyeMs1ITBq1YskXa734x8T5nLP0SxqSAdt7qCTOUFkJh9rC15L5V9A",
-	"cUOZQjEnNj5sbrPANeoHXBjLCIhyrZa1oMoNZ3Wb+w1OAlrT1BbIGqngN9nt8p4GtcReawE3dCLdaO8r",
-	"qjKNM+9x3eFMEVt1BBKFF+OB5iGvvDbc4xrsCA4CFJIzqGR8kbPYF7+QYBs8CX7jl2f1Hfdx0EOFWQfa",
-	"WqKFPqGecTIufKKsVvxl1/Kt+5T/K8NWr9wnPVwQr0/8cq/UyO+Qaanu4cjnM+phrB1tRFbL+vnFbz9X",
-	"KpPJ///WbJ5VJhPn4WX1fHN2M5nI2u23Z99Gn5qbsxdljLN9zEhfPs7LkpLSjSuXKEmC4LHdJs78GlKh",
-	"l29SLWQFlB425vH2IOtJAr8RUU7TkT04b9a7TB9qwNUEyYDlrMIhCmuKGqaPxhwfpcxwno6l3MQOx5Nx",
-	"i6ILRrhAB0OoEIhVqkOXjkaRgOBiPDirApFJakx8VAJV9ROklHrksQgO8dPDsX3CYZ+AKPXro1nhDp3T",
-	"U+07wfIZDJydaJKPx6PD8RwQnp4joQ3Rp8xB0eFsThePhKVn9fuE6mnYnBAvdA6m8zkKZDbmjIEydf5q",
-	"awh66wLFE9CLhEn9dUm8z4N9TCN7K9R/1Efgc3DIugrTd+9avj89JSCl1NZRj4Qs9HVGG/Q7XatqDbud",
-	"6+Gw13+bSV+7NKyWNczieYJTqNIK/1kN+LF6LCBrHdYhEcOJ1dghZnysfR5peEdZlE6M35MlgQ/cJp6G",
-	"MIfFj8QPdJi3ml+1zpv6+NsqrnLTfHl706x9dfvbq5tm7fz2rHXTrH0ZfSot3Yq291jbnbOv/YbzCYvY",
-	"F8SIbfOQqX7U5p0QeYitm6KT4jtxHIFSnsSFlHTB0Gkv4nHHsYhmhN2fWorNBGG22+FOJOqk9d01h1zn",
-	"+4TUwf2AsPWJ+SeqqbqnlmcxntMN6Tmr/TfrU3X4v9I2bPuovK0dMtAr6cFOMMoY6Qe+4M9ZFz39WHvq",
-	"uOOP5kh+iQ4lrJh9/vL6lLKHOs+Mby7tUyT/yKTjv9XUnO7Hn7M9QtX2dRLdrTAuOcN1HS7iQR+R8Ivk",
-	"rB4FSZAcGIe5x4kCwUNmBoPctkMhM4VtPIHNF50ZNE/gNCBsIN5KRdkpogyIQKY6z5F8IlQfnsPgAsp0",
-	"pj2pT1VEnYQgZPTXEIc4758U+lZEMMoWn6NoOKRIzF4c5c057Ql27nR2G4LcZc6nQnY3B2wMw1wQPfVK",
-	"Kqqto993dmwOB/UJ8Z79Ny9lkusWz1iorbe3VIdnr+zVVlHLm2ok1stH7ocMwCF9RTcFjEe6KNWerk0H",
-	"SKmIH+yaxAjFEgVoiCpM1+v1unZ5WXMcMO1US8opVHrMoQRGijCHCAdKmqqSfbtt014NFDv4zodetz++",
-	"G3b/dt0dje/abwbDsVUtfu4Oh4OhVbV6/R/aH3oXd+1OpzsaRZ3/YHhx1x+M774bXPcvrKo1+vto3L1M",
-	"t1z329fjd4Nh76fuhfnzfX/wYz+zfDUcaGTtNx+6CT2rahk67XFvkICWThb0KWpLIhjxtRndbM/Y8Sgy",
-	"NYxU1Z5xoazqntXIfjKrPWauKtvmrjW7MESbC6fP1Xc6A2VXRmup0N/BdM1IqFwu6D/QyX+/Z3zFSuAD",
-	"wTVVMvMwZi+7/kN6hRptvd1UrUE7VG56vVsSWPab/l3OPg9y4+FJk6AdfWXRDZitS4vspyHaoTC79UnH",
-	"/B5ZIpXdEaPR6R6vXAjC1J0qMB0QKVdcOAcy+1Yj0WxdpftM+I3/yIbP9GPJQCOUKPbcRxUujFLIahZh",
-	"5ixlt0WxlLaBNh+EjLm8AqWh6jDifvr4IBDcCW0lgTC5QgGUgU189DpE4oRVpsT4g0E/rcIUPwZUoOzp",
-	"P/78/Y+zFsy4ckEG6Hk6IwMRCMTz+Aqdsiv9DLq9BUAkJqu9Be1ojiwzQ9Hf7lT5fm3hCX9P6Bhiet1k",
-	"a0otRnYXVYN5iX6gc9QxXQtMos2ZY0rST5E0up4LlO5BMhhmYFO2YgSPSEHacXWym6j0nsSNH6M8TgBT",
-	"smZr6k0HRI3rwMnMRTMuXP4aZU48ufMc5ao97ryDGXfWdeguUawhtqc1UBnNIaffS86Sy/9pC8hMIlPw",
-	"DdwjBtUJM68cvgHbQyKq0SsC+AYkqj32mZ/2FV/H6PoVYiiIOg+YcxFdEMZHtaqffE6SHeUVTuyuJbWJ",
-	"BzEE8PnTkReHfHkSupNI0BINAskGUPzJxApDvDwp81nTiqBQalLcpkShAyuq3CK5/eX8469hSuZrRU6i",
-	"pxWxzo6Qan4eVWoY1EGmdBt9nFHsmVXlSb3feSciy4gdOeDaXokcIvKyEVSe23TpZB53L20O4DAZ9eSZ",
-	"6n036oDufnaY+kLCjLD7Q5SVmwIVkoNeApZxs6dYQX4IUYyHfeAC3o7Gvf5RuLdDgALiXj+SSAHpFzIJ",
-	"RIegTwcEhR5Ifz4Nc2FyUOp9AuM7s+MD824e06fSBSlV65G2yCjKzYikti6q0teh5kZHf90mfVepwERI",
-	"JALFLrT5XATXBCmbl5zyHWFObSWoUshMBBA6BOgzpmOHMJdyAZljphsTVmnHKWuINtKllgD8+fu/IAW9",
-	"JIws0Fx45r63AyrPgDBHC3LCTBGQ4gWqgCE6sj5hE/YjFQhKhMqtAuMKHG7XFshQEMUFEKFwriNay6hk",
-	"iczh0WUpCIwiBOoEP2G5hD4Jm81z+8/f/zA/cGpqgfgJIZEwjdQ0jXIJMe9SIW6b6zCIHu6sqMAJQ2K7",
-	"mbeHUZVQ8ZAsEUJmu4Qt0DmrwlSbyBQqpmAAqs60w5G4cKhIVBNG1Vn05NFUJIajtCyZocdXmsI0MbWW",
-	"FgrGLFIlQSDxzEPKqALxqI1x1R4XX5c93Q2HwoutQrYaDR4gkzwUNta5WDTiTQ2fqmgAocycIK7qY23L",
-	"vLr/mVHrVU+73RKFjIyrWX9Zb5rnswEyElCrZZ3Xm/Xz6CLXNUbfIAFtLJuNxJ0aD9uUuIkf7tluyV16",
-	"JOut5qI2wcO52ko+FbyRuwSSKJk5QCYsEr/E6JkVmBe8cbcxk9wLFRqNGG8nnqcVQB30A66QxZWeVpBp",
-	"o3UCt/KuYo4piI/KZLGb4hEyuV+7p2n2lJu83yusb7u5KMZsX49n7sTfd27atZ+ata9uH16+3rwom+YU",
-	"mSjOlWNOfg1RrLes7EKV0u9036cM/LWU/m069XrDnfWzvZIvbws2+TY4fYKSebf/qtnchzuFa+w87t9U",
-	"rdfHb3x57MbzYze+PnLjq1fHbfzyOOFk0qJxl2yOu7nVtiND3ydirdOz0TiQNA9Dxbzo9lEstE/7hClq",
-	"S13NRk5/pq2RLMz8JZeJrFtNuMFJqNxG2v8GXJZ0ORdl/8fAmYnAE+stKtDc6no9MmMwLe/EMjkp/leG",
-	"aLwEZAuIMorj78bjK3ij8z1MkyFUK/oxQlugmpYFnQUqTTTq/Q91r4+11WpVm3Ph10LhITNXZYf7W26A",
-	"dribPYuv58dSJf8G04bIcOLRVMZbn4V+ZkxaQvySeFqqpu3VZU2sjnrG9f8DXLwhDsR2xgWEEgXYAk0j",
-	"STxZL3G1be1Z9DRt1YRBNCaLT1WJh3/JMBHMKDHrYnk/0D5mSIpleS688oiNLvccFOByqWAuuJ8t6pJ3",
-	"cgZdfaeSUVrGax6KGgloLaJTt7lv/qUl5mmne0+igL+tU59Q05rblDg/5gPKbpYtiKtmxJUT6W4va+qp",
-	"DI2CRDe3m38HAAD//w==",
+	"1DvtcuM2kq/SxUtV7DrqY8azuxWlUlsaWZlxZiz5JE22bi2vBZEtETEJMABoj85RVR7inmEf4h4nT3IF",
+	"gKRIivLIkueu9p+Ej+5Gf3cDfHQ8HsWcIVPS6Tw6AmXMmUTzp5dIxSMUfXaPIY9Rj3mcKWRK/yRxHFKP",
+	"KMpZ6xfJmR6TXoAR0b++EbhwOs6/tTYIWnZWtjLAoxRbjmC9XruOj9ITNNZwnY4zCRD67I7IADLiANP1",
+	"38MsJquQE38GnIFMPA+ldGGGQvAcuplbEBomApuOxpDSocnsxnSczPt6vTmT71ONmIRXgscoFNWsUCLB",
+	"Kl2fmM+9JEKm0If5KqPxRAUIMVkiyIA/SJg9rmenHSAMeIwM+PwX9FQTJgFOWSITEsI4FpQt4Z6E1DfM",
+	"BBmQGIFKCKlU6LtAwhB4bOlqTpnjOnGBukdnQTH09Q+10lJypNIgnbXrRCglWWLtnKWldkqgnkL/ZxIm",
+	"ZjNhq+HC6Vw/OiwJQzIPMeNKde/OFSyJ5iieWjHnPETCnlqS0qxXUIWRPv3a3bWYCEFWzvqmTqWyEwJl",
+	"caJcIGwFP42HAy2HBL/PpCKR+RI0fHgIkIEKUOCUPRAJjDNswjBG1r26gLNmGwIzClPNLdA0ABdm79QB",
+	"q3IuSA5IvGDKSKhQMKLovRF1doTvgTJ4xzUiMGLVkySfbg7SH1MW8NDXJOqVPnrcR79wAqsmnxtL3sj5",
+	"XwFxTZlCsSAePq5viosbNIq5MJoRExU4HWdJVZDMmx6PWpzEtKGxLZG1csavi9vlHY0bmb42Ym7wWNlo",
+	"66uKMvczH3DV40wRT/UEEoXnk6GmoSy8LtzhCjy7DmIUkjM4KdgiZ6ktfivBM3Ay+MYuT5tb5uNjiAqL",
+	"BrTRRAcjQkNjZFxERDmddGRb8527nP4rQ9ZFvU2GuCThgET1VqmB3yLTXN1BUcTnNMRUOlqJnI7zj29+",
+	"+8fJyXT677+126cn06n/+Mo9W59eT6eycfPX07/aofb69Js6wtkuYmQkn6blnpLajQ8BUZLE8VO7jZ/5",
+	"NaFCT1/nUigyKD9sSuPNXtqTOX7DopKkrT74b1fbRO+rwG4GZMhKWuEThQ1FDdEHQ06PUqc4z4dSr2L7",
+	"wymYRdUELSzQzhBOCKQi1a5LeyPLIDifDE9dIDILjZmNSqCqeQSXcos8FMA+dro/tC8Y7DMA5XZ9MCnc",
+	"pwt6rH5nUL6CgrMjVfJpf7Q/nD3c00sEtBFGlPkoepwt6PIJt/Sidp9hPQ6an+C5jsF0sUCBzMOSMlCm",
+	"zl5vFEFvXaJ4BniREalH70n4daBPqNW3Sv5HIwS+AJ+sXJi9f9+JotkxDinHtrI1ErIk0hFtOOj1HdcZ",
+	"9XufRqOLwbtC+NrG4XScURHOM4xC1Wb4L6rAT+VjMVlptw4ZG47MxvZR40P180DFO0ijdGD8idwT+Mg9",
+	"EuoV5rD4mUSxdvNO+7vOWVsff5PFnVy3X91ctxvf3fz2+rrdOLs57Vy3G3+yQ7WpW1X3niq7S/q1W3G+",
+	"oBG7nBjxPJ4wNbBl3hGeh3i6KDrKvxPfFyjlUVRISZcM/e4ybXccCmhO2N2xqdhcEOYFPe5bVmel77Y6",
+	"lCrfZ4QOHsWErY6MPzan6h+bnqVwjlekl8z2366OleG/StmwqaPKurZPQ6+mBjtCKVOgH/mSv2Re9Pxj",
+	"7cjjDj+aL/kl+pSwavT585tj0h7qvzC8hfSO4fwTnY7/r6LmeDv+muURqm6kg+h2hnHJGa6acJ42+oiE",
+	"XyRnTeskQXJgHBYhJwoET5hpDHLPS4QsJLZpB7acdBbAPIPSmLCheCcVZcewMiYCmeq9RPCxoD6+hMLF",
+	"lOlIe1Sdqog6CkDC6K8JjnAxOMr1PRDBKFt+jaRhnySxeHFUVue8Jti609kuCEqXOV9y2f3SYqMY5oLo",
+	"uVdSNre2v2+9VB32qhPSPbtvXuo416+esZJbb26p9o9exautqpTXrmXr5RP3Q2bBPnVFP1+YtnRRqh1V",
+	"m3aQUpEo3laJMYp7FKBXuDBbrVarxuVlw/fBlFMdKWdwcsF8SmCsCPOJ8KGmqKrZt1027ZRAtYLvfbzo",
+	"Dya3o/5/fOqPJ7fdt8PRxHGrw/3RaDhyXOdi8HP348X5bbfX64/HtvIfjs5vB8PJ7Y/DT4Nzx3XG/zme",
+	"9C/zLZ8G3U+T98PRxd/75+bvh8Hwb4PC9NVoqIF1337sZ/gc1zF4upOLYba0trOgT9G4J4KRSKvR9eaM",
+	"vZAiUyMrqu6cC+W4O2at/hRmL5i5quyau9bixAg9LvwBVz/qCFScGa+kwmgL0idGEhVwQf8L/fL4HeMP",
+	"rGZ9LLjGSuYhpuQV53/Or1Dt1pu16wy7iQry690ax7Jb9W9L+rmXGY+O6gRtyasIbsg8nVoUh0boJcLs",
+	"1ied8DtkGVe2W4xGpjuscikIU7eqQnRMpHzgwt+T2HcaiCbrKt9n3G/6p+g+88GahkYiUey4j6pcGOUr",
+	"3SLAwlnqbotSLm0cbdkJGXV5DUqvasKYR/njg1hwP/GUBMLkAwqgDDwSYdgjEuFkRow5GOgzd8pm+Dmm",
+	"AuUFm7nwx+//PAXKpELiA1/A6Mce/Pkvb777VoJk5A5vPSKxAwQExuEKEokSOEPgiylTAYJ64CBjDEMd",
+	"yoEwHzwiBEVpblsMrZocqpow0UutW3aBcaXhTNkDVQHMuQo2YFyYo0cSiQaGESJ4PAypj6WjTVlI2DIh",
+	"S5RwskSGgiguJMjEC3QWypfIQODCQiLq1F48c4bpe4GnAkdJGGPNCnOzv/eWnqbSWd9U5WrHnxSuW5Be",
+	"xhQ4kTUCr2lRFoRd7z4y4W/T8JEuUIc4zWSJHme+ydC/VLMZ1V8IlMFurOZcmed52nSKB/iilVjBfIGb",
+	"mU4XNDrn6y4G3qovcfCWfg0WPoFXejzG3dzNfeQ+7E3R1PH3U+wXOuEFp13//mhBQrn1AOmqO+m9hzn3",
+	"V03o36NYQcrjFVBpO8+znyRn2XOPWQfIXCJT8APcIcbulJl3LT+AFyIRrn03Aj+ARFX3yGirv1t9D6Ur",
+	"FkhXga01YcGFvRJOj+q4X3xAVGzeVk4crCT1SAjpCu1Lnw282tYto9C1YwaW6CWQbQDFn42s0rYtozLD",
+	"GpddhVKj4h4lCn0wHruCbncB9/T7p5qOapUS+5gmldkBXC13IGsVg/rIFF3QA5ViR3eyjOrD1ssgWYfs",
+	"wJbm5hJsH5bXNR3L1OZTR9O4fU23B4VZc69M1MWP4x7oeneLqG8lzAm720dYpb5fxXnrKZNvHKJn5bZT",
+	"1R8OgAt4N55cDA6CvWn7VABfDCxHKkC/lZkj2gd83hKqVL16+DjIlV5RrfUJTG9JD3fM2/WOPpUuQaha",
+	"jbVGWi83J5J6OjfI3wObOzw9ugnKgVKx8ZBIBIrt1Wa4ulwjpGxRc8r3hPmNB0GVQmY8gNAuQJ8xbzQl",
+	"pZALyHzTz5qyk24askboIb3XHIA/fv8fyJdeEkaWaK64S+PdmMpTk46rAKfM5uEZXKAKGKIvm1M2ZX+j",
+	"AkGJRAU2K/e518iTaSBC4UJ7tI4RyT0yn9vrcRBoPQTqAD9lpYA+TdrtM++P3/9pfuDM5ALpo1EiYWbF",
+	"NLOxhJiXyJA2SpowtE+1HqjAKUPiBYXXpjZLOAmR3CMkzAsIW6J/6sJMq8gMTkzCAFSdaoMjaeJwIlFN",
+	"GVWn9pGryUgMRXlaMseQP2gMs0zVOpopmJJIlQSBJDRPZ20GElIP0zrN1oTO5cXEcZ1EhKlWyE6rxWNk",
+	"kifCwyYXy1a6qRVRZVtOynSG0rQ+lbYsi/u/C2K9utBmd49CWuVqN1812+bBdIyMxNTpOGfNdvPMXt0H",
+	"RulbJKat+3YrM6fW4yYkrtOnml5Q83rC8nojOQlEIIS4UBvO54w3fJdAMiEzH8iUWfZLtA/rwLzZtmDI",
+	"XPIwUWgkYqydhKEWAPUxirlClmZ6WkCmcaIDuFM2FXNMQSJUJopdV49QiP3aPE15r4LsxWZlfpMlWx+z",
+	"+V6g8AriQ++62/h7u/HdzeOrN+tv6vp3VSKqNwkpJb8mKFYbUrZX1eLv9T/kBPylFv9N3ud8y/3Vi30X",
+	"UV8WrMvlRf7oqPClxut2exfsfF1r63OOteu8OXzjq0M3nh268c2BG1+/Pmzjnw5jTiEsGnMpxrjrG607",
+	"MokiIlY6PBuJA8njMJyYN/wRiqW26YgwRT2ps1lr9KdaG8nSdNxKkci50YhbnCQqaOUFbsxlTZVzXvfl",
+	"CmfGA0+dd6hAU6vzdavGYPoBU8fEpPTjFdtQBLJZiNL68feTyRW81fEeZlnbsWN/jNETqGZ1TmeJSiO1",
+	"PYl9zetz4+HhoaEr/0YiQmTmcnR/eyu1TPc3sxex9XIjsubDpy5YxUmbkQVrfRH8hcZ4DfJLEmqumrL3",
+	"znT4DJOaBdP/P6DiLfEh1TMuIJEowBNoCkkSymaNqW1yz6qlaa0mDGxrJj3VSdrDytrHYJrHRRMr24G2",
+	"MYNS3NfHwquQeBjw0EcBAZcKFoJHxaQuexlpwDW3MhmlebziiWiQmDYsnqbHI/MRU0rTVvWeeYFok6c+",
+	"I6c17c00PpYdynaUrbCrYdhVYul2LWvyqQKOCkfXN+v/DQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -20,10 +20,10 @@ func issueToken(t *testing.T, srv *wrappertest.Server) string {
 	t.Helper()
 	resp, b := tokenRequest(t, srv, wrappertest.DefaultClientID, wrappertest.DefaultClientSecret, goodTokenForm())
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
-	var tok api.TokenResponse
+	var tok api.TokenResponseSnake
 	require.NoError(t, json.Unmarshal(b, &tok))
-	require.NotNil(t, tok.AccessToken)
-	return *tok.AccessToken
+	require.NotEmpty(t, tok.AccessToken)
+	return tok.AccessToken
 }
 
 func TestUnauthorized(t *testing.T) {
@@ -128,7 +128,10 @@ func TestTokenEndpoint(t *testing.T) {
 			func(_ context.Context, req *http.Request) error { req.SetBasicAuth("cid", "sec"); return nil })
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), "%s", resp.Body)
-		require.NotNil(t, resp.JSON200.AccessToken)
+		require.NotNil(t, resp.JSON200)
+		snake, err := resp.JSON200.AsTokenResponseSnake()
+		require.NoError(t, err)
+		assert.NotEmpty(t, snake.AccessToken)
 		assert.Equal(t, 1, srv.IssuedTokens())
 	})
 

@@ -93,13 +93,18 @@ func ExampleWithCredentials() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(tok.StatusCode(), *tok.JSON200.TokenType, *tok.JSON200.ExpiresIn)
+	// The token response is oneOf two spellings; this server answers snake_case.
+	snake, err := tok.JSON200.AsTokenResponseSnake()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(tok.StatusCode(), *snake.TokenType, *snake.ExpiresIn)
 
 	var body api.UpdateCustomerRequest
 	body.PinCode.Set("395003")
 	resp, _ := client.UpdateCustomerWithResponse(context.Background(), wrappertest.DemoCustomerID, nil, body,
 		func(_ context.Context, req *http.Request) error {
-			req.Header.Set("Authorization", "Bearer "+*tok.JSON200.AccessToken)
+			req.Header.Set("Authorization", "Bearer "+snake.AccessToken)
 			return nil
 		})
 	fmt.Println(resp.StatusCode(), resp.JSON200.Payload.PinCode, resp.JSON200.Payload.ModifiedBy)

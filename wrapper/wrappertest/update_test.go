@@ -216,10 +216,10 @@ func TestUpdateCustomerModifiedByIssuedTokenUser(t *testing.T) {
 	form.Set("clientId", "cid")
 	resp, b := tokenRequest(t, srv, "cid", "csecret", form)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
-	var tok api.TokenResponse
+	var tok api.TokenResponseSnake
 	require.NoError(t, json.Unmarshal(b, &tok))
 
-	r := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, *tok.AccessToken, `{"state":"Maharashtra"}`)
+	r := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, tok.AccessToken, `{"state":"Maharashtra"}`)
 	require.Equal(t, http.StatusOK, r.status)
 	got, _ := srv.Customer(wrappertest.DemoCustomerID)
 	assert.Equal(t, "asha@example.com", got.ModifiedBy)
