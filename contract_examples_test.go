@@ -43,10 +43,10 @@ func TestSeedResponseExampleValidates(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &env), "the generated types decode the seed example")
 	require.NotNil(t, env.Payload)
 	require.NotNil(t, env.ErrorResponse)
-	assert.Equal(t, api.CLIENTREQUESTABORT, *env.ErrorResponse.ErrorType)
+	assert.Equal(t, api.ErrorTypeClientRequestAbort, *env.ErrorResponse.ErrorType)
 	assert.Len(t, env.Payload.CustomerKeyContacts, 1)
 	assert.Equal(t, "string", env.Payload.CustomerKeyContacts[0].Deleted)
-	assert.Equal(t, api.ONCE, env.Payload.CustomerReminders[0].ReminderType)
+	assert.Equal(t, api.ReminderTypeOnce, env.Payload.CustomerReminders[0].ReminderType)
 }
 
 // The page's request example ({} for every JsonNullable field) is a
@@ -114,4 +114,56 @@ func TestSpecValidates(t *testing.T) {
 	// The same validator refuses a spec with a broken pattern, so the check above can fail.
 	doc.Paths.Value(customerPath).Patch.Parameters[0].Value.Schema.Value.Pattern = "^KC[A-Z"
 	assert.Error(t, doc.Validate(context.Background()))
+}
+
+// rejectedValue is any JSON value or null: the spec spells that as an anyOf
+// of nullable types (OpenAPI 3.0 has no untyped nullable), and the generated
+// field decodes every one of them.
+func TestApiSubErrorRejectedValueAcceptsAnyJSON(t *testing.T) {
+	subErr := componentSchema(t, loadSpec(t), "ApiSubError")
+	for _, raw := range []string{`null`, `"KC0"`, `56`, `1.5`, `true`, `{"a":1}`, `[1,"a"]`} {
+		t.Run(raw, func(t *testing.T) {
+			body := `{"field":"f","rejectedValue":` + raw + `}`
+			var v any
+			require.NoError(t, json.Unmarshal([]byte(body), &v))
+			assert.NoError(t, subErr.VisitJSON(v), "spec accepts it")
+
+			var want any
+			require.NoError(t, json.Unmarshal([]byte(raw), &want))
+			var se api.ApiSubError
+			require.NoError(t, json.Unmarshal([]byte(body), &se))
+			if want == nil {
+				assert.True(t, se.RejectedValue.IsNull(), "null decodes as null")
+				return
+			}
+			got, err := se.RejectedValue.Get()
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+// Both token reply spellings validate against TokenResponse and decode
+// through the generated union; a reply without a token does not validate.
+func TestTokenResponseSpellings(t *testing.T) {
+	tokenResp := componentSchema(t, loadSpec(t), "TokenResponse")
+	for _, tc := range []struct{ body, wantToken string }{
+		{`{"access_token":"t1","token_type":"bearer","expires_in":3600,"scope":"all"}`, "t1"},
+		{`{"accessToken":"t2","tokenType":"bearer","expiresIn":3600}`, "t2"},
+	} {
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(tc.body), &v))
+		assert.NoError(t, tokenResp.VisitJSON(v), tc.body)
+
+		var tr api.TokenResponse
+		require.NoError(t, json.Unmarshal([]byte(tc.body), &tr))
+		snake, serr := tr.AsTokenResponseSnake()
+		camel, cerr := tr.AsTokenResponseCamel()
+		require.NoError(t, serr)
+		require.NoError(t, cerr)
+		assert.Equal(t, tc.wantToken, snake.AccessToken+camel.AccessToken, tc.body)
+	}
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(`{"token_type":"bearer","expires_in":3600}`), &v))
+	assert.Error(t, tokenResp.VisitJSON(v), "a reply without a token")
 }

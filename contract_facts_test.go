@@ -94,7 +94,7 @@ var expectedSchemas = map[string]map[string]string{
 		"(object)":      "object additionalProperties=true",
 		"object":        "string",
 		"field":         "string",
-		"rejectedValue": "any?",
+		"rejectedValue": "anyOf(string? | number? | boolean? | object? | array?<any>) @nullable.Nullable[interface{}]",
 		"message":       "string",
 	},
 	"CustomerResponse": {
@@ -165,17 +165,21 @@ var expectedSchemas = map[string]map[string]string{
 		"grant_type": "string[password]!",
 		"clientId":   "string",
 	},
-	"TokenResponse": {
+	"TokenResponse": {"(object)": "oneOf($TokenResponseSnake | $TokenResponseCamel)"},
+	"TokenResponseSnake": {
 		"(object)":      "object",
-		"access_token":  "string",
+		"access_token":  "string!",
 		"token_type":    "string",
 		"refresh_token": "string",
 		"expires_in":    "integer:int64",
 		"scope":         "string",
-		"accessToken":   "string",
-		"tokenType":     "string",
-		"refreshToken":  "string",
-		"expiresIn":     "integer:int64",
+	},
+	"TokenResponseCamel": {
+		"(object)":     "object",
+		"accessToken":  "string!",
+		"tokenType":    "string",
+		"refreshToken": "string",
+		"expiresIn":    "integer:int64",
 	},
 	"OAuthError": {
 		"(object)":          "object",
@@ -219,8 +223,8 @@ var expectedDocument = []string{
 	"securityScheme basicAuth http basic",
 }
 
-// describe renders one schema as a compact string: type, ":format", "?" for
-// nullable, "~pattern", "[enum]", "<items>", "$Ref", " @x-go-type",
+// describe renders one schema as a compact string: type, "anyOf(…)" /
+// "oneOf(…)" of its alternatives, ":format", "?" for nullable, "~pattern", "[enum]", "<items>", "$Ref", " @x-go-type",
 // " example=…" (only where the example documents a format) and, for
 // objects, additionalProperties when it is set explicitly.
 func describe(ref *openapi3.SchemaRef) string {
@@ -235,10 +239,25 @@ func describe(ref *openapi3.SchemaRef) string {
 		return "<nil>"
 	}
 	var b strings.Builder
-	if s.Type == nil || len(s.Type.Slice()) == 0 {
-		b.WriteString("any")
-	} else {
+	hasType := s.Type != nil && len(s.Type.Slice()) > 0
+	if hasType {
 		b.WriteString(strings.Join(s.Type.Slice(), "|"))
+	}
+	for _, alt := range []struct {
+		name string
+		refs openapi3.SchemaRefs
+	}{{"anyOf", s.AnyOf}, {"oneOf", s.OneOf}} {
+		if len(alt.refs) == 0 {
+			continue
+		}
+		parts := make([]string, len(alt.refs))
+		for i, r := range alt.refs {
+			parts[i] = describe(r)
+		}
+		b.WriteString(alt.name + "(" + strings.Join(parts, " | ") + ")")
+	}
+	if b.Len() == 0 {
+		b.WriteString("any")
 	}
 	if s.Format != "" {
 		b.WriteString(":" + s.Format)
@@ -271,7 +290,7 @@ func describe(ref *openapi3.SchemaRef) string {
 func describeComponent(s *openapi3.Schema) map[string]string {
 	out := map[string]string{"(object)": describe(&openapi3.SchemaRef{Value: &openapi3.Schema{
 		Type: s.Type, Format: s.Format, Enum: s.Enum, Nullable: s.Nullable,
-		AdditionalProperties: s.AdditionalProperties,
+		AnyOf: s.AnyOf, OneOf: s.OneOf, AdditionalProperties: s.AdditionalProperties,
 	}})}
 	for name, p := range s.Properties {
 		d := describe(p)
@@ -441,11 +460,18 @@ func TestContractCheckCatchesEachRemovedFact(t *testing.T) {
 		},
 		"reminder config field removed":  func(d *openapi3.T) { delete(schema(d, "CustomerReminderConfigResponse").Properties, "stage") },
 		"envelope response_code removed": func(d *openapi3.T) { delete(schema(d, "CustomerResponseEnvelope").Properties, "response_code") },
-		"camelCase token field removed":  func(d *openapi3.T) { delete(schema(d, "TokenResponse").Properties, "expiresIn") },
-		"grant_type enum removed":        func(d *openapi3.T) { prop(d, "TokenRequest", "grant_type").Enum = nil },
-		"token endpoint removed":         func(d *openapi3.T) { d.Paths.Delete(tokenPath) },
-		"bearer scheme removed":          func(d *openapi3.T) { delete(d.Components.SecuritySchemes, "bearerAuth") },
-		"server placeholder removed":     func(d *openapi3.T) { d.Servers = nil },
+		"camelCase token field removed":  func(d *openapi3.T) { delete(schema(d, "TokenResponseCamel").Properties, "expiresIn") },
+		"camelCase token reply dropped":  func(d *openapi3.T) { schema(d, "TokenResponse").OneOf = schema(d, "TokenResponse").OneOf[:1] },
+		"snake token without the token":  func(d *openapi3.T) { schema(d, "TokenResponseSnake").Required = nil },
+		"rejectedValue null refused":     func(d *openapi3.T) { prop(d, "ApiSubError", "rejectedValue").AnyOf[0].Value.Nullable = false },
+		"rejectedValue objects refused": func(d *openapi3.T) {
+			rv := prop(d, "ApiSubError", "rejectedValue")
+			rv.AnyOf = slices.Delete(rv.AnyOf, 3, 4)
+		},
+		"grant_type enum removed":    func(d *openapi3.T) { prop(d, "TokenRequest", "grant_type").Enum = nil },
+		"token endpoint removed":     func(d *openapi3.T) { d.Paths.Delete(tokenPath) },
+		"bearer scheme removed":      func(d *openapi3.T) { delete(d.Components.SecuritySchemes, "bearerAuth") },
+		"server placeholder removed": func(d *openapi3.T) { d.Servers = nil },
 	}
 	for name, mutate := range mutations {
 		t.Run(name, func(t *testing.T) {

@@ -71,7 +71,7 @@ var bodyFields = []bodyField{
 		name: "customerReminders",
 		set: func(r *api.UpdateCustomerRequest) {
 			r.CustomerReminders.Set([]api.CustomerReminderCreateDTO{{
-				DueDateDifference: ptr(int32(0)), ReminderTime: ptr("09:30"), ReminderType: ptr(api.RECURRING),
+				DueDateDifference: ptr(int32(0)), ReminderTime: ptr("09:30"), ReminderType: ptr(api.ReminderTypeRecurring),
 			}})
 		},
 		setNull:   func(r *api.UpdateCustomerRequest) { r.CustomerReminders.SetNull() },

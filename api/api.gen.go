@@ -24,37 +24,37 @@ import (
 
 // Defines values for ErrorType.
 const (
-	CLIENTREQUESTABORT   ErrorType = "CLIENT_REQUEST_ABORT"
-	CLIENTREQUESTERROR   ErrorType = "CLIENT_REQUEST_ERROR"
-	INVALIDACCESS        ErrorType = "INVALID_ACCESS"
-	RECORDNOTFOUND       ErrorType = "RECORD_NOT_FOUND"
-	SYSTEMERROR          ErrorType = "SYSTEM_ERROR"
-	UNAUTHORIZED         ErrorType = "UNAUTHORIZED"
-	UNKNOWNERROR         ErrorType = "UNKNOWN_ERROR"
-	UNPROCESSABLEREQUEST ErrorType = "UNPROCESSABLE_REQUEST"
-	VALIDATIONERROR      ErrorType = "VALIDATION_ERROR"
+	ErrorTypeClientRequestAbort   ErrorType = "CLIENT_REQUEST_ABORT"
+	ErrorTypeClientRequestError   ErrorType = "CLIENT_REQUEST_ERROR"
+	ErrorTypeInvalidAccess        ErrorType = "INVALID_ACCESS"
+	ErrorTypeRecordNotFound       ErrorType = "RECORD_NOT_FOUND"
+	ErrorTypeSystemError          ErrorType = "SYSTEM_ERROR"
+	ErrorTypeUnauthorized         ErrorType = "UNAUTHORIZED"
+	ErrorTypeUnknownError         ErrorType = "UNKNOWN_ERROR"
+	ErrorTypeUnprocessableRequest ErrorType = "UNPROCESSABLE_REQUEST"
+	ErrorTypeValidationError      ErrorType = "VALIDATION_ERROR"
 )
 
 // Valid indicates whether the value is a known member of the ErrorType enum.
 func (e ErrorType) Valid() bool {
 	switch e {
-	case CLIENTREQUESTABORT:
+	case ErrorTypeClientRequestAbort:
 		return true
-	case CLIENTREQUESTERROR:
+	case ErrorTypeClientRequestError:
 		return true
-	case INVALIDACCESS:
+	case ErrorTypeInvalidAccess:
 		return true
-	case RECORDNOTFOUND:
+	case ErrorTypeRecordNotFound:
 		return true
-	case SYSTEMERROR:
+	case ErrorTypeSystemError:
 		return true
-	case UNAUTHORIZED:
+	case ErrorTypeUnauthorized:
 		return true
-	case UNKNOWNERROR:
+	case ErrorTypeUnknownError:
 		return true
-	case UNPROCESSABLEREQUEST:
+	case ErrorTypeUnprocessableRequest:
 		return true
-	case VALIDATIONERROR:
+	case ErrorTypeValidationError:
 		return true
 	default:
 		return false
@@ -63,16 +63,16 @@ func (e ErrorType) Valid() bool {
 
 // Defines values for ReminderType.
 const (
-	ONCE      ReminderType = "ONCE"
-	RECURRING ReminderType = "RECURRING"
+	ReminderTypeOnce      ReminderType = "ONCE"
+	ReminderTypeRecurring ReminderType = "RECURRING"
 )
 
 // Valid indicates whether the value is a known member of the ReminderType enum.
 func (e ReminderType) Valid() bool {
 	switch e {
-	case ONCE:
+	case ReminderTypeOnce:
 		return true
-	case RECURRING:
+	case ReminderTypeRecurring:
 		return true
 	default:
 		return false
@@ -81,13 +81,13 @@ func (e ReminderType) Valid() bool {
 
 // Defines values for TokenRequestGrantType.
 const (
-	Password TokenRequestGrantType = "password"
+	GrantTypePassword TokenRequestGrantType = "password"
 )
 
 // Valid indicates whether the value is a known member of the TokenRequestGrantType enum.
 func (e TokenRequestGrantType) Valid() bool {
 	switch e {
-	case Password:
+	case GrantTypePassword:
 		return true
 	default:
 		return false
@@ -101,7 +101,10 @@ type ApiSubError struct {
 	Message *string `json:"message,omitempty"`
 	Object  *string `json:"object,omitempty"`
 
-	// RejectedValue The rejected input; Spring sends null when there was none.
+	// RejectedValue The rejected input, any JSON value; Spring sends null when there
+	// was none. OpenAPI 3.0 has no "any type or null" schema, so each
+	// alternative is nullable; in Go the field is a nullable.Nullable
+	// holding the decoded JSON value.
 	RejectedValue        nullable.Nullable[interface{}] `json:"rejectedValue,omitempty"`
 	AdditionalProperties map[string]interface{}         `json:"-"`
 }
@@ -248,20 +251,34 @@ type TokenRequest struct {
 // TokenRequestGrantType defines model for TokenRequest.GrantType.
 type TokenRequestGrantType string
 
-// TokenResponse OAuth2 token. Some Enkash products answer in camelCase
-// (`accessToken`, `expiresIn`, …): both spellings are allowed.
+// TokenResponse OAuth2 token. Some Enkash products answer in camelCase (`accessToken`,
+// `expiresIn`, …) instead of RFC 6749's snake_case: a reply uses one of
+// the two spellings and carries the token in it. Two schemas, not one
+// with both spellings, because the names collide in camelCase
+// languages (generators such as ogen refuse that).
 type TokenResponse struct {
-	AccessTokenCamel *string `json:"accessToken,omitempty"`
-	AccessToken      *string `json:"access_token,omitempty"`
-	ExpiresInCamel   *int64  `json:"expiresIn,omitempty"`
+	union json.RawMessage
+}
+
+// TokenResponseCamel OAuth2 token, camelCase spelling (some Enkash products).
+type TokenResponseCamel struct {
+	AccessToken string `json:"accessToken"`
 
 	// ExpiresIn Lifetime in seconds.
-	ExpiresIn         *int64  `json:"expires_in,omitempty"`
-	RefreshTokenCamel *string `json:"refreshToken,omitempty"`
-	RefreshToken      *string `json:"refresh_token,omitempty"`
-	Scope             *string `json:"scope,omitempty"`
-	TokenTypeCamel    *string `json:"tokenType,omitempty"`
-	TokenType         *string `json:"token_type,omitempty"`
+	ExpiresIn    *int64  `json:"expiresIn,omitempty"`
+	RefreshToken *string `json:"refreshToken,omitempty"`
+	TokenType    *string `json:"tokenType,omitempty"`
+}
+
+// TokenResponseSnake OAuth2 token, RFC 6749 snake_case spelling.
+type TokenResponseSnake struct {
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Lifetime in seconds.
+	ExpiresIn    *int64  `json:"expires_in,omitempty"`
+	RefreshToken *string `json:"refresh_token,omitempty"`
+	Scope        *string `json:"scope,omitempty"`
+	TokenType    *string `json:"token_type,omitempty"`
 }
 
 // UpdateCustomerRequest PATCH body. Every property is Java `JsonNullable`: absent = keep,
@@ -434,6 +451,68 @@ func (a ApiSubError) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsTokenResponseSnake returns the union data inside the TokenResponse as a TokenResponseSnake
+func (t TokenResponse) AsTokenResponseSnake() (TokenResponseSnake, error) {
+	var body TokenResponseSnake
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTokenResponseSnake overwrites any union data inside the TokenResponse as the provided TokenResponseSnake
+func (t *TokenResponse) FromTokenResponseSnake(v TokenResponseSnake) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTokenResponseSnake performs a merge with any union data inside the TokenResponse, using the provided TokenResponseSnake
+func (t *TokenResponse) MergeTokenResponseSnake(v TokenResponseSnake) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTokenResponseCamel returns the union data inside the TokenResponse as a TokenResponseCamel
+func (t TokenResponse) AsTokenResponseCamel() (TokenResponseCamel, error) {
+	var body TokenResponseCamel
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTokenResponseCamel overwrites any union data inside the TokenResponse as the provided TokenResponseCamel
+func (t *TokenResponse) FromTokenResponseCamel(v TokenResponseCamel) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTokenResponseCamel performs a merge with any union data inside the TokenResponse, using the provided TokenResponseCamel
+func (t *TokenResponse) MergeTokenResponseCamel(v TokenResponseCamel) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t TokenResponse) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *TokenResponse) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

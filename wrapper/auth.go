@@ -144,7 +144,7 @@ func (s *passwordSource) Token() (*oauth2.Token, error) {
 func (s *passwordSource) fetch() (*oauth2.Token, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
 	defer cancel()
-	form := api.TokenRequest{GrantType: api.Password, Username: s.user, Password: s.passwd, ClientId: &s.clientID}
+	form := api.TokenRequest{GrantType: api.GrantTypePassword, Username: s.user, Password: s.passwd, ClientId: &s.clientID}
 	if vs := api.ValidateGetAuthToken(&form); vs != nil {
 		return nil, &ValidationError{Violations: vs}
 	}
@@ -174,20 +174,23 @@ func (s *passwordSource) fetch() (*oauth2.Token, error) {
 		// access_token=…) still carries the token.
 		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON"))}
 	}
+	// TokenResponse is oneOf snake_case / camelCase; read both views.
+	snake, serr := tr.AsTokenResponseSnake()
+	camel, cerr := tr.AsTokenResponseCamel()
 	tok := &oauth2.Token{TokenType: "Bearer"}
 	switch {
-	case tr.AccessToken != nil && *tr.AccessToken != "":
-		tok.AccessToken = *tr.AccessToken
-	case tr.AccessTokenCamel != nil && *tr.AccessTokenCamel != "":
-		tok.AccessToken = *tr.AccessTokenCamel
+	case serr == nil && snake.AccessToken != "":
+		tok.AccessToken = snake.AccessToken
+	case cerr == nil && camel.AccessToken != "":
+		tok.AccessToken = camel.AccessToken
 	default:
 		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response without access token"))}
 	}
 	var exp int64
-	if tr.ExpiresIn != nil {
-		exp = *tr.ExpiresIn
-	} else if tr.ExpiresInCamel != nil {
-		exp = *tr.ExpiresInCamel
+	if serr == nil && snake.ExpiresIn != nil {
+		exp = *snake.ExpiresIn
+	} else if cerr == nil && camel.ExpiresIn != nil {
+		exp = *camel.ExpiresIn
 	}
 	if exp > 0 {
 		tok.Expiry = s.now().Add(time.Duration(exp) * time.Second)

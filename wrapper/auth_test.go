@@ -46,12 +46,12 @@ func newAuthServer(t *testing.T, camel bool, expires int64) *authServer {
 		a.mu.Lock()
 		a.valid[tok] = true
 		a.mu.Unlock()
-		var resp api.TokenResponse
+		var resp any
 		typ := "bearer"
 		if a.camel {
-			resp = api.TokenResponse{AccessTokenCamel: &tok, TokenTypeCamel: &typ, ExpiresInCamel: &a.expires}
+			resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: &a.expires}
 		} else {
-			resp = api.TokenResponse{AccessToken: &tok, TokenType: &typ, ExpiresIn: &a.expires}
+			resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: &a.expires}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(resp)

@@ -80,10 +80,10 @@ func TestValidationBeforeIO(t *testing.T) {
 
 func TestErrorTypesMapToSentinels(t *testing.T) {
 	want := map[api.ErrorType]error{
-		api.CLIENTREQUESTABORT: ErrClientRequestAbort, api.CLIENTREQUESTERROR: ErrClientRequestError,
-		api.INVALIDACCESS: ErrInvalidAccess, api.RECORDNOTFOUND: ErrNotFound, api.SYSTEMERROR: ErrSystemError,
-		api.UNAUTHORIZED: ErrUnauthorized, api.UNKNOWNERROR: ErrUnknownError,
-		api.UNPROCESSABLEREQUEST: ErrUnprocessable, api.VALIDATIONERROR: ErrValidation,
+		api.ErrorTypeClientRequestAbort: ErrClientRequestAbort, api.ErrorTypeClientRequestError: ErrClientRequestError,
+		api.ErrorTypeInvalidAccess: ErrInvalidAccess, api.ErrorTypeRecordNotFound: ErrNotFound, api.ErrorTypeSystemError: ErrSystemError,
+		api.ErrorTypeUnauthorized: ErrUnauthorized, api.ErrorTypeUnknownError: ErrUnknownError,
+		api.ErrorTypeUnprocessableRequest: ErrUnprocessable, api.ErrorTypeValidationError: ErrValidation,
 	}
 	doc, err := enkash.LoadSpec()
 	require.NoError(t, err)

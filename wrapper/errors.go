@@ -67,15 +67,15 @@ var (
 
 // errorTypeSentinels maps each errorType of the spec to its sentinel.
 var errorTypeSentinels = map[api.ErrorType]error{
-	api.CLIENTREQUESTABORT:   ErrClientRequestAbort,
-	api.CLIENTREQUESTERROR:   ErrClientRequestError,
-	api.INVALIDACCESS:        ErrInvalidAccess,
-	api.RECORDNOTFOUND:       ErrNotFound,
-	api.SYSTEMERROR:          ErrSystemError,
-	api.UNAUTHORIZED:         ErrUnauthorized,
-	api.UNKNOWNERROR:         ErrUnknownError,
-	api.UNPROCESSABLEREQUEST: ErrUnprocessable,
-	api.VALIDATIONERROR:      ErrValidation,
+	api.ErrorTypeClientRequestAbort:   ErrClientRequestAbort,
+	api.ErrorTypeClientRequestError:   ErrClientRequestError,
+	api.ErrorTypeInvalidAccess:        ErrInvalidAccess,
+	api.ErrorTypeRecordNotFound:       ErrNotFound,
+	api.ErrorTypeSystemError:          ErrSystemError,
+	api.ErrorTypeUnauthorized:         ErrUnauthorized,
+	api.ErrorTypeUnknownError:         ErrUnknownError,
+	api.ErrorTypeUnprocessableRequest: ErrUnprocessable,
+	api.ErrorTypeValidationError:      ErrValidation,
 }
 
 // SentinelForErrorType returns the sentinel of an Enkash errorType, or nil

@@ -41,8 +41,8 @@ func validBody() api.UpdateCustomerRequest {
 		{Name: "Vikram Iyer", LegalName: "Vikram Iyer", Mobile: "9123456780", Deleted: false},
 	})
 	b.CustomerReminders.Set([]api.CustomerReminderCreateDTO{
-		{ReminderType: ptr(api.ONCE), ReminderTime: ptr("09:30"), DueDateDifference: ptr(int32(-3))},
-		{ReminderType: ptr(api.RECURRING), ReminderTime: ptr("18:00"), ReminderInterval: ptr(int32(7))},
+		{ReminderType: ptr(api.ReminderTypeOnce), ReminderTime: ptr("09:30"), DueDateDifference: ptr(int32(-3))},
+		{ReminderType: ptr(api.ReminderTypeRecurring), ReminderTime: ptr("18:00"), ReminderInterval: ptr(int32(7))},
 	})
 	return b
 }

@@ -124,11 +124,11 @@ func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) {
 
 	secs := int64(ttl.Seconds())
 	typ := "bearer"
-	var resp api.TokenResponse
+	var resp any
 	if s.cfg.camel {
-		resp = api.TokenResponse{AccessTokenCamel: &tok, TokenTypeCamel: &typ, ExpiresInCamel: &secs}
+		resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: &secs}
 	} else {
-		resp = api.TokenResponse{AccessToken: &tok, TokenType: &typ, ExpiresIn: &secs}
+		resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: &secs}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, resp)

@@ -20,10 +20,10 @@ func issueToken(t *testing.T, srv *wrappertest.Server) string {
 	t.Helper()
 	resp, b := tokenRequest(t, srv, wrappertest.DefaultClientID, wrappertest.DefaultClientSecret, goodTokenForm())
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
-	var tok api.TokenResponse
+	var tok api.TokenResponseSnake
 	require.NoError(t, json.Unmarshal(b, &tok))
-	require.NotNil(t, tok.AccessToken)
-	return *tok.AccessToken
+	require.NotEmpty(t, tok.AccessToken)
+	return tok.AccessToken
 }
 
 func TestUnauthorized(t *testing.T) {
@@ -58,7 +58,7 @@ func TestUnauthorized(t *testing.T) {
 			var env api.CustomerResponseEnvelope
 			require.NoError(t, json.NewDecoder(resp.Body).Decode(&env))
 			require.NotNil(t, env.ErrorResponse)
-			assert.Equal(t, api.UNAUTHORIZED, *env.ErrorResponse.ErrorType)
+			assert.Equal(t, api.ErrorTypeUnauthorized, *env.ErrorResponse.ErrorType)
 			assert.NotEmpty(t, resp.Header.Get("WWW-Authenticate"))
 			got, _ := srv.Customer(wrappertest.DemoCustomerID)
 			assert.Equal(t, "Shree Ganesh Textiles Pvt Ltd", got.LegalName)
@@ -124,11 +124,14 @@ func TestTokenEndpoint(t *testing.T) {
 	t.Run("generated client", func(t *testing.T) {
 		srv, c := newServer(t, wrappertest.WithCredentials("cid", "sec", "user@example.com", "pw"))
 		resp, err := c.GetAuthTokenWithFormdataBodyWithResponse(t.Context(),
-			api.TokenRequest{Username: "user@example.com", Password: "pw", GrantType: api.Password, ClientId: ptr("cid")},
+			api.TokenRequest{Username: "user@example.com", Password: "pw", GrantType: api.GrantTypePassword, ClientId: ptr("cid")},
 			func(_ context.Context, req *http.Request) error { req.SetBasicAuth("cid", "sec"); return nil })
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, resp.StatusCode(), "%s", resp.Body)
-		require.NotNil(t, resp.JSON200.AccessToken)
+		require.NotNil(t, resp.JSON200)
+		snake, err := resp.JSON200.AsTokenResponseSnake()
+		require.NoError(t, err)
+		assert.NotEmpty(t, snake.AccessToken)
 		assert.Equal(t, 1, srv.IssuedTokens())
 	})
 

@@ -71,12 +71,12 @@ func DemoCustomers() []api.CustomerResponse {
 				{
 					CustomerReminderId: "CR0000000000001", CustomerId: DemoCustomerID,
 					DueDateDifference: -3, ReminderInterval: 0, ReminderTime: "09:30",
-					ReminderType: api.ONCE, Stage: "BEFORE_DUE",
+					ReminderType: api.ReminderTypeOnce, Stage: "BEFORE_DUE",
 				},
 				{
 					CustomerReminderId: "CR0000000000002", CustomerId: DemoCustomerID,
 					DueDateDifference: 1, ReminderInterval: 7, ReminderTime: "11:00",
-					ReminderType: api.RECURRING, Stage: "AFTER_DUE",
+					ReminderType: api.ReminderTypeRecurring, Stage: "AFTER_DUE",
 				},
 			},
 		},
@@ -117,7 +117,7 @@ func DemoCustomers() []api.CustomerResponse {
 				{
 					CustomerReminderId: "CR0000000000003", CustomerId: DemoCustomerID2,
 					DueDateDifference: 0, ReminderInterval: 3, ReminderTime: "10:00",
-					ReminderType: api.RECURRING, Stage: "ON_DUE",
+					ReminderType: api.ReminderTypeRecurring, Stage: "ON_DUE",
 				},
 			},
 		},

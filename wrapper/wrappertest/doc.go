@@ -85,7 +85,7 @@
 // filled in like the fake's own errors), so testing how code handles, say, a
 // server-side VALIDATION_ERROR needs no hand-written JSON:
 //
-//	srv.Inject(wrappertest.ErrorFault(400, api.VALIDATIONERROR, "Request validation failed",
+//	srv.Inject(wrappertest.ErrorFault(400, api.ErrorTypeValidationError, "Request validation failed",
 //		wrappertest.SubError{Field: "legalName", Message: "must not be blank", RejectedValue: ""}))
 //
 // # Request log

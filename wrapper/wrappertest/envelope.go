@@ -111,7 +111,7 @@ func (s *Server) writeValidation(w http.ResponseWriter, r *http.Request, route *
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", msg)
 		return
 	}
-	s.writeError(w, r, http.StatusBadRequest, api.VALIDATIONERROR, "Request validation failed", subs)
+	s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed", subs)
 }
 
 // paramError answers the generated router's parameter binding errors (which
@@ -122,7 +122,7 @@ func (s *Server) paramError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &pe) {
 		field = pe.ParamName
 	}
-	s.writeError(w, r, http.StatusBadRequest, api.VALIDATIONERROR, "Request validation failed",
+	s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
 		[]subError{{Field: field, Message: "invalid format"}})
 }
 
@@ -138,7 +138,7 @@ func (s *Server) writeRequestError(w http.ResponseWriter, r *http.Request, route
 			writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
 			return
 		}
-		s.writeError(w, r, http.StatusUnauthorized, api.UNAUTHORIZED, "Missing, invalid or expired bearer token", nil)
+		s.writeError(w, r, http.StatusUnauthorized, api.ErrorTypeUnauthorized, "Missing, invalid or expired bearer token", nil)
 		return
 	}
 	subs := subErrors(err)

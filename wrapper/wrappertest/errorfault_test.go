@@ -56,7 +56,7 @@ func TestErrorFaultEnvelope(t *testing.T) {
 	}{
 		{
 			name: "validation error with sub-errors",
-			fault: wrappertest.ErrorFault(http.StatusBadRequest, api.VALIDATIONERROR, "Request validation failed",
+			fault: wrappertest.ErrorFault(http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
 				wrappertest.SubError{Field: "legalName", Message: "must not be blank", RejectedValue: ""},
 				wrappertest.SubError{Object: "updateCustomerRequest", Field: "creditPeriod", Message: "must be positive", RejectedValue: -5},
 				wrappertest.SubError{Field: "address", Message: "too long"}),
@@ -70,28 +70,28 @@ func TestErrorFaultEnvelope(t *testing.T) {
 		},
 		{
 			name:       "not found without sub-errors",
-			fault:      wrappertest.ErrorFault(http.StatusNotFound, api.RECORDNOTFOUND, "Customer not found"),
+			fault:      wrappertest.ErrorFault(http.StatusNotFound, api.ErrorTypeRecordNotFound, "Customer not found"),
 			wantStatus: 404,
 			wantJSON: `{"errorResponse":{"errorMessage":"Customer not found","errorType":"RECORD_NOT_FOUND","requestId":"%s","timestamp":"` + wantTimestamp + `"},
 				"response_code":404,"response_message":"FAILURE"}`,
 		},
 		{
 			name:       "unauthorized",
-			fault:      wrappertest.ErrorFault(http.StatusUnauthorized, api.UNAUTHORIZED, "token expired"),
+			fault:      wrappertest.ErrorFault(http.StatusUnauthorized, api.ErrorTypeUnauthorized, "token expired"),
 			wantStatus: 401,
 			wantJSON: `{"errorResponse":{"errorMessage":"token expired","errorType":"UNAUTHORIZED","requestId":"%s","timestamp":"` + wantTimestamp + `"},
 				"response_code":401,"response_message":"FAILURE"}`,
 		},
 		{
 			name:       "status 0 is 500",
-			fault:      wrappertest.ErrorFault(0, api.SYSTEMERROR, "boom"),
+			fault:      wrappertest.ErrorFault(0, api.ErrorTypeSystemError, "boom"),
 			wantStatus: 500,
 			wantJSON: `{"errorResponse":{"errorMessage":"boom","errorType":"SYSTEM_ERROR","requestId":"%s","timestamp":"` + wantTimestamp + `"},
 				"response_code":500,"response_message":"FAILURE"}`,
 		},
 		{
 			name:       "200 carrying an errorResponse",
-			fault:      wrappertest.ErrorFault(http.StatusOK, api.CLIENTREQUESTERROR, "duplicate request"),
+			fault:      wrappertest.ErrorFault(http.StatusOK, api.ErrorTypeClientRequestError, "duplicate request"),
 			wantStatus: 200,
 			wantJSON: `{"errorResponse":{"errorMessage":"duplicate request","errorType":"CLIENT_REQUEST_ERROR","requestId":"%s","timestamp":"` + wantTimestamp + `"},
 				"response_code":200,"response_message":"FAILURE"}`,
@@ -131,7 +131,7 @@ func TestErrorFaultEnvelope(t *testing.T) {
 func TestErrorFaultValidatorCatchesOffSpec(t *testing.T) {
 	for _, f := range []wrappertest.Fault{
 		wrappertest.ErrorFault(http.StatusBadRequest, api.ErrorType("NOT_A_TYPE"), "x"),
-		wrappertest.ErrorFault(http.StatusTeapot, api.VALIDATIONERROR, "x"),
+		wrappertest.ErrorFault(http.StatusTeapot, api.ErrorTypeValidationError, "x"),
 	} {
 		srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
 		srv.Inject(f)
@@ -148,7 +148,7 @@ func TestErrorFaultOptions(t *testing.T) {
 	t.Run("times and retry-after", func(t *testing.T) {
 		srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
 		rc := rawClient{t: t, srv: srv}
-		f := wrappertest.ErrorFault(http.StatusInternalServerError, api.SYSTEMERROR, "down")
+		f := wrappertest.ErrorFault(http.StatusInternalServerError, api.ErrorTypeSystemError, "down")
 		f.Times, f.RetryAfter = 2, "3"
 		srv.Inject(f)
 		a := rc.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
@@ -163,7 +163,7 @@ func TestErrorFaultOptions(t *testing.T) {
 	})
 	t.Run("body set by the caller", func(t *testing.T) {
 		srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
-		f := wrappertest.ErrorFault(http.StatusBadRequest, api.VALIDATIONERROR, "x")
+		f := wrappertest.ErrorFault(http.StatusBadRequest, api.ErrorTypeValidationError, "x")
 		f.Body = `{"custom":true}`
 		srv.Inject(f)
 		res := rawClient{t: t, srv: srv}.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
@@ -172,7 +172,7 @@ func TestErrorFaultOptions(t *testing.T) {
 	t.Run("unencodable rejected value", func(t *testing.T) {
 		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
 		defer srv.Close()
-		srv.Inject(wrappertest.ErrorFault(http.StatusBadRequest, api.VALIDATIONERROR, "x",
+		srv.Inject(wrappertest.ErrorFault(http.StatusBadRequest, api.ErrorTypeValidationError, "x",
 			wrappertest.SubError{Field: "f", RejectedValue: make(chan int)}))
 		res := rawClient{t: t, srv: srv}.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
 		assert.Equal(t, http.StatusBadRequest, res.status)
@@ -195,7 +195,7 @@ func TestErrorFaultWithWrapperClient(t *testing.T) {
 		c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
 		require.NoError(t, err)
 		defer c.CloseIdleConnections()
-		srv.Inject(wrappertest.ErrorFault(http.StatusBadRequest, api.VALIDATIONERROR, "Request validation failed",
+		srv.Inject(wrappertest.ErrorFault(http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
 			wrappertest.SubError{Field: "legalName", Message: "must not be blank", RejectedValue: ""},
 			wrappertest.SubError{Object: "customerKeyContactCreateDTO", Field: "customerKeyContacts[0].name", Message: "must not be null"},
 			wrappertest.SubError{Field: "customerKeyContacts[0].mobile", Message: "invalid", RejectedValue: "98765"}))
@@ -206,7 +206,7 @@ func TestErrorFaultWithWrapperClient(t *testing.T) {
 		var apiErr *wrapper.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
-		assert.Equal(t, api.VALIDATIONERROR, apiErr.ErrorType)
+		assert.Equal(t, api.ErrorTypeValidationError, apiErr.ErrorType)
 		assert.Equal(t, "Request validation failed", apiErr.ErrorMessage)
 		assert.Equal(t, []wrapper.SubError{
 			{Field: "legalName", Message: "must not be blank", RejectedValue: ""},
@@ -226,13 +226,13 @@ func TestErrorFaultWithWrapperClient(t *testing.T) {
 		errorType api.ErrorType
 		sentinel  error
 	}{
-		{http.StatusBadRequest, api.CLIENTREQUESTERROR, wrapper.ErrClientRequestError},
-		{http.StatusUnauthorized, api.UNAUTHORIZED, wrapper.ErrUnauthorized},
-		{http.StatusForbidden, api.INVALIDACCESS, wrapper.ErrInvalidAccess},
-		{http.StatusNotFound, api.RECORDNOTFOUND, wrapper.ErrNotFound},
-		{http.StatusUnprocessableEntity, api.UNPROCESSABLEREQUEST, wrapper.ErrUnprocessable},
-		{http.StatusInternalServerError, api.SYSTEMERROR, wrapper.ErrSystemError},
-		{http.StatusOK, api.UNKNOWNERROR, wrapper.ErrUnknownError},
+		{http.StatusBadRequest, api.ErrorTypeClientRequestError, wrapper.ErrClientRequestError},
+		{http.StatusUnauthorized, api.ErrorTypeUnauthorized, wrapper.ErrUnauthorized},
+		{http.StatusForbidden, api.ErrorTypeInvalidAccess, wrapper.ErrInvalidAccess},
+		{http.StatusNotFound, api.ErrorTypeRecordNotFound, wrapper.ErrNotFound},
+		{http.StatusUnprocessableEntity, api.ErrorTypeUnprocessableRequest, wrapper.ErrUnprocessable},
+		{http.StatusInternalServerError, api.ErrorTypeSystemError, wrapper.ErrSystemError},
+		{http.StatusOK, api.ErrorTypeUnknownError, wrapper.ErrUnknownError},
 	} {
 		t.Run(string(tc.errorType), func(t *testing.T) {
 			srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
@@ -257,7 +257,7 @@ func TestErrorFaultWithWrapperClient(t *testing.T) {
 			wrappertest.DefaultClientSecret, wrappertest.DefaultUsername, wrappertest.DefaultPassword))
 		require.NoError(t, err)
 		defer c.CloseIdleConnections()
-		srv.Inject(wrappertest.ErrorFault(http.StatusNotFound, api.RECORDNOTFOUND, "no such customer"))
+		srv.Inject(wrappertest.ErrorFault(http.StatusNotFound, api.ErrorTypeRecordNotFound, "no such customer"))
 		_, err = c.UpdateCustomer(context.Background(), wrappertest.DemoCustomerID, u)
 		assert.ErrorIs(t, err, wrapper.ErrNotFound)
 		assert.Equal(t, 1, srv.IssuedTokens())

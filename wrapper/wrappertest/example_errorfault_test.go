@@ -23,7 +23,7 @@ func ExampleErrorFault() {
 	}
 	defer c.CloseIdleConnections()
 
-	srv.Inject(wrappertest.ErrorFault(http.StatusBadRequest, api.VALIDATIONERROR, "Request validation failed",
+	srv.Inject(wrappertest.ErrorFault(http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
 		wrappertest.SubError{Field: "legalName", Message: "must not be blank", RejectedValue: " "},
 		wrappertest.SubError{Field: "state", Message: "unknown state", RejectedValue: "Atlantis"}))
 

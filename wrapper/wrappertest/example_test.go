@@ -83,7 +83,7 @@ func ExampleWithCredentials() {
 
 	client, _ := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(srv.Client()))
 	tok, err := client.GetAuthTokenWithFormdataBodyWithResponse(context.Background(),
-		api.TokenRequest{Username: "ops@example.com", Password: "pa55word", GrantType: api.Password, ClientId: ptr("my-client")},
+		api.TokenRequest{Username: "ops@example.com", Password: "pa55word", GrantType: api.GrantTypePassword, ClientId: ptr("my-client")},
 		func(_ context.Context, req *http.Request) error {
 			req.SetBasicAuth("my-client", "my-secret")
 			return nil
@@ -91,13 +91,18 @@ func ExampleWithCredentials() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(tok.StatusCode(), *tok.JSON200.TokenType, *tok.JSON200.ExpiresIn)
+	// The token response is oneOf two spellings; this server answers snake_case.
+	snake, err := tok.JSON200.AsTokenResponseSnake()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(tok.StatusCode(), *snake.TokenType, *snake.ExpiresIn)
 
 	var body api.UpdateCustomerRequest
 	body.PinCode.Set("395003")
 	resp, _ := client.UpdateCustomerWithResponse(context.Background(), wrappertest.DemoCustomerID, nil, body,
 		func(_ context.Context, req *http.Request) error {
-			req.Header.Set("Authorization", "Bearer "+*tok.JSON200.AccessToken)
+			req.Header.Set("Authorization", "Bearer "+snake.AccessToken)
 			return nil
 		})
 	fmt.Println(resp.StatusCode(), resp.JSON200.Payload.PinCode, resp.JSON200.Payload.ModifiedBy)

@@ -307,7 +307,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			s.violations = append(s.violations, v)
 			s.mu.Unlock()
-			s.writeError(w, r, http.StatusInternalServerError, api.SYSTEMERROR, "internal error in the fake server", nil)
+			s.writeError(w, r, http.StatusInternalServerError, api.ErrorTypeSystemError, "internal error in the fake server", nil)
 		}
 	}()
 	reqID := s.newRequestID()

@@ -29,7 +29,7 @@ func (h handlers) UpdateCustomer(w http.ResponseWriter, r *http.Request, custome
 func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id string, params api.UpdateCustomerParams) {
 	var body api.UpdateCustomerRequest
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.writeError(w, r, http.StatusBadRequest, api.VALIDATIONERROR, "Request validation failed",
+		s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
 			[]subError{{Object: "body", Message: "malformed JSON body"}})
 		return
 	}
@@ -44,13 +44,13 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 	c, ok := s.customers[id]
 	if !ok || (params.ParentCompanyId != nil && *params.ParentCompanyId != c.ParentCompanyId) {
 		s.mu.Unlock()
-		s.writeError(w, r, http.StatusNotFound, api.RECORDNOTFOUND, "Customer not found", []subError{{Object: "path", Field: "customerId", Message: "no such customer"}})
+		s.writeError(w, r, http.StatusNotFound, api.ErrorTypeRecordNotFound, "Customer not found", []subError{{Object: "path", Field: "customerId", Message: "no such customer"}})
 		return
 	}
 	if body.CustomerId.IsSpecified() {
 		if body.CustomerId.IsNull() || body.CustomerId.MustGet() != id {
 			s.mu.Unlock()
-			s.writeError(w, r, http.StatusUnprocessableEntity, api.UNPROCESSABLEREQUEST, "customerId cannot be changed",
+			s.writeError(w, r, http.StatusUnprocessableEntity, api.ErrorTypeUnprocessableRequest, "customerId cannot be changed",
 				[]subError{{Object: "body", Field: "customerId", Message: "must be absent or equal to the customerId in the path"}})
 			return
 		}

@@ -82,9 +82,9 @@ var fieldCases = []fieldCase{
 			c.CustomerReminders = []api.CustomerReminderConfigResponse{
 				{
 					CustomerReminderId: "CR0000001000001", CustomerId: c.CustomerId, DueDateDifference: -2,
-					ReminderInterval: 5, ReminderTime: "08:15", ReminderType: api.RECURRING, Stage: "BEFORE_DUE",
+					ReminderInterval: 5, ReminderTime: "08:15", ReminderType: api.ReminderTypeRecurring, Stage: "BEFORE_DUE",
 				},
-				{CustomerReminderId: "CR77", CustomerId: c.CustomerId, ReminderType: api.ONCE},
+				{CustomerReminderId: "CR77", CustomerId: c.CustomerId, ReminderType: api.ReminderTypeOnce},
 			}
 		},
 		clear: func(c *api.CustomerResponse) { c.CustomerReminders = nil },
@@ -216,10 +216,10 @@ func TestUpdateCustomerModifiedByIssuedTokenUser(t *testing.T) {
 	form.Set("clientId", "cid")
 	resp, b := tokenRequest(t, srv, "cid", "csecret", form)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
-	var tok api.TokenResponse
+	var tok api.TokenResponseSnake
 	require.NoError(t, json.Unmarshal(b, &tok))
 
-	r := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, *tok.AccessToken, `{"state":"Maharashtra"}`)
+	r := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, tok.AccessToken, `{"state":"Maharashtra"}`)
 	require.Equal(t, http.StatusOK, r.status)
 	got, _ := srv.Customer(wrappertest.DemoCustomerID)
 	assert.Equal(t, "asha@example.com", got.ModifiedBy)
@@ -284,7 +284,7 @@ func TestUpdateCustomerBodyCustomerID(t *testing.T) {
 			assert.Equal(t, before, got, "a rejected update changes nothing")
 			er := r.env.ErrorResponse
 			require.NotNil(t, er)
-			assert.Equal(t, api.UNPROCESSABLEREQUEST, *er.ErrorType)
+			assert.Equal(t, api.ErrorTypeUnprocessableRequest, *er.ErrorType)
 			require.NotNil(t, er.ApiSubErrors)
 			require.Len(t, *er.ApiSubErrors, 1)
 			assert.Equal(t, "customerId", *(*er.ApiSubErrors)[0].Field)
@@ -315,7 +315,7 @@ func TestUpdateCustomerNotFound(t *testing.T) {
 			}
 			assert.Equal(t, "395002", got.PinCode)
 			require.NotNil(t, r.env.ErrorResponse)
-			assert.Equal(t, api.RECORDNOTFOUND, *r.env.ErrorResponse.ErrorType)
+			assert.Equal(t, api.ErrorTypeRecordNotFound, *r.env.ErrorResponse.ErrorType)
 			assert.Nil(t, r.env.Payload)
 		})
 	}

@@ -75,7 +75,7 @@ func TestValidationErrors(t *testing.T) {
 			er := r.env.ErrorResponse
 			require.NotNil(t, er, "%s", r.body)
 			assert.Nil(t, r.env.Payload)
-			assert.Equal(t, api.VALIDATIONERROR, *er.ErrorType)
+			assert.Equal(t, api.ErrorTypeValidationError, *er.ErrorType)
 			require.NotNil(t, er.RequestId)
 			assert.Equal(t, r.header.Get("X-Request-Id"), *er.RequestId)
 			require.NotNil(t, er.Timestamp)

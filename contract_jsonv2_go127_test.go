@@ -1,0 +1,11 @@
+//go:build goexperiment.jsonv2 && go1.27
+
+package enkash_test
+
+import jsonv2 "encoding/json/v2"
+
+// jsonv2Marshal is encoding/json/v2's Marshal on Go 1.27 and later. The go1.27
+// build constraint raises this file's language version above go.mod's 1.26,
+// which Go 1.27 requires for encoding/json/v2 (see
+// TestWireJSONv2EngineKeepsAbsentFieldsAbsent).
+func jsonv2Marshal(v any) ([]byte, error) { return jsonv2.Marshal(v) }
