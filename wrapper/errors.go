@@ -171,6 +171,11 @@ type APIError struct {
 	// Err is the underlying cause when the body could not be used
 	// (ErrResponseTooLarge, a JSON syntax error, …); nil otherwise.
 	Err error
+
+	// secrets are what the client sent that the server must not get back
+	// into our output (the token, the password): Error masks them in the
+	// finished text too, where quoting may have formed them anew.
+	secrets []string
 }
 
 // Error describes the failure without the body or personal data.
@@ -222,7 +227,11 @@ func (e *APIError) Error() string {
 		b.WriteString("; body: ")
 		b.WriteString(strconv.Quote(e.Snippet))
 	}
-	return b.String()
+	out := b.String()
+	for _, sec := range e.secrets {
+		out = strings.ReplaceAll(out, sec, redacted)
+	}
+	return out
 }
 
 // GoString keeps %#v from printing fields that Error() masks.

@@ -337,6 +337,7 @@ func (e *APIError) maskSecret(secret string) {
 	if secret == "" {
 		return
 	}
+	e.secrets = append(e.secrets, secret)
 	m := func(s string) string { return strings.ReplaceAll(s, secret, redacted) }
 	e.ErrorType = api.ErrorType(m(string(e.ErrorType)))
 	e.ErrorMessage = m(e.ErrorMessage)
