@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -162,4 +163,71 @@ func mustMarshal(t *testing.T, v any) []byte {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return b
+}
+
+// TestGeneratedPatternsAgreeWithRegexp: the generated validator's pattern
+// checks (compiled to plain Go for fixed-width patterns, regexp otherwise)
+// accept exactly what Go's regexp accepts for the spec's pattern, on random
+// strings near the patterns' alphabets.
+func TestGeneratedPatternsAgreeWithRegexp(t *testing.T) {
+	doc := loadSpec(t)
+	op := doc.Paths.Value("/api/v0/customer/{customerId}").Patch
+	var idPattern, parentPattern string
+	for _, p := range op.Parameters {
+		switch p.Value.Name {
+		case "customerId":
+			idPattern = p.Value.Schema.Value.Pattern
+		case "parentCompanyId":
+			parentPattern = p.Value.Schema.Value.Pattern
+		}
+	}
+	timePattern := doc.Components.Schemas["CustomerReminderCreateDTO"].Value.Properties["reminderTime"].Value.Pattern
+	mobilePattern := doc.Components.Schemas["CustomerKeyContactCreateDTO"].Value.Properties["mobile"].Value.Pattern
+	r := rand.New(rand.NewPCG(5, 6))
+	gen := func(alphabet string, minLen, maxLen int) string {
+		n := minLen + r.IntN(maxLen-minLen+1)
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	cases := []struct {
+		name, pattern string
+		random        func() string
+		invalid       func(s string) bool
+	}{
+		{"customerId", idPattern, func() string { return "KC" + gen("AZ09AZ09AZ09AZ09a-", 13, 15) }, func(s string) bool {
+			return api.ValidateUpdateCustomer(s, nil, &api.UpdateCustomerRequest{}) != nil
+		}},
+		{"parentCompanyId", parentPattern, func() string { return "CEK" + gen("AZ09a ", 5, 9) }, func(s string) bool {
+			return api.ValidateUpdateCustomer("KCABCDEFGH123456", &api.UpdateCustomerParams{ParentCompanyId: &s}, &api.UpdateCustomerRequest{}) != nil
+		}},
+		{"reminderTime", timePattern, func() string { return gen("0123456789:x", 4, 6) }, func(s string) bool {
+			var b api.UpdateCustomerRequest
+			b.CustomerReminders.Set([]api.CustomerReminderCreateDTO{{ReminderTime: &s}})
+			return api.ValidateUpdateCustomer("KCABCDEFGH123456", nil, &b) != nil
+		}},
+		{"mobile", mobilePattern, func() string { return gen("+0123456789 -", 0, 16) }, func(s string) bool {
+			var b api.UpdateCustomerRequest
+			b.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: "N", LegalName: "L", Mobile: s}})
+			return api.ValidateUpdateCustomer("KCABCDEFGH123456", nil, &b) != nil
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NotEmpty(t, tc.pattern)
+			re := regexp.MustCompile(tc.pattern)
+			matched := 0
+			for range 20000 {
+				s := tc.random()
+				want := re.MatchString(s)
+				if want {
+					matched++
+				}
+				require.Equal(t, !want, tc.invalid(s), "%q against %s", s, tc.pattern)
+			}
+			assert.Greater(t, matched, 10, "the random strings must hit the pattern sometimes")
+		})
+	}
 }

@@ -89,13 +89,25 @@ func isDotAtom(s string) bool {
 	return true
 }
 
-// The spec's patterns, compiled once.
-var (
-	pattern0 = regexp.MustCompile(`^KC[A-Z0-9]{14}$`)
-	pattern1 = regexp.MustCompile(`^CEK[A-Z0-9]{7}$`)
-	pattern2 = regexp.MustCompile(`^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$`)
-	pattern3 = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-)
+// matchPattern0 reports whether s matches `^KC[A-Z0-9]{14}$`.
+func matchPattern0(s string) bool {
+	return len(s) == 16 && ((s[0] == 'K' && s[1] == 'C') && ((('0' <= s[2] && s[2] <= '9') || ('A' <= s[2] && s[2] <= 'Z')) && (('0' <= s[3] && s[3] <= '9') || ('A' <= s[3] && s[3] <= 'Z')) && (('0' <= s[4] && s[4] <= '9') || ('A' <= s[4] && s[4] <= 'Z')) && (('0' <= s[5] && s[5] <= '9') || ('A' <= s[5] && s[5] <= 'Z')) && (('0' <= s[6] && s[6] <= '9') || ('A' <= s[6] && s[6] <= 'Z')) && (('0' <= s[7] && s[7] <= '9') || ('A' <= s[7] && s[7] <= 'Z')) && (('0' <= s[8] && s[8] <= '9') || ('A' <= s[8] && s[8] <= 'Z')) && (('0' <= s[9] && s[9] <= '9') || ('A' <= s[9] && s[9] <= 'Z')) && (('0' <= s[10] && s[10] <= '9') || ('A' <= s[10] && s[10] <= 'Z')) && (('0' <= s[11] && s[11] <= '9') || ('A' <= s[11] && s[11] <= 'Z')) && (('0' <= s[12] && s[12] <= '9') || ('A' <= s[12] && s[12] <= 'Z')) && (('0' <= s[13] && s[13] <= '9') || ('A' <= s[13] && s[13] <= 'Z')) && (('0' <= s[14] && s[14] <= '9') || ('A' <= s[14] && s[14] <= 'Z')) && (('0' <= s[15] && s[15] <= '9') || ('A' <= s[15] && s[15] <= 'Z'))))
+}
+
+// matchPattern1 reports whether s matches `^CEK[A-Z0-9]{7}$`.
+func matchPattern1(s string) bool {
+	return len(s) == 10 && ((s[0] == 'C' && s[1] == 'E' && s[2] == 'K') && ((('0' <= s[3] && s[3] <= '9') || ('A' <= s[3] && s[3] <= 'Z')) && (('0' <= s[4] && s[4] <= '9') || ('A' <= s[4] && s[4] <= 'Z')) && (('0' <= s[5] && s[5] <= '9') || ('A' <= s[5] && s[5] <= 'Z')) && (('0' <= s[6] && s[6] <= '9') || ('A' <= s[6] && s[6] <= 'Z')) && (('0' <= s[7] && s[7] <= '9') || ('A' <= s[7] && s[7] <= 'Z')) && (('0' <= s[8] && s[8] <= '9') || ('A' <= s[8] && s[8] <= 'Z')) && (('0' <= s[9] && s[9] <= '9') || ('A' <= s[9] && s[9] <= 'Z'))))
+}
+
+// matchPattern2 reports whether s matches `^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$`.
+func matchPattern2(s string) bool { return pattern2.MatchString(s) }
+
+var pattern2 = regexp.MustCompile(`^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$`)
+
+// matchPattern3 reports whether s matches `^([01][0-9]|2[0-3]):[0-5][0-9]$`.
+func matchPattern3(s string) bool {
+	return len(s) == 5 && (((('0' <= s[0] && s[0] <= '1') && ('0' <= s[1] && s[1] <= '9')) || ((s[0] == '2') && ('0' <= s[1] && s[1] <= '3'))) && (s[2] == ':') && ('0' <= s[3] && s[3] <= '5') && ('0' <= s[4] && s[4] <= '9'))
+}
 
 // ValidateUpdateCustomer checks the arguments of UpdateCustomer (PATCH /api/v0/customer/{customerId}) against openapi.yaml
 // before anything is sent: path and query parameters and the request body,
@@ -109,7 +121,7 @@ func ValidateUpdateCustomer(customerId string, params *UpdateCustomerParams, bod
 	} else {
 		if !utf8.ValidString(customerId) {
 			vs.add(nil, "customerId", -1, `utf-8`)
-		} else if !pattern0.MatchString(customerId) {
+		} else if !matchPattern0(customerId) {
 			vs.add(nil, "customerId", -1, `pattern ^KC[A-Z0-9]{14}$`)
 		}
 	}
@@ -117,7 +129,7 @@ func ValidateUpdateCustomer(customerId string, params *UpdateCustomerParams, bod
 		if params.ParentCompanyId != nil {
 			if !utf8.ValidString((*params.ParentCompanyId)) {
 				vs.add(nil, "parentCompanyId", -1, `utf-8`)
-			} else if !pattern1.MatchString((*params.ParentCompanyId)) {
+			} else if !matchPattern1((*params.ParentCompanyId)) {
 				vs.add(nil, "parentCompanyId", -1, `pattern ^CEK[A-Z0-9]{7}$`)
 			}
 		}
@@ -282,7 +294,7 @@ func (x *CustomerKeyContactCreateDTO) validate(p *vpath, vs *violations) {
 	}
 	if !utf8.ValidString(x.Mobile) {
 		vs.add(p, "mobile", -1, `utf-8`)
-	} else if !pattern2.MatchString(x.Mobile) {
+	} else if !matchPattern2(x.Mobile) {
 		vs.add(p, "mobile", -1, `pattern ^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$`)
 	}
 	if x.Name == "" {
@@ -309,7 +321,7 @@ func (x *CustomerReminderCreateDTO) validate(p *vpath, vs *violations) {
 	if x.ReminderTime != nil {
 		if !utf8.ValidString((*x.ReminderTime)) {
 			vs.add(p, "reminderTime", -1, `utf-8`)
-		} else if !pattern3.MatchString((*x.ReminderTime)) {
+		} else if !matchPattern3((*x.ReminderTime)) {
 			vs.add(p, "reminderTime", -1, `pattern ^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 		}
 	}

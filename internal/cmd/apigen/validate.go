@@ -43,12 +43,19 @@ func (g *generator) genValidate() ([]byte, error) {
 	var b bytes.Buffer
 	header(&b, g.pkg.Name, `"regexp"`, `"strconv"`, `"strings"`, `"unicode/utf8"`)
 	b.WriteString(validateRuntime)
-	if len(g.patterns) > 0 {
-		b.WriteString("// The spec's patterns, compiled once.\nvar (\n")
-		for i, p := range g.patterns {
-			fmt.Fprintf(&b, "\tpattern%d = regexp.MustCompile(%s)\n", i, goString(p))
+	usesRegexp := false
+	for i, p := range g.patterns {
+		fmt.Fprintf(&b, "// matchPattern%d reports whether s matches %s.\n", i, goString(p))
+		if body, ok := fixedMatcher(p); ok {
+			fmt.Fprintf(&b, "func matchPattern%d(s string) bool {\n%s\n}\n\n", i, body)
+			continue
 		}
-		b.WriteString(")\n\n")
+		usesRegexp = true
+		fmt.Fprintf(&b, "func matchPattern%d(s string) bool { return pattern%d.MatchString(s) }\n\n", i, i)
+		fmt.Fprintf(&b, "var pattern%d = regexp.MustCompile(%s)\n\n", i, goString(p))
+	}
+	if !usesRegexp {
+		b.WriteString("var _ = regexp.Compile\n\n")
 	}
 	b.Write(body.Bytes())
 	return b.Bytes(), nil
@@ -282,7 +289,7 @@ func (g *generator) checkString(b *bytes.Buffer, v string, t ast.Expr, s *openap
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&checks, " else if !%s.MatchString(%s) {\n%s\n}", name, sv, l.report("pattern "+s.Pattern))
+		fmt.Fprintf(&checks, " else if !match%s(%s) {\n%s\n}", strings.ToUpper(name[:1])+name[1:], sv, l.report("pattern "+s.Pattern))
 	}
 	switch s.Format {
 	case "email":
