@@ -11,7 +11,7 @@ GO127         ?= go1.27.3
 # Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).
 REDOCLY       ?= @redocly/cli@2.77.0
 
-.PHONY: all demo build generate check-generated regen-drill test test-jsonv2 test-go127 fuzz-smoke bench lint lint-spec vet staticcheck ci
+.PHONY: all demo build generate check-generated regen-drill test test-jsonv2 test-go127 fuzz-smoke bench initsize callgrind lint lint-spec vet staticcheck ci
 
 all: test
 
@@ -70,6 +70,16 @@ bench:
 	$(GO) run $(BENCHSTAT) bench.txt
 	@echo; echo "== ratios to client=raw =="
 	$(GO) run $(BENCHSTAT) -col /client -filter '.name:(UpdateCustomer OR UpdateCustomerParallel64)' bench.txt
+
+## initsize: start-up time (inittrace) and binary size of a program importing
+## wrapper, against the same call with net/http + encoding/json + x/oauth2
+initsize:
+	.ci/initsize
+
+## callgrind: instructions per call (raw / generated / wrapper, in-memory
+## transport), counted by valgrind: repeatable on a busy machine
+callgrind:
+	.ci/callgrind-bench
 
 vet:
 	$(GO) vet $(PKGS)
