@@ -62,6 +62,10 @@ type Server struct {
 	newConns  atomic.Int64
 	seq       atomic.Int64
 
+	connMu  sync.Mutex
+	conns   map[net.Conn]struct{} // client connections not yet closed
+	closing bool                  // Close has begun: every connection is closed on sight
+
 	mu         sync.Mutex
 	customers  map[string]api.CustomerResponse
 	tokens     map[string]issuedToken
@@ -206,6 +210,7 @@ func NewServer(opts ...Option) *Server {
 		Token:     cfg.token,
 		cfg:       cfg,
 		done:      make(chan struct{}),
+		conns:     make(map[net.Conn]struct{}),
 		customers: make(map[string]api.CustomerResponse, len(cfg.customers)),
 		tokens:    make(map[string]issuedToken),
 	}
@@ -242,6 +247,7 @@ func NewServer(opts ...Option) *Server {
 		if st == http.StateNew {
 			s.newConns.Add(1)
 		}
+		s.trackConn(c, st)
 		if cfg.connState != nil {
 			cfg.connState(c, st)
 		}
@@ -266,11 +272,41 @@ var routerOnce = sync.OnceValues(func() (routers.Router, error) {
 	return gorillamux.NewRouter(doc)
 })
 
-// Close shuts down the server and blocks until all outstanding requests on it
-// have completed. Pending injected delays end at once.
+// Close shuts down the server and returns once every handler has returned.
+// Unlike httptest.Server.Close it does not wait for clients: pending injected
+// delays and trickles end at once, and every client connection is closed,
+// including one whose client stalls in the middle of sending a request body
+// (the handler reading it then gets an error and returns). A request in
+// flight when Close is called may therefore get no answer.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.done) })
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.connMu.Lock()
+		s.closing = true
+		for c := range s.conns {
+			_ = c.Close()
+		}
+		s.connMu.Unlock()
+	})
 	s.ts.Close()
+}
+
+// trackConn keeps the set of open client connections for Close, and closes a
+// connection that changes state after Close has begun (one accepted just as
+// the listener closed).
+func (s *Server) trackConn(c net.Conn, st http.ConnState) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	switch st {
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+		return
+	case http.StateNew:
+		s.conns[c] = struct{}{}
+	}
+	if s.closing {
+		_ = c.Close()
+	}
 }
 
 // Client returns an HTTP client configured for making requests to the server,
