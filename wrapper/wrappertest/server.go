@@ -53,7 +53,8 @@ type Server struct {
 
 	ts        *httptest.Server
 	cfg       config
-	handler   http.Handler // the generated router (api.HandlerWithOptions)
+	handler   http.Handler   // the generated router (api.HandlerWithOptions)
+	mux       *http.ServeMux // its base router: which methods and paths exist
 	router    routers.Router
 	reqOpts   *openapi3filter.Options
 	respOpts  *openapi3filter.Options
@@ -238,7 +239,9 @@ func NewServer(opts ...Option) *Server {
 		IncludeResponseStatus:   true,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{formats},
 	}
+	s.mux = http.NewServeMux()
 	s.handler = api.HandlerWithOptions(handlers{s}, api.StdHTTPServerOptions{
+		BaseRouter:       s.mux,
 		ErrorHandlerFunc: s.paramError,
 	})
 
@@ -362,8 +365,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := newRecorder()
 	route, pathParams, routeErr := s.router.FindRoute(r)
 	if routeErr != nil {
-		// Not an operation of the spec: the generated router answers (404/405).
+		// Not an operation of the spec: the generated router answers (404/405),
+		// in Enkash's envelope rather than its plain text.
 		s.handler.ServeHTTP(rec, r)
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			rec = s.noRoute(r, rec)
+		}
 		rec.sendTo(w)
 		s.logRequest(r, rec.status, start)
 		return
@@ -386,6 +393,32 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.validateResponse(r.Context(), input, rec)
 	rec.sendTo(w)
 	s.logRequest(r, rec.status, start)
+}
+
+// noRoute rewrites the generated router's answer to a method or path it has
+// no handler for (so neither has the spec) in Enkash's error envelope, as
+// Spring's exception handler would send it, keeping the router's status and
+// Allow header: 405 CLIENT_REQUEST_ERROR ("Request method 'GET' is not
+// supported", Spring's HttpRequestMethodNotSupportedException) for an
+// undeclared method on a known path, and 404 RECORD_NOT_FOUND ("No endpoint
+// GET /x.", Spring's NoHandlerFoundException) for an unknown path. Any other
+// answer is returned unchanged.
+func (s *Server) noRoute(r *http.Request, routed *recorder) *recorder {
+	out := newRecorder()
+	switch routed.status {
+	case http.StatusMethodNotAllowed:
+		if allow := routed.header.Get("Allow"); allow != "" {
+			out.header.Set("Allow", allow)
+		}
+		s.writeError(out, r, http.StatusMethodNotAllowed, api.CLIENTREQUESTERROR,
+			fmt.Sprintf("Request method '%s' is not supported", r.Method), nil)
+	case http.StatusNotFound:
+		s.writeError(out, r, http.StatusNotFound, api.RECORDNOTFOUND,
+			fmt.Sprintf("No endpoint %s %s.", r.Method, r.URL.Path), nil)
+	default:
+		return routed
+	}
+	return out
 }
 
 // readBody reads the whole request body through the size limit, so that the
