@@ -3,8 +3,13 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,28 +148,71 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-// TestCancelDuringBackoff uses the real sleeper: a cancel during a long wait
-// returns at once, with both the ctx error and the last response visible.
+// TestCancelDuringBackoff uses the real sleeper: a cancel during the wait
+// before a retry ends the call at once, with both the ctx error and the last
+// response visible. The cancel comes when, after the first attempt was
+// logged, the goroutine making the call has blocked in a select (the
+// sleeper's: nothing else blocks between the log record and the next
+// attempt); the wait is an hour, so a sleeper that ignored the ctx would
+// hang the call (callGuarded fails it) rather than make it slow.
 func TestCancelDuringBackoff(t *testing.T) {
 	ts := newTestServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ts.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
-		reply(w, 503, "", "")
-		time.AfterFunc(50*time.Millisecond, cancel)
-	})
+	seq := &sequence{steps: steps(status(503, "", ""))}
+	ts.mux.Handle("/", seq)
+	var logged atomic.Int32
+	var once sync.Once
+	onLog := func() {
+		once.Do(func() {
+			go func() {
+				for ctx.Err() == nil && !callBlockedInSelect() {
+					time.Sleep(time.Millisecond)
+				}
+				cancel()
+			}()
+		})
+	}
+	logger := slog.New(countingHandler{funcHandler(onLog), &logged})
 	c, err := NewClient(ts.URL+prefix, WithToken(fxToken), WithRetry(RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour}),
-		withJitter(func(n int64) int64 { return n - 1 }))
+		withJitter(func(n int64) int64 { return n - 1 }), WithLogger(logger))
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
-	start := time.Now()
-	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
-	assert.Less(t, time.Since(start), 5*time.Second)
+	_, err = callGuarded(t, func() (*api.CustomerResponse, error) {
+		return c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, ErrServer)
 	var ae *APIError
 	assert.True(t, errors.As(err, &ae))
+	assert.EqualValues(t, 1, seq.n.Load(), "one request: no retry after the cancel")
+	assert.EqualValues(t, 1, logged.Load(), "one attempt")
 }
+
+// callBlockedInSelect reports whether a goroutine inside
+// Client.UpdateCustomer is blocked in a select statement.
+func callBlockedInSelect() bool {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		header, _, _ := strings.Cut(g, "\n")
+		if strings.Contains(header, "[select") && strings.Contains(g, ").UpdateCustomer(") {
+			return true
+		}
+	}
+	return false
+}
+
+// funcHandler is a slog handler that calls f on every record.
+type funcHandler func()
+
+func (h funcHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h funcHandler) Handle(context.Context, slog.Record) error {
+	h()
+	return nil
+}
+func (h funcHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h funcHandler) WithGroup(string) slog.Handler      { return h }
 
 // TestDeadlineShorterThanWait: no sleeping past the ctx deadline.
 func TestDeadlineShorterThanWait(t *testing.T) {

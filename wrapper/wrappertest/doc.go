@@ -29,7 +29,12 @@
 //     VALIDATION_ERROR with one apiSubErrors entry per problem, naming the field
 //     (customerKeyContacts[0].mobile) and the rule;
 //  4. routed by the std-http handler generated in package api (api.HandlerWithOptions)
-//     to this package's api.ServerInterface implementation;
+//     to this package's api.ServerInterface implementation. A method or path that
+//     router has no operation for is answered in the error envelope too, as
+//     Spring's exception handler would: an undeclared method on a spec path gets
+//     405 CLIENT_REQUEST_ERROR with the router's Allow header, any other path 404
+//     RECORD_NOT_FOUND (not a spec operation, so neither is validated or checked
+//     against the spec);
 //  5. answered, after the response itself has been validated with
 //     openapi3filter.ValidateResponse. A response that breaks the spec is still sent,
 //     but recorded in Server.SpecViolations (NewTestServer fails the test with it).

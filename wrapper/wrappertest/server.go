@@ -54,7 +54,8 @@ type Server struct {
 
 	ts        *httptest.Server
 	cfg       config
-	handler   http.Handler // the generated router (api.HandlerWithOptions)
+	handler   http.Handler   // the generated router (api.HandlerWithOptions)
+	mux       *http.ServeMux // its base router: which methods and paths exist
 	router    routers.Router
 	reqOpts   *openapi3filter.Options
 	respOpts  *openapi3filter.Options
@@ -62,6 +63,10 @@ type Server struct {
 	closeOnce sync.Once
 	newConns  atomic.Int64
 	seq       atomic.Int64
+
+	connMu  sync.Mutex
+	conns   map[net.Conn]struct{} // client connections not yet closed
+	closing bool                  // Close has begun: every connection is closed on sight
 
 	mu         sync.Mutex
 	customers  map[string]api.CustomerResponse
@@ -207,6 +212,7 @@ func NewServer(opts ...Option) *Server {
 		Token:     cfg.token,
 		cfg:       cfg,
 		done:      make(chan struct{}),
+		conns:     make(map[net.Conn]struct{}),
 		customers: make(map[string]api.CustomerResponse, len(cfg.customers)),
 		tokens:    make(map[string]issuedToken),
 	}
@@ -234,7 +240,9 @@ func NewServer(opts ...Option) *Server {
 		IncludeResponseStatus:   true,
 		SchemaValidationOptions: []openapi3.SchemaValidationOption{formats},
 	}
+	s.mux = http.NewServeMux()
 	s.handler = api.HandlerWithOptions(handlers{s}, api.StdHTTPServerOptions{
+		BaseRouter:       s.mux,
 		ErrorHandlerFunc: s.paramError,
 	})
 
@@ -243,6 +251,7 @@ func NewServer(opts ...Option) *Server {
 		if st == http.StateNew {
 			s.newConns.Add(1)
 		}
+		s.trackConn(c, st)
 		if cfg.connState != nil {
 			cfg.connState(c, st)
 		}
@@ -267,11 +276,41 @@ var routerOnce = sync.OnceValues(func() (routers.Router, error) {
 	return gorillamux.NewRouter(doc)
 })
 
-// Close shuts down the server and blocks until all outstanding requests on it
-// have completed. Pending injected delays end at once.
+// Close shuts down the server and returns once every handler has returned.
+// Unlike httptest.Server.Close it does not wait for clients: pending injected
+// delays and trickles end at once, and every client connection is closed,
+// including one whose client stalls in the middle of sending a request body
+// (the handler reading it then gets an error and returns). A request in
+// flight when Close is called may therefore get no answer.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.done) })
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.connMu.Lock()
+		s.closing = true
+		for c := range s.conns {
+			_ = c.Close()
+		}
+		s.connMu.Unlock()
+	})
 	s.ts.Close()
+}
+
+// trackConn keeps the set of open client connections for Close, and closes a
+// connection that changes state after Close has begun (one accepted just as
+// the listener closed).
+func (s *Server) trackConn(c net.Conn, st http.ConnState) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	switch st {
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+		return
+	case http.StateNew:
+		s.conns[c] = struct{}{}
+	}
+	if s.closing {
+		_ = c.Close()
+	}
 }
 
 // Client returns an HTTP client configured for making requests to the server,
@@ -328,8 +367,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := newRecorder()
 	route, pathParams, routeErr := s.router.FindRoute(r)
 	if routeErr != nil {
-		// Not an operation of the spec: the generated router answers (404/405).
+		// Not an operation of the spec: the generated router answers (404/405),
+		// in Enkash's envelope rather than its plain text.
 		s.handler.ServeHTTP(rec, r)
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			rec = s.noRoute(r, rec)
+		}
 		rec.sendTo(w)
 		s.logRequest(r, rec.status, start)
 		return
@@ -352,6 +395,32 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.validateResponse(r.Context(), input, rec)
 	rec.sendTo(w)
 	s.logRequest(r, rec.status, start)
+}
+
+// noRoute rewrites the generated router's answer to a method or path it has
+// no handler for (so neither has the spec) in Enkash's error envelope, as
+// Spring's exception handler would send it, keeping the router's status and
+// Allow header: 405 CLIENT_REQUEST_ERROR ("Request method 'GET' is not
+// supported", Spring's HttpRequestMethodNotSupportedException) for an
+// undeclared method on a known path, and 404 RECORD_NOT_FOUND ("No endpoint
+// GET /x.", Spring's NoHandlerFoundException) for an unknown path. Any other
+// answer is returned unchanged.
+func (s *Server) noRoute(r *http.Request, routed *recorder) *recorder {
+	out := newRecorder()
+	switch routed.status {
+	case http.StatusMethodNotAllowed:
+		if allow := routed.header.Get("Allow"); allow != "" {
+			out.header.Set("Allow", allow)
+		}
+		s.writeError(out, r, http.StatusMethodNotAllowed, api.CLIENTREQUESTERROR,
+			fmt.Sprintf("Request method '%s' is not supported", r.Method), nil)
+	case http.StatusNotFound:
+		s.writeError(out, r, http.StatusNotFound, api.RECORDNOTFOUND,
+			fmt.Sprintf("No endpoint %s %s.", r.Method, r.URL.Path), nil)
+	default:
+		return routed
+	}
+	return out
 }
 
 // readBody reads the whole request body through the size limit, so that the
