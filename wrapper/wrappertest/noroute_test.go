@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/wrapper"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
@@ -21,7 +22,7 @@ import (
 // template, upper case and sorted: what an Allow header must list.
 func specMethods(t *testing.T, template string) []string {
 	t.Helper()
-	doc, err := api.GetSpec()
+	doc, err := enkash.LoadSpec()
 	require.NoError(t, err)
 	item := doc.Paths.Find(template)
 	require.NotNil(t, item, "spec path %s", template)
@@ -47,12 +48,12 @@ func TestNoRouteAnswersInEnvelope(t *testing.T) {
 		errType      api.ErrorType
 		allowFrom    string // spec path template whose methods Allow must list
 	}{
-		{http.MethodGet, customerPath, http.StatusMethodNotAllowed, api.CLIENTREQUESTERROR, "/api/v0/customer/{customerId}"},
-		{http.MethodPost, customerPath, http.StatusMethodNotAllowed, api.CLIENTREQUESTERROR, "/api/v0/customer/{customerId}"},
-		{http.MethodGet, "/oauth/token", http.StatusMethodNotAllowed, api.CLIENTREQUESTERROR, "/oauth/token"},
-		{http.MethodPatch, "/api/v0/customers/" + wrappertest.DemoCustomerID, http.StatusNotFound, api.RECORDNOTFOUND, ""},
-		{http.MethodPatch, "/api/v1/customer/" + wrappertest.DemoCustomerID, http.StatusNotFound, api.RECORDNOTFOUND, ""},
-		{http.MethodGet, "/", http.StatusNotFound, api.RECORDNOTFOUND, ""},
+		{http.MethodGet, customerPath, http.StatusMethodNotAllowed, api.ErrorTypeClientRequestError, "/api/v0/customer/{customerId}"},
+		{http.MethodPost, customerPath, http.StatusMethodNotAllowed, api.ErrorTypeClientRequestError, "/api/v0/customer/{customerId}"},
+		{http.MethodGet, "/oauth/token", http.StatusMethodNotAllowed, api.ErrorTypeClientRequestError, "/oauth/token"},
+		{http.MethodPatch, "/api/v0/customers/" + wrappertest.DemoCustomerID, http.StatusNotFound, api.ErrorTypeRecordNotFound, ""},
+		{http.MethodPatch, "/api/v1/customer/" + wrappertest.DemoCustomerID, http.StatusNotFound, api.ErrorTypeRecordNotFound, ""},
+		{http.MethodGet, "/", http.StatusNotFound, api.ErrorTypeRecordNotFound, ""},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			r := rc.do(tc.method, tc.path, srv.Token, "application/json", `{}`)
@@ -72,7 +73,7 @@ func TestNoRouteAnswersInEnvelope(t *testing.T) {
 			assert.EqualValues(t, tc.status, *env.ResponseCode)
 
 			// the body conforms to the spec's envelope schema
-			doc, err := api.GetSpec()
+			doc, err := enkash.LoadSpec()
 			require.NoError(t, err)
 			var v any
 			require.NoError(t, json.Unmarshal(r.body, &v))
@@ -118,7 +119,7 @@ func TestNoRouteThroughWrapper(t *testing.T) {
 		var ae *wrapper.APIError
 		require.True(t, errors.As(err, &ae), "got %v", err)
 		assert.Equal(t, http.StatusNotFound, ae.StatusCode)
-		assert.Equal(t, api.RECORDNOTFOUND, ae.ErrorType)
+		assert.Equal(t, api.ErrorTypeRecordNotFound, ae.ErrorType)
 		assert.NotEmpty(t, ae.RequestID)
 		assert.Empty(t, ae.Snippet, "the body was a usable envelope")
 		assert.ErrorIs(t, err, wrapper.ErrNotFound)
@@ -133,7 +134,7 @@ func TestNoRouteThroughWrapper(t *testing.T) {
 		var ae *wrapper.APIError
 		require.True(t, errors.As(err, &ae), "got %v", err)
 		assert.Equal(t, http.StatusMethodNotAllowed, ae.StatusCode)
-		assert.Equal(t, api.CLIENTREQUESTERROR, ae.ErrorType)
+		assert.Equal(t, api.ErrorTypeClientRequestError, ae.ErrorType)
 		assert.Empty(t, ae.Snippet, "the body was a usable envelope")
 		assert.ErrorIs(t, err, wrapper.ErrClientRequestError)
 	})

@@ -412,10 +412,10 @@ func (s *Server) noRoute(r *http.Request, routed *recorder) *recorder {
 		if allow := routed.header.Get("Allow"); allow != "" {
 			out.header.Set("Allow", allow)
 		}
-		s.writeError(out, r, http.StatusMethodNotAllowed, api.CLIENTREQUESTERROR,
+		s.writeError(out, r, http.StatusMethodNotAllowed, api.ErrorTypeClientRequestError,
 			fmt.Sprintf("Request method '%s' is not supported", r.Method), nil)
 	case http.StatusNotFound:
-		s.writeError(out, r, http.StatusNotFound, api.RECORDNOTFOUND,
+		s.writeError(out, r, http.StatusNotFound, api.ErrorTypeRecordNotFound,
 			fmt.Sprintf("No endpoint %s %s.", r.Method, r.URL.Path), nil)
 	default:
 		return routed
