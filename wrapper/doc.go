@@ -19,13 +19,19 @@
 // sends the value and replaces it. customerKeyContacts and customerReminders
 // replace the whole list.
 //
-// # Idempotency and retries
+// # Retries never lose an update
 //
-// The body carries absolute values, so sending it twice has the effect of
-// sending it once: updateCustomer is idempotent and retrying it is safe.
-// Network errors before a response and statuses 429, 502, 503 and 504 are
-// retried with capped exponential backoff and full jitter, honouring
-// Retry-After; see RetryPolicy. A done context stops a call at once.
+// A call is retried automatically only when the request provably was not
+// processed: the connection failed before any byte was sent (DNS, dial,
+// proxy), or Enkash answered 429 or 503 (Retry-After honoured), with capped
+// exponential backoff and full jitter; see RetryPolicy. Anything else — a
+// reset or timeout after the request was sent, 502 or 504 from a gateway, a
+// 2xx whose body broke off — may have been applied: it is returned at once as
+// an error matching ErrOutcomeUnknown. The body's absolute values make a
+// PATCH repeatable, but not safe to repeat blindly: with another writer in
+// between, a retry would overwrite the newer value. Callers who accept that
+// the last writer wins set RetryPolicy.RetryUnknownOutcome. A done context
+// stops a call at once.
 //
 // # Errors
 //

@@ -59,6 +59,13 @@ var (
 	// ErrResponseTooLarge matches an *APIError whose body exceeded the limit
 	// set with WithMaxResponseBytes. The body is not decoded at all.
 	ErrResponseTooLarge = errors.New("enkash: response body too large")
+	// ErrOutcomeUnknown matches a failure after which Enkash may or may not
+	// have applied the request: the connection broke after the request was
+	// sent, a 502 or 504 from a gateway, a 2xx whose body broke off. Such
+	// failures are not retried unless RetryPolicy.RetryUnknownOutcome is
+	// set; read the customer back (or resend, if the last writer may win)
+	// before trusting either outcome.
+	ErrOutcomeUnknown = errors.New("enkash: outcome unknown: the request may have been applied")
 	// ErrNetwork matches errors where no HTTP response was received
 	// (connection refused, reset, TLS failure, client timeout) or its body
 	// could not be read. The underlying error is wrapped as well.
@@ -252,6 +259,9 @@ func (e *APIError) Is(target error) bool {
 		return false
 	}
 	if target == ErrServer && e.StatusCode >= 500 && e.StatusCode <= 599 {
+		return true
+	}
+	if target == ErrOutcomeUnknown && unknownOutcomeStatus(e.StatusCode) {
 		return true
 	}
 	if s, ok := errorTypeSentinels[e.ErrorType]; ok {

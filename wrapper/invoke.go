@@ -85,8 +85,16 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 		if errors.Is(rerr, ErrResponseTooLarge) {
 			return nil, &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp), Err: ErrResponseTooLarge}
 		}
-		if ctx.Err() != nil {
+		// A 2xx whose body broke off: applied or not, the envelope would
+		// have said.
+		unknown := resp.StatusCode >= 200 && resp.StatusCode <= 299
+		switch {
+		case ctx.Err() != nil && unknown:
+			return nil, fmt.Errorf("enkash: %w: HTTP %d: %s: %w", ErrOutcomeUnknown, resp.StatusCode, errBodyRead, rerr)
+		case ctx.Err() != nil:
 			return nil, fmt.Errorf("enkash: %s: %w", errBodyRead, rerr)
+		case unknown:
+			return nil, fmt.Errorf("%w: %w: HTTP %d: %s: %w", ErrNetwork, ErrOutcomeUnknown, resp.StatusCode, errBodyRead, rerr)
 		}
 		return nil, fmt.Errorf("%w: %s: %w", ErrNetwork, errBodyRead, rerr)
 	}

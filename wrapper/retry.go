@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,17 +16,28 @@ import (
 	"github.com/enkash-oss/enkash-go/api"
 )
 
-// RetryPolicy says when and how often UpdateCustomer tries again.
+// RetryPolicy says when and how often a call tries again.
 //
-// Retried: network errors where no response arrived, and statuses 429, 502,
-// 503 and 504. Never retried: other 4xx, and 500 — Enkash answers 500 with a
-// SYSTEM_ERROR envelope, an application error that a retry rarely cures and
-// only multiplies (a retry would be safe, not useful). A response whose body
-// breaks off is not retried either: the server did answer.
+// A call is retried automatically only when the request was provably not
+// processed, so that no update is ever applied twice behind the caller's
+// back:
+//   - the connection failed before any byte of the request was written
+//     (DNS, dial, proxy CONNECT, a server that does not speak TLS), and
+//   - the server said so: 429 Too Many Requests and 503 Service Unavailable,
+//     honouring Retry-After.
 //
-// Retrying is safe because updateCustomer is idempotent: the body carries
-// absolute values (set, clear or leave each field), so applying it twice
-// gives the same customer as applying it once.
+// Every other failure may have been applied: a connection reset or a timeout
+// after the request was sent, 502 Bad Gateway and 504 Gateway Timeout (a
+// proxy cannot tell whether Enkash applied the request before it failed), a
+// 2xx whose body breaks off. Such an error matches ErrOutcomeUnknown and is
+// not retried unless RetryUnknownOutcome is set. Why it matters even though
+// the body carries absolute values: with another writer in between, a blind
+// retry overwrites the newer value with the older one, and both callers see
+// success.
+//
+// Never retried: certificate errors (they do not heal), other 4xx, and 500 —
+// Enkash answers 500 with a SYSTEM_ERROR envelope, an application error that
+// a retry rarely cures.
 //
 // Zero fields take the defaults shown.
 type RetryPolicy struct {
@@ -38,6 +50,9 @@ type RetryPolicy struct {
 	BaseDelay time.Duration
 	// MaxDelay caps the backoff (default 5s).
 	MaxDelay time.Duration
+	// RetryUnknownOutcome also retries failures whose outcome is unknown
+	// (see above): for callers who accept that the last writer wins.
+	RetryUnknownOutcome bool
 	// MaxRetryAfter caps a server's Retry-After (seconds or HTTP date,
 	// default 30s): a longer Retry-After is not waited for, the response is
 	// returned as the error instead.
@@ -103,13 +118,37 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retryableStatus reports whether a status is worth another attempt.
-func retryableStatus(code int) bool {
+// retryableStatus reports whether a status is worth another attempt: 429
+// and 503 say the request was not processed; 502 and 504 leave the outcome
+// unknown.
+func (p RetryPolicy) retryableStatus(code int) bool {
 	switch code {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return p.RetryUnknownOutcome
 	}
 	return false
+}
+
+// unknownOutcomeStatus reports whether a status leaves it unknown whether
+// the request was applied.
+func unknownOutcomeStatus(code int) bool {
+	return code == http.StatusBadGateway || code == http.StatusGatewayTimeout
+}
+
+// notSent reports whether a transport error proves that no byte of the
+// request reached the server: a failed DNS look-up, dial or proxy CONNECT,
+// a server that answered the TLS handshake with plain text, or a
+// certificate the client refused before sending anything.
+func notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect") {
+		return true
+	}
+	var dns *net.DNSError
+	var rh tls.RecordHeaderError
+	return errors.As(err, &dns) || errors.As(err, &rh) || !retryableNetErr(err)
 }
 
 // retryableNetErr reports whether a transport error (no response) is worth
@@ -195,8 +234,12 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil {
 				return nil, &layerError{fmt.Errorf("enkash: %w", err)}
 			}
+			sent := !notSent(err)
 			last := fmt.Errorf("%w: %w", ErrNetwork, err)
-			if !retryableNetErr(err) || attempt >= d.policy.MaxAttempts {
+			if sent {
+				last = fmt.Errorf("%w: %w: %w", ErrNetwork, ErrOutcomeUnknown, err)
+			}
+			if !retryableNetErr(err) || (sent && !d.policy.RetryUnknownOutcome) || attempt >= d.policy.MaxAttempts {
 				return nil, &layerError{last}
 			}
 			if err := d.wait(ctx, d.policy.backoff(attempt, d.jitter)); err != nil {
@@ -207,7 +250,7 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			}
 			continue
 		}
-		if !retryableStatus(resp.StatusCode) || attempt >= d.policy.MaxAttempts {
+		if !d.policy.retryableStatus(resp.StatusCode) || attempt >= d.policy.MaxAttempts {
 			return resp, nil
 		}
 		// Read the answer before deciding: a body that breaks off is an
