@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,6 +93,9 @@ func (a *sourceAuth) header(ctx context.Context) (string, uint64, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return "", gen, errors.New("enkash: token source returned no access token")
 	}
+	if err := checkToken(tok.AccessToken); err != nil {
+		return "", gen, errors.New("enkash: token source returned an unusable token: " + err.Error())
+	}
 	if h := a.last.Load(); h != nil && h.token == tok.AccessToken {
 		return h.value, gen, nil
 	}
@@ -126,6 +128,7 @@ func (a *sourceAuth) invalidate(gen uint64) {
 type passwordSource struct {
 	gen                                  *api.Client
 	clientID, clientSecret, user, passwd string
+	forms                                []string // secretForms of what it sends
 	now                                  func() time.Time
 }
 
@@ -133,10 +136,8 @@ func (s *passwordSource) Token() (*oauth2.Token, error) {
 	tok, err := s.fetch()
 	if ae, ok := err.(*APIError); ok {
 		// The token endpoint may echo what it was sent: the password, the
-		// client secret or the Basic header.
-		ae.maskSecret(s.passwd)
-		ae.maskSecret(s.clientSecret)
-		ae.maskSecret(base64.StdEncoding.EncodeToString([]byte(s.clientID + ":" + s.clientSecret)))
+		// client secret or the Basic header, in any encoding.
+		ae.mask(s.forms)
 	}
 	return tok, err
 }
@@ -155,7 +156,7 @@ func (s *passwordSource) fetch() (*oauth2.Token, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: "+scrub(err.Error())))
+		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: "+redact(err.Error(), s.forms)))
 	}
 	body, rerr := readInto(resp.Body, nil)
 	closeBody(resp.Body, rerr)
@@ -163,10 +164,10 @@ func (s *passwordSource) fetch() (*oauth2.Token, error) {
 		if errors.Is(rerr, ErrResponseTooLarge) {
 			return nil, &APIError{StatusCode: resp.StatusCode, Err: rerr}
 		}
-		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: reading body: "+scrub(rerr.Error())))
+		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: reading body: "+redact(rerr.Error(), s.forms)))
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, tokenError(resp, body)
+		return nil, tokenError(resp, body, s.forms)
 	}
 	var tr api.TokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
@@ -201,7 +202,7 @@ func (s *passwordSource) fetch() (*oauth2.Token, error) {
 // tokenError turns a non-200 token response into an *APIError. Bad client or
 // user credentials (401, or 400 invalid_grant / invalid_client /
 // unauthorized_client) match ErrUnauthorized.
-func tokenError(resp *http.Response, body []byte) error {
+func tokenError(resp *http.Response, body []byte, forms []string) error {
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
 	var oe api.OAuthError
 	if json.Unmarshal(body, &oe) == nil && oe.Error != nil {
@@ -214,7 +215,7 @@ func tokenError(resp *http.Response, body []byte) error {
 			e.Err = ErrUnauthorized
 		}
 	} else {
-		e.Snippet = snippet(body)
+		e.Snippet = snippet(body, forms)
 	}
 	return e
 }
@@ -239,7 +240,7 @@ func newAuthenticator(s *settings, server string, hc *http.Client) (authenticato
 			return nil, errors.New("enkash: NewClient: " + err.Error())
 		}
 		src := &passwordSource{gen: gen, clientID: s.clientID, clientSecret: s.clientSecret,
-			user: s.username, passwd: s.password, now: s.now}
+			user: s.username, passwd: s.password, forms: s.secretForms(), now: s.now}
 		margin := s.margin
 		rebuild := func() oauth2.TokenSource { return oauth2.ReuseTokenSourceWithExpiry(nil, src, margin) }
 		return &sourceAuth{ts: rebuild(), rebuild: rebuild}, nil

@@ -42,7 +42,7 @@ func newAuthServer(t *testing.T, camel bool, expires int64) *authServer {
 			reply(w, 401, "application/json", `{"error":"invalid_client","error_description":"bad credentials"}`)
 			return
 		}
-		tok := fmt.Sprintf("tok-%d", a.issued.Add(1))
+		tok := fmt.Sprintf("tok-%d-abcdef", a.issued.Add(1))
 		a.mu.Lock()
 		a.valid[tok] = true
 		a.mu.Unlock()
@@ -96,7 +96,7 @@ func TestPasswordGrantBothSpellings(t *testing.T) {
 				require.NoError(t, err)
 			}
 			assert.Equal(t, int32(1), a.issued.Load(), "token cached")
-			assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-1"}, a.seen)
+			assert.Equal(t, []string{"Bearer tok-1-abcdef", "Bearer tok-1-abcdef", "Bearer tok-1-abcdef"}, a.seen)
 		})
 	}
 }
@@ -129,7 +129,7 @@ func TestRefreshOnceOn401(t *testing.T) {
 		_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 		require.NoError(t, err)
 		assert.Equal(t, int32(2), a.issued.Load())
-		assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-2"}, a.seen)
+		assert.Equal(t, []string{"Bearer tok-1-abcdef", "Bearer tok-1-abcdef", "Bearer tok-2-abcdef"}, a.seen)
 	})
 	t.Run("401 again: no second refresh", func(t *testing.T) {
 		a := newAuthServer(t, false, 3600)
@@ -153,16 +153,16 @@ func TestRefreshOnceOn401(t *testing.T) {
 	t.Run("user token source answering a new token", func(t *testing.T) {
 		a := newAuthServer(t, false, 3600)
 		a.mu.Lock()
-		a.valid["user-2"] = true
+		a.valid["user-2-abcdef"] = true
 		a.mu.Unlock()
 		var n atomic.Int32
 		src := tokenFunc(func() (*oauth2.Token, error) {
-			return &oauth2.Token{AccessToken: fmt.Sprintf("user-%d", n.Add(1))}, nil
+			return &oauth2.Token{AccessToken: fmt.Sprintf("user-%d-abcdef", n.Add(1))}, nil
 		})
 		c, _ := newClient(t, a.testServer, withoutAuth(), WithTokenSource(src))
 		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 		require.NoError(t, err)
-		assert.Equal(t, []string{"Bearer user-1", "Bearer user-2"}, a.seen)
+		assert.Equal(t, []string{"Bearer user-1-abcdef", "Bearer user-2-abcdef"}, a.seen)
 	})
 }
 

@@ -34,6 +34,7 @@ type Client struct {
 	gen     *api.Client
 	hc      *http.Client
 	maxBody int64
+	forms   []string // secretForms of the static secrets it sends
 }
 
 // NewClient returns a Client for the Enkash server at baseURL, e.g.
@@ -96,7 +97,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	var doer api.HttpRequestDoer = &limitDoer{next: hc, max: s.maxBody}
-	doer = &logDoer{next: doer, logger: s.logger}
+	forms := s.secretForms()
+	doer = &logDoer{next: doer, logger: s.logger, forms: forms}
 	if auth != nil {
 		doer = &authDoer{next: doer, auth: auth}
 	}
@@ -105,7 +107,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, errors.New("enkash: NewClient: " + err.Error())
 	}
-	return &Client{gen: gen, hc: hc, maxBody: s.maxBody}, nil
+	return &Client{gen: gen, hc: hc, maxBody: s.maxBody, forms: forms}, nil
 }
 
 func defaultHTTPClient(timeout time.Duration) *http.Client {

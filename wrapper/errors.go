@@ -200,7 +200,7 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (requestId ")
-		b.WriteString(e.RequestID) // an id, shown verbatim (maskSecret hides an echoed token)
+		b.WriteString(scrub(e.RequestID)) // ids stay readable; personal data and secrets do not
 		b.WriteString(")")
 	}
 	for i, s := range e.SubErrors {
@@ -234,11 +234,7 @@ func (e *APIError) Error() string {
 		b.WriteString("; body: ")
 		b.WriteString(strconv.Quote(e.Snippet))
 	}
-	out := b.String()
-	for _, sec := range e.secrets {
-		out = strings.ReplaceAll(out, sec, redacted)
-	}
-	return out
+	return maskSecrets(b.String(), e.secrets)
 }
 
 // GoString keeps %#v from printing fields that Error() masks.

@@ -17,7 +17,7 @@ func fakeEnkash(handler http.HandlerFunc) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"accessToken":"t-123","tokenType":"bearer","expiresIn":3600}`)
+		_, _ = io.WriteString(w, `{"accessToken":"t-123-demo","tokenType":"bearer","expiresIn":3600}`)
 	})
 	mux.HandleFunc("PATCH /api/v0/customer/{id}", handler)
 	return httptest.NewServer(mux)
@@ -119,6 +119,6 @@ func ExampleWithPasswordCredentials() {
 		}
 	}
 	// Output:
-	// authorization: Bearer t-123
-	// authorization: Bearer t-123
+	// authorization: Bearer t-123-demo
+	// authorization: Bearer t-123-demo
 }

@@ -73,9 +73,9 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	if err != nil {
 		var le *layerError
 		if errors.As(err, &le) {
-			return nil, le.err
+			return nil, &redactedError{le.err, c.callForms(ci)}
 		}
-		return nil, fmt.Errorf("enkash: building request: %w", err)
+		return nil, &redactedError{fmt.Errorf("enkash: building request: %w", err), c.callForms(ci)}
 	}
 	bp := getBuf()
 	body, rerr := readInto(resp.Body, *bp)
@@ -83,20 +83,11 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	defer func() { *bp = body; putBuf(bp) }()
 	if rerr != nil {
 		if errors.Is(rerr, ErrResponseTooLarge) {
-			return nil, &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp), Err: ErrResponseTooLarge}
+			ae := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp), Err: ErrResponseTooLarge}
+			ae.mask(c.callForms(ci))
+			return nil, ae
 		}
-		// A 2xx whose body broke off: applied or not, the envelope would
-		// have said.
-		unknown := resp.StatusCode >= 200 && resp.StatusCode <= 299
-		switch {
-		case ctx.Err() != nil && unknown:
-			return nil, fmt.Errorf("enkash: %w: HTTP %d: %s: %w", ErrOutcomeUnknown, resp.StatusCode, errBodyRead, rerr)
-		case ctx.Err() != nil:
-			return nil, fmt.Errorf("enkash: %s: %w", errBodyRead, rerr)
-		case unknown:
-			return nil, fmt.Errorf("%w: %w: HTTP %d: %s: %w", ErrNetwork, ErrOutcomeUnknown, resp.StatusCode, errBodyRead, rerr)
-		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrNetwork, errBodyRead, rerr)
+		return nil, &redactedError{bodyReadError(ctx, resp.StatusCode, rerr), c.callForms(ci)}
 	}
 	var env E
 	derr := json.Unmarshal(body, &env)
@@ -104,25 +95,48 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	if derr == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && p.errorResponse == nil && p.payload != nil {
 		return p.payload, nil
 	}
-	ae := newAPIError(resp, body, p.errorResponse, p.responseCode, p.responseMessage, derr)
-	if token, ok := strings.CutPrefix(ci.authHdr, "Bearer "); ok {
-		ae.maskSecret(token) // a server echoing our token
-	}
+	forms := c.callForms(ci)
+	ae := newAPIError(resp, body, p.errorResponse, p.responseCode, p.responseMessage, derr, forms)
+	ae.mask(forms) // a server echoing what we sent
 	if ci.waitErr != nil {
-		return nil, fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", ci.waitErr, ae)
+		return nil, &redactedError{fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", ci.waitErr, ae), forms}
 	}
 	return nil, ae
+}
+
+// callForms are the secret forms of a call: the Client's, and the token its
+// last attempt sent.
+func (c *Client) callForms(ci *callInfo) []string {
+	if token, ok := strings.CutPrefix(ci.authHdr, "Bearer "); ok {
+		return append(secretForms(token), c.forms...)
+	}
+	return c.forms
+}
+
+// bodyReadError is the error of a response body that broke off. After a
+// 2xx the outcome is unknown: applied or not, the envelope would have said.
+func bodyReadError(ctx context.Context, status int, rerr error) error {
+	unknown := status >= 200 && status <= 299
+	switch {
+	case ctx.Err() != nil && unknown:
+		return fmt.Errorf("enkash: %w: HTTP %d: %s: %w", ErrOutcomeUnknown, status, errBodyRead, rerr)
+	case ctx.Err() != nil:
+		return fmt.Errorf("enkash: %s: %w", errBodyRead, rerr)
+	case unknown:
+		return fmt.Errorf("%w: %w: HTTP %d: %s: %w", ErrNetwork, ErrOutcomeUnknown, status, errBodyRead, rerr)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrNetwork, errBodyRead, rerr)
 }
 
 // requestIDHeader is the response's X-Request-Id header.
 func requestIDHeader(resp *http.Response) string { return resp.Header.Get("X-Request-Id") }
 
 // newAPIError builds the *APIError of a failed response.
-func newAPIError(resp *http.Response, body []byte, er *api.ErrorResponse, code *int32, msg *string, derr error) *APIError {
+func newAPIError(resp *http.Response, body []byte, er *api.ErrorResponse, code *int32, msg *string, derr error, forms []string) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode}
 	if derr != nil {
 		e.Err = fmt.Errorf("%w: %w", ErrInvalidResponse, decodeError{derr})
-		e.Snippet = snippet(body)
+		e.Snippet = snippet(body, forms)
 	} else {
 		if code != nil {
 			e.ResponseCode = *code
@@ -177,10 +191,20 @@ func subErrors(in []api.ApiSubError) []SubError {
 		rv := s.RejectedValue[true] // absent and null both read as nil
 		switch v := rv.(type) {
 		case nil:
-		case string, float64, bool, json.Number:
-			if isPIIField(se.Field) {
+		case bool:
+			se.RejectedValue = v
+		case string, float64, json.Number:
+			text := fmt.Sprint(v)
+			switch {
+			case isPIIField(se.Field):
 				se.RejectedValue = redacted
-			} else {
+			case scrub(text) != text: // personal data under another name (gstin, phone, …)
+				if _, isString := v.(string); isString {
+					se.RejectedValue = scrub(text)
+				} else {
+					se.RejectedValue = redacted
+				}
+			default:
 				se.RejectedValue = v
 			}
 		default: // an object or array may hold anything

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -15,6 +16,7 @@ import (
 type logDoer struct {
 	next   api.HttpRequestDoer
 	logger *slog.Logger
+	forms  []string // secretForms of the Client's static secrets
 }
 
 func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
@@ -24,13 +26,16 @@ func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := d.next.Do(req)
-	op, attempt := "request", 0
+	op, attempt, forms := "request", 0, d.forms
 	if ci := callOf(ctx); ci != nil {
 		op, attempt = ci.op, ci.attempt
+		if token, ok := strings.CutPrefix(ci.authHdr, "Bearer "); ok {
+			forms = append(secretForms(token), forms...)
+		}
 	}
 	status, rid := 0, ""
 	if resp != nil {
-		status, rid = resp.StatusCode, scrub(requestIDHeader(resp))
+		status, rid = resp.StatusCode, redact(requestIDHeader(resp), forms)
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
@@ -41,7 +46,7 @@ func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
 		slog.String("requestId", rid),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", scrub(err.Error())))
+		attrs = append(attrs, slog.String("error", redact(err.Error(), forms)))
 	}
 	d.logger.LogAttrs(ctx, slog.LevelDebug, "enkash: "+op+" attempt", attrs...)
 	return resp, err

@@ -2,7 +2,9 @@ package wrapper
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -45,6 +47,16 @@ const (
 
 var errAuthConflict = errors.New("enkash: more than one of WithToken, WithTokenSource, WithPasswordCredentials")
 
+// secretForms are the forms of every secret these settings send: the static
+// token, the password, the client secret and the Basic credentials.
+func (s *settings) secretForms() []string {
+	var basic string
+	if s.clientID != "" || s.clientSecret != "" {
+		basic = base64.StdEncoding.EncodeToString([]byte(s.clientID + ":" + s.clientSecret))
+	}
+	return secretForms(s.token, s.password, s.clientSecret, basic)
+}
+
 func (s *settings) setAuth(k authKind) error {
 	if s.auth != authNone {
 		return errAuthConflict
@@ -60,12 +72,30 @@ func WithToken(token string) Option {
 		if token == "" {
 			return errors.New("enkash: WithToken: empty token")
 		}
-		if strings.ContainsAny(token, "\r\n\x00") {
-			return errors.New("enkash: WithToken: token contains a control character")
+		if err := checkToken(token); err != nil {
+			return errors.New("enkash: WithToken: " + err.Error())
 		}
 		s.token = token
 		return s.setAuth(authToken)
 	}
+}
+
+// minTokenLen is the shortest bearer token accepted: a shorter one could not
+// be masked in server texts without masking ordinary words.
+const minTokenLen = 8
+
+// checkToken refuses a bearer token that cannot go into a header as is, or
+// is too short to be masked reliably.
+func checkToken(token string) error {
+	switch {
+	case token == "":
+		return errors.New("empty token")
+	case strings.ContainsFunc(token, func(r rune) bool { return r < 0x21 || r == 0x7f }):
+		return errors.New("token contains a space or control character")
+	case len(token) < minTokenLen:
+		return fmt.Errorf("token shorter than %d characters", minTokenLen)
+	}
+	return nil
 }
 
 // WithTokenSource authenticates with tokens from ts, asked before every
@@ -97,6 +127,9 @@ func WithPasswordCredentials(clientID, clientSecret, username, password string) 
 	return func(s *settings) error {
 		if clientID == "" || username == "" {
 			return errors.New("enkash: WithPasswordCredentials: empty client id or username")
+		}
+		if len(password) < minSecretLen || (clientSecret != "" && len(clientSecret) < minSecretLen) {
+			return fmt.Errorf("enkash: WithPasswordCredentials: password or client secret shorter than %d characters", minSecretLen)
 		}
 		s.clientID, s.clientSecret, s.username, s.password = clientID, clientSecret, username, password
 		return s.setAuth(authPassword)

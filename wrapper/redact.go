@@ -1,6 +1,10 @@
 package wrapper
 
 import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -160,12 +164,40 @@ func identifierOrDate(s string, i int) (end int, skip bool) {
 	if hasLetter {
 		return end, true
 	}
+	if e, ok := ipv4End(s, i); ok && from == i {
+		return e, true // an address such as 127.0.0.1 is no phone number
+	}
 	if d := s[from:]; from == i && len(d) >= 10 && isDigit(d[0]) && isDigit(d[1]) && isDigit(d[2]) && isDigit(d[3]) &&
 		d[4] == '-' && isDigit(d[5]) && isDigit(d[6]) && d[7] == '-' && isDigit(d[8]) && isDigit(d[9]) &&
 		(len(d) == 10 || !isWordByte(d[10])) {
 		return i + 10, true
 	}
 	return 0, false
+}
+
+// ipv4End reports whether a dotted quad (1–3 digits, four times) starts at
+// i, and where it ends.
+func ipv4End(s string, i int) (int, bool) {
+	j := i
+	for part := 0; part < 4; part++ {
+		if part > 0 {
+			if j >= len(s) || s[j] != '.' {
+				return 0, false
+			}
+			j++
+		}
+		k := j
+		for j < len(s) && j-k < 3 && isDigit(s[j]) {
+			j++
+		}
+		if j == k {
+			return 0, false
+		}
+	}
+	if j < len(s) && (isDigit(s[j]) || s[j] == '.') {
+		return 0, false
+	}
+	return j, true
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
@@ -308,19 +340,18 @@ func applySpans(s string, spans []span) string {
 const snippetMax = 256
 
 // snippet returns the start of body: at most snippetMax bytes, cut on a rune
-// boundary, invalid UTF-8 replaced, personal data and secrets masked.
-func snippet(body []byte) string {
+// boundary, invalid UTF-8 replaced, with the client's secrets (forms), then
+// personal data and secret properties, then the heuristics masked — all
+// before the cut, so a value straddling it is masked whole.
+func snippet(body []byte, forms []string) string {
 	if len(body) == 0 {
 		return ""
 	}
-	// Mask before cutting, so a value straddling the cut is masked whole;
-	// scan a bounded prefix only.
-	n := len(body)
+	n := len(body) // scan a bounded prefix only
 	if n > 4*snippetMax {
 		n = 4 * snippetMax
 	}
-	s := strings.ToValidUTF8(string(body[:n]), "\uFFFD")
-	s = scrubJSONish(s)
+	s := redact(strings.ToValidUTF8(string(body[:n]), "\uFFFD"), forms)
 	if len(s) > snippetMax {
 		cut := snippetMax
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
@@ -331,14 +362,76 @@ func snippet(body []byte) string {
 	return s
 }
 
-// maskSecret replaces every occurrence of secret in the server-supplied texts
-// of e.
-func (e *APIError) maskSecret(secret string) {
-	if secret == "" {
+// minSecretLen is the shortest secret that can be masked in server text
+// without masking ordinary words; options refuse shorter ones.
+const minSecretLen = 4
+
+// secretForms returns every form in which the client sends or a server may
+// echo each secret: as is, URL-encoded (a form body or query), path-escaped,
+// JSON-escaped and Go-quoted (net/http quotes a malformed line with %q),
+// longest first.
+func secretForms(secrets ...string) []string {
+	var forms []string
+	add := func(f string) {
+		if len(f) >= minSecretLen && !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	for _, sec := range secrets {
+		if len(sec) < minSecretLen {
+			continue
+		}
+		add(sec)
+		add(url.QueryEscape(sec))
+		add(url.PathEscape(sec))
+		if j, err := json.Marshal(sec); err == nil {
+			add(string(j[1 : len(j)-1]))
+		}
+		q := strconv.Quote(sec)
+		add(q[1 : len(q)-1])
+	}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return forms
+}
+
+// maskSecrets replaces every form in forms found in s.
+func maskSecrets(s string, forms []string) string {
+	for _, f := range forms {
+		if strings.Contains(s, f) {
+			s = strings.ReplaceAll(s, f, redacted)
+		}
+	}
+	return s
+}
+
+// redact is the one pass that every text leaving the client goes through
+// (error strings, log attributes, and so the CLI's output): first the exact
+// secrets the client sent, in every form (secretForms), then the values of
+// the spec's personal-data and secret properties, then the heuristics of
+// scrub.
+func redact(s string, forms []string) string {
+	return scrubJSONish(maskSecrets(s, forms))
+}
+
+// redactedError is an error whose text passes through redact; errors.Is and
+// errors.As still see what it wraps.
+type redactedError struct {
+	err   error
+	forms []string
+}
+
+func (e *redactedError) Error() string { return redact(e.err.Error(), e.forms) }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// mask masks the secret forms in every server-supplied text of e, and keeps
+// them so that Error masks its finished text too (quoting may form a secret
+// anew).
+func (e *APIError) mask(forms []string) {
+	if len(forms) == 0 {
 		return
 	}
-	e.secrets = append(e.secrets, secret)
-	m := func(s string) string { return strings.ReplaceAll(s, secret, redacted) }
+	e.secrets = append(e.secrets, forms...)
+	m := func(s string) string { return maskSecrets(s, forms) }
 	e.ErrorType = api.ErrorType(m(string(e.ErrorType)))
 	e.ErrorMessage = m(e.ErrorMessage)
 	e.ResponseMessage = m(e.ResponseMessage)

@@ -164,7 +164,7 @@ func TestBinaryAgainstFakeServer(t *testing.T) {
 	})
 
 	t.Run("wrong token is an api error", func(t *testing.T) {
-		res := runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=wrong"}, "", "update", "--set", "legalName=A", id)
+		res := runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=wrong-token-123"}, "", "update", "--set", "legalName=A", id)
 		assert.Equal(t, exitAPI, res.code)
 		assert.Contains(t, res.stderr, "401")
 		assert.Contains(t, res.stderr, "UNAUTHORIZED")
