@@ -161,5 +161,11 @@ func (c *Client) UpdateCustomer(ctx context.Context, customerID string, body api
 		},
 		func(e *api.CustomerResponseEnvelope) envelope[api.CustomerResponse] {
 			return envelope[api.CustomerResponse]{e.Payload, e.ErrorResponse, e.ResponseCode, e.ResponseMessage}
+		},
+		func(c *api.CustomerResponse) error {
+			if c.CustomerId != customerID {
+				return errors.New("the payload is another customer than the one updated")
+			}
+			return nil
 		})
 }

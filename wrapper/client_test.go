@@ -160,9 +160,9 @@ func TestResponsesWithoutUsableEnvelope(t *testing.T) {
 		{"200 errorResponse", 200, "application/json", `{"payload":{"customerId":"x"},"errorResponse":{"errorType":"RECORD_NOT_FOUND"}}`, ErrNotFound, false, false},
 		{"200 errorResponse without type", 200, "application/json", `{"errorResponse":{"errorMessage":"?"}}`, nil, false, false},
 		{"200 wrong types", 200, "application/json", `{"payload":"customer","response_code":"zero"}`, ErrInvalidResponse, false, true},
-		{"200 invalid utf8", 200, "application/json", "{\"payload\":{\"legalName\":\"\xff\xfe\"}}", nil, true, false},
+		{"200 invalid utf8", 200, "application/json", "{\"payload\":{\"customerId\":\"" + validCustomerID + "\",\"legalName\":\"\xff\xfe\"}}", nil, true, false},
 		{"200 invalid utf8 garbage", 200, "text/plain", "\xff\xfe\xfd not json", ErrInvalidResponse, false, true},
-		{"200 non-zero response_code with payload", 200, "application/json", `{"payload":{"customerId":"x"},"response_code":7}`, nil, true, false},
+		{"200 non-zero response_code with payload", 200, "application/json", `{"payload":{"customerId":"` + validCustomerID + `"},"response_code":7}`, nil, true, false},
 		{"200 json with wrong content type", 200, "text/html", okEnvelope, nil, true, false},
 		{"201 payload", 201, "application/json", okEnvelope, nil, true, false},
 	}
@@ -196,7 +196,7 @@ func TestResponsesWithoutUsableEnvelope(t *testing.T) {
 }
 
 func TestResponseSizeLimit(t *testing.T) {
-	big := `{"payload":{"customerId":"x","address":"` + strings.Repeat("a", 2000) + `"}}`
+	big := `{"payload":{"customerId":"` + validCustomerID + `","address":"` + strings.Repeat("a", 2000) + `"}}`
 	for _, tc := range []struct {
 		name  string
 		limit int64

@@ -53,11 +53,14 @@ type bodyReader = bytes.Reader
 // invoke runs one operation through the generated client: it encodes the
 // body, sends it (send calls the generated method; the Client's layers do
 // auth, retries and logging), and unwraps the response envelope E into its
-// payload P or an *APIError. It is the same for every operation.
+// payload P or an *APIError; verify checks a payload against the request
+// (an error makes the call fail with ErrInvalidResponse). It is the same for
+// every operation.
 func invoke[E, P any](ctx context.Context, c *Client, op string,
 	encode func([]byte) ([]byte, error),
 	send func(context.Context, *bodyReader) (*http.Response, error),
 	parts func(*E) envelope[P],
+	verify func(*P) error,
 ) (*P, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("enkash: %w", err)
@@ -93,6 +96,11 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	derr := json.Unmarshal(body, &env)
 	p := parts(&env)
 	if derr == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && p.errorResponse == nil && p.payload != nil {
+		if err := verify(p.payload); err != nil {
+			ae := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp), Err: fmt.Errorf("%w: %w", ErrInvalidResponse, err)}
+			ae.mask(c.callForms(ci))
+			return nil, ae
+		}
 		return p.payload, nil
 	}
 	forms := c.callForms(ci)

@@ -141,7 +141,11 @@ func TestConcurrentUpdates(t *testing.T) {
 	assert.Equal(t, []string{fmt.Sprint(sw), fmt.Sprint(si)}, shared.BranchCodes, "one update's fields, never a mix")
 
 	assert.Len(t, srv.Requests(), workers*calls)
-	assert.LessOrEqual(t, srv.Connections(), workers, "keep-alive connections are reused, none closed by the server")
+	// Keep-alive: connections are reused. The bound is derived from the
+	// workload, not from how the OS schedules: a server closing connections
+	// would open one per request (workers*calls), while reuse needs about
+	// one per worker; the transport may replace a connection now and then.
+	assert.Less(t, srv.Connections(), workers*calls/4, "keep-alive connections are reused")
 	assert.EqualValues(t, srv.Connections(), newConns.Load(), "WithConnState sees the same connections")
 	assert.Empty(t, srv.SpecViolations())
 }

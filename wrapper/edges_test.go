@@ -1,0 +1,85 @@
+package wrapper
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+// Protocol edges of issue 10 (items 11–13).
+
+// TestResponseHeadersCapped (item 11): an 8 MiB response header is refused
+// by the default transport, and the call allocates a bounded amount, not a
+// multiple of the header.
+func TestResponseHeadersCapped(t *testing.T) {
+	huge := []byte("HTTP/1.1 200 OK\r\nX-Junk: " + strings.Repeat("a", 8<<20) + "\r\nContent-Length: 2\r\n\r\n{}")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() { // answers one request; writes the prebuilt bytes (no copy)
+		defer close(done)
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if r, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = conn.Write(huge)
+		}
+	}()
+	defer func() { _ = ln.Close(); <-done }()
+	base := "http://" + ln.Addr().String()
+	c, err := NewClient(base, WithToken(fxToken), WithoutRetries())
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(4<<20), "bytes allocated by one call with an 8 MiB header")
+}
+
+// TestRetryAfterTooLargeForADuration (item 12): a Retry-After that overflows
+// a duration means "too long": the call gives up instead of retrying at once.
+func TestRetryAfterTooLargeForADuration(t *testing.T) {
+	ts := newTestServer(t)
+	seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "99999999999999999999")
+		w.WriteHeader(503)
+	}, ok200)}
+	ts.mux.Handle("/", seq)
+	c, rec := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrServer)
+	assert.Equal(t, int32(1), seq.n.Load(), "one attempt")
+	assert.Empty(t, rec.get(), "no wait")
+}
+
+// TestPayloadForAnotherCustomer (item 13): a 2xx whose payload is another
+// customer than the one updated is not success.
+func TestPayloadForAnotherCustomer(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		reply(w, 200, "application/json", `{"payload":{"customerId":"KCOTHER000000001","legalName":"Other"}}`)
+	})
+	c, _ := newClient(t, ts)
+	cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.Nil(t, cust)
+	require.ErrorIs(t, err, ErrInvalidResponse)
+	var ae *APIError
+	require.True(t, errors.As(err, &ae))
+	assert.Equal(t, 200, ae.StatusCode)
+}
