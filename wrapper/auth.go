@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -24,6 +27,10 @@ const DefaultTokenExpiryMargin = time.Minute
 // for it as soon as its ctx is done (see sourceAuth.header), and the token,
 // once fetched, is cached for the next call.
 const tokenFetchTimeout = 30 * time.Second
+
+// maxTokenLifetime caps an expires_in (seconds): an absurd lifetime, or one
+// that overflows a time.Duration, is read as a day.
+const maxTokenLifetime = 24 * 60 * 60
 
 // maxTokenBody bounds the token endpoint's response.
 const maxTokenBody = 64 << 10
@@ -43,76 +50,128 @@ type staticAuth struct{ hdr string }
 func (a staticAuth) header(context.Context) (string, uint64, error) { return a.hdr, 0, nil }
 func (a staticAuth) invalidate(uint64)                              {}
 
-// sourceAuth wraps an oauth2.TokenSource. When rebuild is set (the password
-// grant), invalidate replaces the caching source so the next header fetches a
-// new token; a user's source is asked again and used if it answers a new
-// token.
-type sourceAuth struct {
-	rebuild func() oauth2.TokenSource
+// tokenCache supplies bearer headers from a token fetcher (the password
+// grant, or a user's oauth2.TokenSource) with at most one fetch in flight:
+// concurrent callers share it, and a fetch that nobody waits for any more is
+// cancelled (the password grant's POST is aborted), so a stalled token
+// endpoint never gathers a backlog of requests re-sending the password.
+//
+// With cache set (the password grant) a token is reused until its expiry
+// minus a margin; the margin is at most half the token's lifetime, so a
+// short-lived token is not refetched on every call. Without it (a user's
+// source, which caches or not as it likes) the source is asked once per
+// attempt.
+type tokenCache struct {
+	fetch  func(context.Context) (*oauth2.Token, error)
+	cache  bool
+	margin time.Duration
+	now    func() time.Time
 
-	mu  sync.Mutex
-	ts  oauth2.TokenSource
-	gen uint64
-
-	last atomic.Pointer[authHeader] // avoids building "Bearer …" per call
+	mu        sync.Mutex
+	hdr       string    // "Bearer …" of the current token, "" when none
+	refreshAt time.Time // zero: valid until invalidated
+	gen       uint64    // bumped with every new token
+	flight    *tokenFlight
 }
 
-type authHeader struct{ token, value string }
-
-// tokenResult carries one TokenSource answer across goroutines.
-type tokenResult struct {
-	tok *oauth2.Token
-	err error
+// tokenFlight is one fetch in progress.
+type tokenFlight struct {
+	done      chan struct{}
+	cancel    context.CancelFunc
+	waiters   int
+	cancelled bool
+	hdr       string
+	gen       uint64
+	err       error
 }
 
-func (a *sourceAuth) header(ctx context.Context) (string, uint64, error) {
-	a.mu.Lock()
-	ts, gen := a.ts, a.gen
-	a.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return "", gen, err
+func (c *tokenCache) header(ctx context.Context) (string, uint64, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", 0, err
+		}
+		c.mu.Lock()
+		if c.cache && c.hdr != "" && (c.refreshAt.IsZero() || c.now().Before(c.refreshAt)) {
+			h, g := c.hdr, c.gen
+			c.mu.Unlock()
+			return h, g, nil
+		}
+		f := c.flight
+		if f != nil && f.cancelled { // on its way out: wait, then start anew
+			c.mu.Unlock()
+			select {
+			case <-f.done:
+				continue
+			case <-ctx.Done():
+				return "", 0, ctx.Err()
+			}
+		}
+		if f == nil {
+			fctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
+			f = &tokenFlight{done: make(chan struct{}), cancel: cancel}
+			c.flight = f
+			go c.run(fctx, f)
+		}
+		f.waiters++
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.hdr, f.gen, f.err
+		case <-ctx.Done():
+			c.mu.Lock()
+			if f.waiters--; f.waiters == 0 && c.flight == f {
+				f.cancelled = true
+				f.cancel() // nobody waits for this token any more
+			}
+			c.mu.Unlock()
+			return "", 0, ctx.Err()
+		}
 	}
-	// TokenSource.Token takes no context and may make a network call: wait
-	// for it only while ctx lives. An abandoned fetch ends within
-	// tokenFetchTimeout and its token stays cached in the source.
-	ch := make(chan tokenResult, 1)
-	go func() {
-		tok, err := ts.Token()
-		ch <- tokenResult{tok, err}
-	}()
-	var r tokenResult
-	select {
-	case r = <-ch:
-	case <-ctx.Done():
-		return "", gen, ctx.Err()
+}
+
+// run performs one fetch and publishes its result.
+func (c *tokenCache) run(ctx context.Context, f *tokenFlight) {
+	tok, err := c.fetch(ctx)
+	f.cancel()
+	if err == nil {
+		switch {
+		case tok == nil || tok.AccessToken == "":
+			err = errors.New("enkash: token source returned no access token")
+		default:
+			if cerr := checkToken(tok.AccessToken); cerr != nil {
+				err = errors.New("enkash: token source returned an unusable token: " + cerr.Error())
+			}
+		}
 	}
-	tok, err := r.tok, r.err
+	c.mu.Lock()
+	if err == nil {
+		now := c.now()
+		if h := "Bearer " + tok.AccessToken; h != c.hdr {
+			c.hdr = h
+			c.gen++
+		}
+		c.refreshAt = time.Time{}
+		if !tok.Expiry.IsZero() {
+			life := tok.Expiry.Sub(now)
+			c.refreshAt = tok.Expiry.Add(-min(c.margin, life/2))
+		}
+	}
+	f.hdr, f.gen, f.err = c.hdr, c.gen, err
 	if err != nil {
-		return "", gen, err
+		f.hdr = ""
 	}
-	if tok == nil || tok.AccessToken == "" {
-		return "", gen, errors.New("enkash: token source returned no access token")
-	}
-	if err := checkToken(tok.AccessToken); err != nil {
-		return "", gen, errors.New("enkash: token source returned an unusable token: " + err.Error())
-	}
-	if h := a.last.Load(); h != nil && h.token == tok.AccessToken {
-		return h.value, gen, nil
-	}
-	h := &authHeader{token: tok.AccessToken, value: "Bearer " + tok.AccessToken}
-	a.last.Store(h)
-	return h.value, gen, nil
+	c.flight = nil
+	c.mu.Unlock()
+	close(f.done)
 }
 
-func (a *sourceAuth) invalidate(gen uint64) {
-	if a.rebuild == nil {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.gen == gen { // not yet replaced by a concurrent caller
-		a.ts = a.rebuild()
-		a.gen++
+// invalidate drops the token of generation gen (after a 401), unless a
+// newer one has replaced it already.
+func (c *tokenCache) invalidate(gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.hdr = ""
 	}
 }
 
@@ -132,8 +191,8 @@ type passwordSource struct {
 	now                                  func() time.Time
 }
 
-func (s *passwordSource) Token() (*oauth2.Token, error) {
-	tok, err := s.fetch()
+func (s *passwordSource) token(ctx context.Context) (*oauth2.Token, error) {
+	tok, err := s.fetch(ctx)
 	if ae, ok := err.(*APIError); ok {
 		// The token endpoint may echo what it was sent: the password, the
 		// client secret or the Basic header, in any encoding.
@@ -142,9 +201,7 @@ func (s *passwordSource) Token() (*oauth2.Token, error) {
 	return tok, err
 }
 
-func (s *passwordSource) fetch() (*oauth2.Token, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
-	defer cancel()
+func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	form := api.TokenRequest{GrantType: api.GrantTypePassword, Username: s.user, Password: s.passwd, ClientId: &s.clientID}
 	if vs := api.ValidateGetAuthToken(&form); vs != nil {
 		return nil, &ValidationError{Violations: vs}
@@ -170,7 +227,7 @@ func (s *passwordSource) fetch() (*oauth2.Token, error) {
 		return nil, tokenError(resp, body, s.forms)
 	}
 	var tr api.TokenResponse
-	if err := json.Unmarshal(body, &tr); err != nil {
+	if err := json.Unmarshal(lenientIntegers(body, api.TokenResponseSnake{}, api.TokenResponseCamel{}), &tr); err != nil {
 		// No snippet: a token response that is not JSON (e.g. form-encoded
 		// access_token=…) still carries the token.
 		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON"))}
@@ -194,7 +251,7 @@ func (s *passwordSource) fetch() (*oauth2.Token, error) {
 		exp = *camel.ExpiresIn
 	}
 	if exp > 0 {
-		tok.Expiry = s.now().Add(time.Duration(exp) * time.Second)
+		tok.Expiry = s.now().Add(time.Duration(min(exp, maxTokenLifetime)) * time.Second)
 	}
 	return tok, nil
 }
@@ -228,7 +285,8 @@ func newAuthenticator(s *settings, server string, hc *http.Client) (authenticato
 	case authToken:
 		return staticAuth{hdr: "Bearer " + s.token}, nil
 	case authSource:
-		return &sourceAuth{ts: s.ts}, nil
+		ts := s.ts
+		return &tokenCache{fetch: func(context.Context) (*oauth2.Token, error) { return ts.Token() }, now: s.now}, nil
 	case authPassword:
 		tokenHC := *hc
 		tokenHC.CheckRedirect = noRedirect
@@ -241,9 +299,7 @@ func newAuthenticator(s *settings, server string, hc *http.Client) (authenticato
 		}
 		src := &passwordSource{gen: gen, clientID: s.clientID, clientSecret: s.clientSecret,
 			user: s.username, passwd: s.password, forms: s.secretForms(), now: s.now}
-		margin := s.margin
-		rebuild := func() oauth2.TokenSource { return oauth2.ReuseTokenSourceWithExpiry(nil, src, margin) }
-		return &sourceAuth{ts: rebuild(), rebuild: rebuild}, nil
+		return &tokenCache{fetch: src.token, cache: true, margin: s.margin, now: s.now}, nil
 	}
 	return nil, nil
 }
@@ -289,6 +345,52 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	again.Header["Authorization"] = []string{next}
 	ci.authHdr = next
 	return d.next.Do(again)
+}
+
+// lenientIntegers returns body with the integer properties of the given
+// generated types (found by reflection, e.g. expires_in) rewritten as JSON
+// integers when a server sent them as numeric strings ("3600") or in
+// exponent form (1e3), which the generated types would refuse. Anything
+// else is left as it is.
+func lenientIntegers(body []byte, types ...any) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	changed := false
+	for _, typ := range types {
+		t := reflect.TypeOf(typ)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() != reflect.Int64 && ft.Kind() != reflect.Int32 && ft.Kind() != reflect.Int {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			raw, ok := m[name]
+			if !ok {
+				continue
+			}
+			text := strings.Trim(string(raw), `"`)
+			if v, err := strconv.ParseFloat(text, 64); err == nil && v == math.Trunc(v) && math.Abs(v) < 1e18 {
+				if norm := strconv.FormatInt(int64(v), 10); norm != string(raw) {
+					m[name] = json.RawMessage(norm)
+					changed = true
+				}
+			}
+		}
+	}
+	if !changed {
+		return body
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // noRedirect keeps a client from following redirects: the response itself is

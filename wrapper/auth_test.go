@@ -101,20 +101,75 @@ func TestPasswordGrantBothSpellings(t *testing.T) {
 	}
 }
 
-// TestTokenExpiryMargin: a token is reused until expiry minus the margin.
+// fakeClock is an injected clock the tests move by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// TestTokenExpiryMargin: a token is reused until its expiry minus the
+// margin, and the margin is at most half the token's lifetime (issue 10
+// item 9: a lifetime at or below the margin made every call fetch a new
+// token; a lifetime that overflows a duration is capped at a day).
 func TestTokenExpiryMargin(t *testing.T) {
 	for _, tc := range []struct {
-		margin time.Duration
-		want   int32
-	}{{10 * time.Second, 1}, {30 * time.Second, 3}} {
-		t.Run(tc.margin.String(), func(t *testing.T) {
-			a := newAuthServer(t, false, 20) // lives 20s
-			c := passwordClient(t, a, WithTokenExpiryMargin(tc.margin))
-			for range 3 {
+		name    string
+		expires int64
+		margin  time.Duration
+		at      []time.Duration // call times after the first fetch
+		want    int32           // tokens fetched
+	}{
+		{"margin well inside the lifetime", 20, 10 * time.Second, []time.Duration{0, 9 * time.Second, 11 * time.Second}, 2},
+		{"margin longer than the lifetime: half the lifetime", 20, 30 * time.Second, []time.Duration{0, 5 * time.Second, 9 * time.Second}, 1},
+		{"same, past half the lifetime", 20, 30 * time.Second, []time.Duration{0, 11 * time.Second}, 2},
+		{"lifetime at the default margin", 60, DefaultTokenExpiryMargin, []time.Duration{0, time.Second, 29 * time.Second}, 1},
+		{"lifetime overflowing a duration: capped at a day", 9223372037, DefaultTokenExpiryMargin, []time.Duration{0, 23 * time.Hour, 25 * time.Hour}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			a := newAuthServer(t, false, tc.expires)
+			c := passwordClient(t, a, WithTokenExpiryMargin(tc.margin), withClock(clock.Now))
+			var last time.Duration
+			for _, d := range tc.at {
+				clock.Add(d - last)
+				last = d
 				_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tc.want, a.issued.Load())
+		})
+	}
+}
+
+// TestLenientExpiresIn (issue 10 item 9): expires_in sent as a numeric
+// string or in exponent form is understood, instead of failing every call
+// with "token response is not JSON".
+func TestLenientExpiresIn(t *testing.T) {
+	for _, raw := range []string{`"3600"`, `1e3`, `3600.0`, `"1e3"`} {
+		t.Run(raw, func(t *testing.T) {
+			var issued atomic.Int32
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
+				issued.Add(1)
+				reply(w, 200, "application/json", `{"access_token":"lenient-token-1","expires_in":`+raw+`}`)
+			})
+			ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", ok200)
+			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword), withClock(clock.Now))
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			for range 2 {
+				_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				require.NoError(t, err)
+			}
+			assert.Equal(t, int32(1), issued.Load(), "the token is cached: its lifetime was read")
 		})
 	}
 }

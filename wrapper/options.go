@@ -115,14 +115,19 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 }
 
 // WithPasswordCredentials authenticates with Enkash's OAuth2 password grant:
-// POST {baseURL}/oauth/token with HTTP Basic clientID:clientSecret and form
-// fields username, password, grant_type=password and clientId. Both
-// snake_case (access_token, expires_in) and camelCase (accessToken,
-// expiresIn) answers are understood. The token is cached until its expiry
-// minus a margin (WithTokenExpiryMargin) and shared by concurrent calls;
-// after a 401 a new token is fetched and the request retried once.
+// POST {baseURL}/oauth/token with HTTP Basic clientID:clientSecret and the
+// spec's TokenRequest form. Both snake_case (access_token, expires_in) and
+// camelCase (accessToken, expiresIn) answers are understood, and an
+// expires_in sent as a numeric string is read as a number. The token is
+// cached until its expiry minus a margin (WithTokenExpiryMargin, at most half
+// the token's lifetime; lifetimes above a day count as a day) and shared by
+// concurrent calls: at most one token request is in flight, and one that no
+// caller waits for any more is cancelled. After a 401 a new token is fetched
+// and the request retried once.
 //
-// The token request is bounded by 30s and does not follow redirects.
+// The token request is bounded by 30s and does not follow redirects. The
+// password and a non-empty client secret must have at least 4 characters
+// (shorter ones could not be masked in server texts).
 func WithPasswordCredentials(clientID, clientSecret, username, password string) Option {
 	return func(s *settings) error {
 		if clientID == "" || username == "" {
@@ -137,7 +142,8 @@ func WithPasswordCredentials(clientID, clientSecret, username, password string) 
 }
 
 // WithTokenExpiryMargin sets how long before its expiry a cached password
-// grant token is replaced (default DefaultTokenExpiryMargin).
+// grant token is replaced (default DefaultTokenExpiryMargin); for a token
+// that lives less than twice the margin, half its lifetime is used.
 func WithTokenExpiryMargin(d time.Duration) Option {
 	return func(s *settings) error {
 		if d < 0 {
