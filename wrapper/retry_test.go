@@ -2,10 +2,13 @@ package wrapper
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -268,6 +271,64 @@ func TestServerSlowerThanDeadline(t *testing.T) {
 	assert.Empty(t, rec.get(), "no retry once the ctx is done")
 }
 
+// TestCertificateErrorsNotRetried: a server whose certificate the client
+// does not trust is tried once (a certificate error does not heal), counted
+// by the TLS handshakes the server sees.
 func TestCertificateErrorsNotRetried(t *testing.T) {
-	assert.True(t, retryableNetErr(&net.OpError{Op: "dial", Err: errors.New("refused")}))
+	var handshakes atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(ok200))
+	srv.TLS = &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+		handshakes.Add(1)
+		return nil, nil
+	}}
+	srv.StartTLS()
+	defer srv.Close()
+	rec := &sleepRecorder{}
+	c, err := NewClient(srv.URL, WithToken(fxToken), withSleep(rec.sleep)) // the default client: the test CA is not trusted
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	var cv *tls.CertificateVerificationError
+	require.ErrorAs(t, err, &cv)
+	assert.ErrorIs(t, err, ErrNetwork)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "nothing was sent")
+	assert.Equal(t, int32(1), handshakes.Load(), "one attempt")
+	assert.Empty(t, rec.get())
+}
+
+// TestBrokenBodyOfRetryableStatusNotRetried: a 503 whose body breaks off is
+// an answer that could not be read, not a request that was refused: one
+// attempt.
+func TestBrokenBodyOfRetryableStatusNotRetried(t *testing.T) {
+	for _, code := range []int{429, 503} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			ts := newTestServer(t)
+			seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Length", "100")
+				w.WriteHeader(code)
+				_, _ = io.WriteString(w, "0123456789")
+				hangUp(w, nil)
+			}, ok200)}
+			ts.mux.Handle("/", seq)
+			c, rec := newClient(t, ts)
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			require.ErrorIs(t, err, ErrNetwork)
+			assert.Equal(t, int32(1), seq.n.Load())
+			assert.Empty(t, rec.get())
+		})
+	}
+}
+
+// TestRetryPolicyRefusesNegativeValues: -1 is no way to say "unlimited".
+func TestRetryPolicyRefusesNegativeValues(t *testing.T) {
+	for name, p := range map[string]RetryPolicy{
+		"attempts": {MaxAttempts: -1}, "base": {BaseDelay: -1}, "max": {MaxDelay: -1}, "retry-after": {MaxRetryAfter: -1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := NewClient("https://api.enkash.example", WithRetry(p))
+			assert.Error(t, err)
+		})
+	}
+	_, err := NewClient("https://api.enkash.example", WithMaxAttempts(0))
+	assert.Error(t, err)
 }
