@@ -85,12 +85,6 @@ func readInto(r io.Reader, b []byte) ([]byte, error) {
 	}
 }
 
-// readLimited reads r to EOF into a new slice; more than limit bytes is
-// ErrResponseTooLarge.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	return readInto(&limitedBody{rc: io.NopCloser(r), left: limit}, nil)
-}
-
 // replayBody gives back a body that a layer has already read: its bytes,
 // then the error the read ended with (nil: EOF).
 type replayBody struct {

@@ -50,10 +50,12 @@
 // # Privacy
 //
 // Tokens, credentials and request bodies are never logged or put in errors;
-// of a response body, an APIError keeps at most a short, masked Snippet. Values of
-// personal-data fields (accountNumber, panOrGstin, ifsc, contactNumber, key
-// contact email and mobile) never appear in a ValidationError. In an
-// APIError they are masked in everything it prints (Error, %v, %+v, %#v), in
-// SubErrors and in Snippet; the ErrorMessage and ResponseMessage fields keep
-// the server's words verbatim, so log the error, not those fields.
+// of a response body, an APIError keeps at most a short, masked Snippet.
+// Every error text and log attribute passes one redaction pass: the exact
+// secrets the client sent, in every encoding it sent them; then the values of
+// the properties openapi.yaml marks x-pii or x-secret; then heuristics for
+// e-mail addresses, long digit runs and PAN/GSTIN/IFSC shapes. Personal data
+// never appears in a ValidationError. The ErrorMessage and ResponseMessage
+// fields of an APIError keep the server's words (with the client's secrets
+// masked), so log the error, not those fields.
 package wrapper
