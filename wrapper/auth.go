@@ -188,6 +188,7 @@ type passwordSource struct {
 	gen                                  *api.Client
 	clientID, clientSecret, user, passwd string
 	forms                                []string // secretForms of what it sends
+	userAgent                            []string
 	now                                  func() time.Time
 }
 
@@ -209,7 +210,7 @@ func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	resp, err := s.gen.GetAuthTokenWithFormdataBody(ctx, form, func(_ context.Context, req *http.Request) error {
 		req.SetBasicAuth(s.clientID, s.clientSecret)
 		req.Header["Accept"] = hdrJSON
-		req.Header["User-Agent"] = hdrUserAgent
+		req.Header["User-Agent"] = s.userAgent
 		return nil
 	})
 	if err != nil {
@@ -298,7 +299,7 @@ func newAuthenticator(s *settings, server string, hc *http.Client) (authenticato
 			return nil, errors.New("enkash: NewClient: " + err.Error())
 		}
 		src := &passwordSource{gen: gen, clientID: s.clientID, clientSecret: s.clientSecret,
-			user: s.username, passwd: s.password, forms: s.secretForms(), now: s.now}
+			user: s.username, passwd: s.password, forms: s.secretForms(), userAgent: []string{s.userAgent}, now: s.now}
 		return &tokenCache{fetch: src.token, cache: true, margin: s.margin, now: s.now}, nil
 	}
 	return nil, nil

@@ -1,12 +1,20 @@
 package wrapper
 
-import "github.com/enkash-oss/enkash-go/api"
+import (
+	"errors"
+	"net/http"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
 
 // CallOption configures one call.
 type CallOption func(*callSettings)
 
 type callSettings struct {
 	parentCompanyID *string
+	meta            *ResponseMetadata
 }
 
 // WithParentCompanyID sends the parentCompanyId query parameter (checked
@@ -40,3 +48,52 @@ func (cs *callSettings) updateCustomerParams() *api.UpdateCustomerParams {
 	}
 	return &api.UpdateCustomerParams{ParentCompanyId: cs.parentCompanyID}
 }
+
+// ResponseMetadata describes how a call went, for the caller's own logs and
+// metrics: see WithResponseMetadata.
+type ResponseMetadata struct {
+	// StatusCode is the HTTP status of the last response; 0 when none
+	// arrived.
+	StatusCode int
+	// RequestID is Enkash's id of the last response (errorResponse.requestId,
+	// else the X-Request-Id header), with the client's secrets masked; ""
+	// when there was none.
+	RequestID string
+	// Attempts is the number of HTTP requests the call sent: 1, plus each
+	// retry and the resend after a token refresh; 0 when it failed before
+	// sending anything.
+	Attempts int
+}
+
+// WithResponseMetadata fills *m when the call returns, successful or not,
+// without changing the call's signature (the values are otherwise only in
+// debug logs). A request refused locally (a *ValidationError) leaves *m as
+// it was: nothing was attempted.
+func WithResponseMetadata(m *ResponseMetadata) CallOption {
+	return func(cs *callSettings) { cs.meta = m }
+}
+
+func (m *ResponseMetadata) fill(c *Client, ci *callInfo, resp *http.Response, err error) {
+	*m = ResponseMetadata{Attempts: ci.attempt}
+	if ci.refreshed {
+		m.Attempts++
+	}
+	if resp != nil {
+		m.StatusCode = resp.StatusCode
+		m.RequestID = maskSecrets(requestIDHeader(resp), c.callForms(ci))
+	}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.RequestID != "" {
+		m.RequestID = ae.RequestID
+	}
+}
+
+// Ptr returns a pointer to v, for the optional fields of the generated DTOs
+// (e.g. api.CustomerReminderCreateDTO's *string, *int32, *api.ReminderType),
+// like go-github's github.Ptr.
+func Ptr[T any](v T) *T { return &v }
+
+// Email is the generated types' e-mail type (oapi-codegen's runtime
+// types.Email), so that callers need not import the runtime package:
+// wrapper.Ptr(wrapper.Email("asha@acme.example")).
+type Email = openapi_types.Email

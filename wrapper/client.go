@@ -63,7 +63,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, errors.New("enkash: NewClient: plain http is only allowed for a loopback host; use https://")
 	}
 
-	s := settings{margin: DefaultTokenExpiryMargin, maxBody: DefaultMaxResponseBytes}
+	s := settings{margin: DefaultTokenExpiryMargin, maxBody: DefaultMaxResponseBytes, userAgent: userAgent}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -74,6 +74,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	if s.hc != nil && s.timeoutSet {
 		return nil, errors.New("enkash: NewClient: WithTimeout applies to the default HTTP client only; set Timeout on the client given to WithHTTPClient")
+	}
+	if s.hc != nil && s.wrapRT != nil {
+		return nil, errors.New("enkash: NewClient: WithTransportWrapper wraps the default transport; wrap the transport of the client given to WithHTTPClient yourself")
 	}
 	if s.sleep == nil {
 		s.sleep = sleepCtx
@@ -87,6 +90,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	hc := s.hc
 	if hc == nil {
 		hc = defaultHTTPClient(s.timeout)
+		if s.wrapRT != nil {
+			if hc.Transport = s.wrapRT(hc.Transport); hc.Transport == nil {
+				return nil, errors.New("enkash: NewClient: WithTransportWrapper returned a nil transport")
+			}
+		}
 	}
 	// The generated client resolves operation paths against the server
 	// URL: with a trailing slash a path prefix is kept.
@@ -102,7 +110,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if auth != nil {
 		doer = &authDoer{next: doer, auth: auth}
 	}
-	doer = &retryDoer{next: doer, policy: s.retry.withDefaults(), sleep: s.sleep, jitter: s.jitter, now: s.now, maxBody: s.maxBody}
+	doer = &retryDoer{next: doer, userAgent: []string{s.userAgent}, policy: s.retry.withDefaults(), sleep: s.sleep, jitter: s.jitter, now: s.now, maxBody: s.maxBody}
 	gen, err := api.NewClient(server, api.WithHTTPClient(doer))
 	if err != nil {
 		return nil, errors.New("enkash: NewClient: " + err.Error())
@@ -151,7 +159,8 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 // Transport failures match ErrNetwork; a done ctx ends the call at once with
 // an error matching ctx.Err().
 func (c *Client) UpdateCustomer(ctx context.Context, customerID string, body api.UpdateCustomerRequest, opts ...CallOption) (*api.CustomerResponse, error) {
-	params := applyCallOptions(opts).updateCustomerParams()
+	cs := applyCallOptions(opts)
+	params := cs.updateCustomerParams()
 	if vs := api.ValidateUpdateCustomer(customerID, params, &body); vs != nil {
 		return nil, &ValidationError{Violations: vs}
 	}
@@ -167,5 +176,6 @@ func (c *Client) UpdateCustomer(ctx context.Context, customerID string, body api
 				return errors.New("the payload is another customer than the one updated")
 			}
 			return nil
-		})
+		},
+		cs.meta)
 }

@@ -61,7 +61,13 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	send func(context.Context, *bodyReader) (*http.Response, error),
 	parts func(*E) envelope[P],
 	verify func(*P) error,
-) (*P, error) {
+	meta *ResponseMetadata,
+) (_ *P, err error) {
+	ci := &callInfo{op: op}
+	var resp *http.Response
+	if meta != nil {
+		defer func() { meta.fill(c, ci, resp, err) }()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("enkash: %w", err)
 	}
@@ -71,8 +77,7 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	if err != nil {
 		return nil, fmt.Errorf("enkash: encoding request body: %w", err)
 	}
-	ci := &callInfo{op: op}
-	resp, err := send(context.WithValue(ctx, callKey{}, ci), bytes.NewReader(payload))
+	resp, err = send(context.WithValue(ctx, callKey{}, ci), bytes.NewReader(payload))
 	if err != nil {
 		var le *layerError
 		if errors.As(err, &le) {

@@ -31,6 +31,8 @@ type settings struct {
 	retry        RetryPolicy
 	maxBody      int64
 	logger       *slog.Logger
+	userAgent    string // the SDK's User-Agent, with any WithUserAgent app info
+	wrapRT       func(http.RoundTripper) http.RoundTripper
 	sleep        func(ctx context.Context, d time.Duration) error
 	jitter       func(int64) int64
 	now          func() time.Time
@@ -164,6 +166,37 @@ func WithHTTPClient(hc *http.Client) Option {
 			return errors.New("enkash: WithHTTPClient: nil client")
 		}
 		s.hc = hc
+		return nil
+	}
+}
+
+// WithUserAgent appends app, e.g. "acme-erp-sync/2.3.1", to the SDK's
+// User-Agent ("enkash-go/<Version> acme-erp-sync/2.3.1"), so Enkash can tell
+// your application's traffic apart (stripe-go's AppInfo). It may be given
+// more than once; each is appended.
+func WithUserAgent(app string) Option {
+	return func(s *settings) error {
+		app = strings.TrimSpace(app)
+		if app == "" || strings.ContainsFunc(app, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return errors.New("enkash: WithUserAgent: empty, or contains a control character")
+		}
+		s.userAgent += " " + app
+		return nil
+	}
+}
+
+// WithTransportWrapper wraps the SDK's tuned default transport (enough idle
+// connections for many goroutines, capped response headers) in your own
+// http.RoundTripper — otelhttp.NewTransport for tracing, a proxy, a metrics
+// counter — instead of replacing it as WithHTTPClient does. It combines with
+// WithTimeout; it cannot be combined with WithHTTPClient (wrap that client's
+// transport yourself).
+func WithTransportWrapper(wrap func(http.RoundTripper) http.RoundTripper) Option {
+	return func(s *settings) error {
+		if wrap == nil {
+			return errors.New("enkash: WithTransportWrapper: nil function")
+		}
+		s.wrapRT = wrap
 		return nil
 	}
 }

@@ -189,22 +189,20 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return d, true
 }
 
-// Header values shared by every request (net/http never mutates them).
-var (
-	hdrJSON      = []string{"application/json"}
-	hdrUserAgent = []string{userAgent}
-)
+// hdrJSON is shared by every request (net/http never mutates it).
+var hdrJSON = []string{"application/json"}
 
 // retryDoer is the outermost layer: it sets the headers every request
 // carries and makes up to policy.MaxAttempts attempts of it, rewinding the
 // body for each retry. It knows no operation.
 type retryDoer struct {
-	next    api.HttpRequestDoer
-	policy  RetryPolicy
-	sleep   func(context.Context, time.Duration) error
-	jitter  func(int64) int64
-	now     func() time.Time
-	maxBody int64
+	next      api.HttpRequestDoer
+	userAgent []string // shared by the Client's requests
+	policy    RetryPolicy
+	sleep     func(context.Context, time.Duration) error
+	jitter    func(int64) int64
+	now       func() time.Time
+	maxBody   int64
 }
 
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
@@ -214,7 +212,7 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		ci = &callInfo{}
 	}
 	req.Header["Accept"] = hdrJSON
-	req.Header["User-Agent"] = hdrUserAgent
+	req.Header["User-Agent"] = d.userAgent
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, &layerError{fmt.Errorf("enkash: %w", err)}
