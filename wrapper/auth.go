@@ -22,11 +22,11 @@ import (
 // replaced (see WithTokenExpiryMargin).
 const DefaultTokenExpiryMargin = time.Minute
 
-// tokenFetchTimeout bounds one POST /oauth/token. oauth2.TokenSource has no
-// context, so the fetch itself runs to this bound; the caller stops waiting
-// for it as soon as its ctx is done (see sourceAuth.header), and the token,
-// once fetched, is cached for the next call.
-const tokenFetchTimeout = 30 * time.Second
+// tokenFetchTimeout bounds one POST /oauth/token. A fetch that no caller
+// waits for any more is cancelled before that (see tokenCache). A variable
+// only so that a test can lengthen it, to tell a cancelled fetch from one
+// that timed out.
+var tokenFetchTimeout = 30 * time.Second
 
 // maxTokenLifetime caps an expires_in (seconds): an absurd lifetime, or one
 // that overflows a time.Duration, is read as a day.

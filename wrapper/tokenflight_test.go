@@ -22,6 +22,11 @@ import (
 // (the server sees the request aborted) instead of running on and being
 // followed by the next queued POST re-sending the password.
 func TestStalledTokenEndpointNoBacklog(t *testing.T) {
+	// Lengthen the fetch bound, so that an abort the server sees can only
+	// come from the cancellation under test, not from the bound.
+	saved := tokenFetchTimeout
+	tokenFetchTimeout = time.Hour
+	defer func() { tokenFetchTimeout = saved }()
 	var posts, inflight, maxInflight atomic.Int32
 	arrived, aborted := make(chan struct{}, 100), make(chan struct{}, 100)
 	stop := make(chan struct{})
@@ -42,7 +47,7 @@ func TestStalledTokenEndpointNoBacklog(t *testing.T) {
 		}
 	})
 	defer close(stop)
-	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
+	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword), WithTimeout(time.Hour))
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 
