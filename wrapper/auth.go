@@ -62,10 +62,15 @@ func (a staticAuth) invalidate(uint64)                              {}
 // source, which caches or not as it likes) the source is asked once per
 // attempt.
 type tokenCache struct {
-	fetch  func(context.Context) (*oauth2.Token, error)
-	cache  bool
-	margin time.Duration
-	now    func() time.Time
+	fetch func(context.Context) (*oauth2.Token, error)
+	cache bool
+	// cancellable: fetch honours its context (the password grant). A user's
+	// TokenSource does not: a flight nobody waits for is then left to
+	// finish on its own, and the next caller starts a new one, so a source
+	// that hangs once does not wedge the Client.
+	cancellable bool
+	margin      time.Duration
+	now         func() time.Time
 
 	mu        sync.Mutex
 	hdr       string    // "Bearer …" of the current token, "" when none
@@ -120,8 +125,12 @@ func (c *tokenCache) header(ctx context.Context) (string, uint64, error) {
 		case <-ctx.Done():
 			c.mu.Lock()
 			if f.waiters--; f.waiters == 0 && c.flight == f {
-				f.cancelled = true
-				f.cancel() // nobody waits for this token any more
+				if c.cancellable {
+					f.cancelled = true
+					f.cancel() // nobody waits for this token any more
+				} else {
+					c.flight = nil // cannot be stopped: let it finish unobserved
+				}
 			}
 			c.mu.Unlock()
 			return "", 0, ctx.Err()
@@ -160,7 +169,9 @@ func (c *tokenCache) run(ctx context.Context, f *tokenFlight) {
 	if err != nil {
 		f.hdr = ""
 	}
-	c.flight = nil
+	if c.flight == f {
+		c.flight = nil
+	}
 	c.mu.Unlock()
 	close(f.done)
 }
@@ -183,7 +194,7 @@ func (c *tokenCache) invalidate(gen uint64) {
 // It is not oauth2.Config.PasswordCredentialsToken because Enkash may answer
 // in camelCase (accessToken, expiresIn), which x/oauth2's parser rejects as
 // "missing access_token". Caching, expiry margin and concurrency are
-// x/oauth2's ReuseTokenSourceWithExpiry.
+// tokenCache's.
 type passwordSource struct {
 	gen                                  *api.Client
 	clientID, clientSecret, user, passwd string
@@ -300,7 +311,7 @@ func newAuthenticator(s *settings, server string, hc *http.Client) (authenticato
 		}
 		src := &passwordSource{gen: gen, clientID: s.clientID, clientSecret: s.clientSecret,
 			user: s.username, passwd: s.password, forms: s.secretForms(), userAgent: []string{s.userAgent}, now: s.now}
-		return &tokenCache{fetch: src.token, cache: true, margin: s.margin, now: s.now}, nil
+		return &tokenCache{fetch: src.token, cache: true, cancellable: true, margin: s.margin, now: s.now}, nil
 	}
 	return nil, nil
 }
@@ -327,7 +338,7 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 		return nil, &layerError{fmt.Errorf("enkash: getting token: %w", err)}
 	}
 	req.Header["Authorization"] = []string{hdr}
-	ci.authHdr = hdr
+	ci.sentAuth(hdr)
 	resp, err := d.next.Do(req)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || ci.refreshed {
 		return resp, err
@@ -344,7 +355,7 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	closeBody(resp.Body, errBodyRead) // drain for reuse
 	ci.refreshed = true
 	again.Header["Authorization"] = []string{next}
-	ci.authHdr = next
+	ci.sentAuth(next)
 	return d.next.Do(again)
 }
 
@@ -376,7 +387,10 @@ func lenientIntegers(body []byte, types ...any) []byte {
 				continue
 			}
 			text := strings.Trim(string(raw), `"`)
-			if v, err := strconv.ParseFloat(text, 64); err == nil && v == math.Trunc(v) && math.Abs(v) < 1e18 {
+			if v, err := strconv.ParseFloat(text, 64); (err == nil || errors.Is(err, strconv.ErrRange)) && !math.IsNaN(v) {
+				// Fractions are cut; what does not fit an int64 is capped
+				// (a lifetime is capped at a day anyway).
+				v = math.Trunc(max(min(v, math.MaxInt32), math.MinInt32))
 				if norm := strconv.FormatInt(int64(v), 10); norm != string(raw) {
 					m[name] = json.RawMessage(norm)
 					changed = true

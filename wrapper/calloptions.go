@@ -56,12 +56,12 @@ type ResponseMetadata struct {
 	// arrived.
 	StatusCode int
 	// RequestID is Enkash's id of the last response (errorResponse.requestId,
-	// else the X-Request-Id header), with the client's secrets masked; ""
-	// when there was none.
+	// else the X-Request-Id header), redacted like every text the client
+	// gives out; "" when there was none.
 	RequestID string
-	// Attempts is the number of HTTP requests the call sent: 1, plus each
-	// retry and the resend after a token refresh; 0 when it failed before
-	// sending anything.
+	// Attempts is the number of HTTP attempts the call made — 1, plus each
+	// retry and the resend after a token refresh — counting attempts whose
+	// connection failed; 0 when the call ended before its first attempt.
 	Attempts int
 }
 
@@ -80,11 +80,11 @@ func (m *ResponseMetadata) fill(c *Client, ci *callInfo, resp *http.Response, er
 	}
 	if resp != nil {
 		m.StatusCode = resp.StatusCode
-		m.RequestID = maskSecrets(requestIDHeader(resp), c.callForms(ci))
+		m.RequestID = redact(requestIDHeader(resp), c.callForms(ci))
 	}
 	var ae *APIError
 	if errors.As(err, &ae) && ae.RequestID != "" {
-		m.RequestID = ae.RequestID
+		m.RequestID = redact(ae.RequestID, c.callForms(ci))
 	}
 }
 

@@ -83,3 +83,28 @@ func TestPayloadForAnotherCustomer(t *testing.T) {
 	require.True(t, errors.As(err, &ae))
 	assert.Equal(t, 200, ae.StatusCode)
 }
+
+// TestUnusable2xxIsOutcomeUnknown: a 2xx means Enkash applied the update;
+// when its answer cannot be used, the error says the outcome is unknown, so
+// a caller who resends on other errors does not apply it twice.
+func TestUnusable2xxIsOutcomeUnknown(t *testing.T) {
+	for name, body := range map[string]string{
+		"not JSON":         "<html>ok</html>",
+		"no payload":       `{"response_code":0}`,
+		"another customer": `{"payload":{"customerId":"KCOTHER000000001"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { reply(w, 200, "application/json", body) })
+			c, _ := newClient(t, ts)
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.ErrorIs(t, err, ErrInvalidResponse)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+		})
+	}
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { reply(w, 404, "text/plain", "nope") })
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a 404 applied nothing")
+}

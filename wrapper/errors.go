@@ -125,8 +125,9 @@ const timestampLayout = "2006-01-02 15:04:05"
 
 // SubError is one entry of an Enkash errorResponse.apiSubErrors. The shape is
 // undocumented by Enkash; these are the usual Spring validation fields.
-// RejectedValue is replaced by "[REDACTED]" when Field names personal data
-// (mobile, email, accountNumber, panOrGstin, ifsc, contactNumber, …).
+// RejectedValue is replaced by "[REDACTED]" when Field names a property that
+// openapi.yaml marks as personal data (x-pii), or when it looks like
+// personal data whatever the field.
 type SubError struct {
 	// Object is the name of the object that failed validation (empty when
 	// absent).
@@ -196,7 +197,7 @@ func (e *APIError) Error() string {
 	}
 	if e.ErrorMessage != "" {
 		b.WriteString(": ")
-		b.WriteString(scrub(e.ErrorMessage))
+		b.WriteString(scrubJSONish(e.ErrorMessage))
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (requestId ")
@@ -218,12 +219,12 @@ func (e *APIError) Error() string {
 		}
 		if s.Message != "" {
 			b.WriteString(": ")
-			b.WriteString(scrub(s.Message))
+			b.WriteString(scrubJSONish(s.Message))
 		}
 	}
 	if e.ErrorType == "" && e.ResponseMessage != "" {
 		b.WriteString(" [")
-		b.WriteString(scrub(e.ResponseMessage))
+		b.WriteString(scrubJSONish(e.ResponseMessage))
 		b.WriteString("]")
 	}
 	if e.Err != nil {
@@ -257,7 +258,10 @@ func (e *APIError) Is(target error) bool {
 	if target == ErrServer && e.StatusCode >= 500 && e.StatusCode <= 599 {
 		return true
 	}
-	if target == ErrOutcomeUnknown && unknownOutcomeStatus(e.StatusCode) {
+	// 502/504: a gateway cannot tell; a failed 2xx (unreadable, oversized,
+	// another customer's payload): Enkash applied the update, but what it
+	// answered cannot be used.
+	if target == ErrOutcomeUnknown && (unknownOutcomeStatus(e.StatusCode) || (e.StatusCode >= 200 && e.StatusCode <= 299)) {
 		return true
 	}
 	if s, ok := errorTypeSentinels[e.ErrorType]; ok {

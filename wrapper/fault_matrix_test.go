@@ -95,7 +95,7 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "connection reset mid-body (not retried: the server answered)", faults: f(wrappertest.Fault{Status: 200, ContentType: json, Body: echoPII[:60], CloseConnection: true}),
 			is: []error{ErrNetwork, io.ErrUnexpectedEOF, ErrOutcomeUnknown}, status: notAPIError, attempts: 1, waits: noneExpected},
 		{name: "server slower than the ctx deadline", faults: f(wrappertest.Fault{Delay: time.Hour, Times: forever}), deadline: true,
-			is: []error{context.DeadlineExceeded}, isNot: []error{ErrNetwork}, status: notAPIError, attempts: 1, waits: noneExpected},
+			is: []error{context.DeadlineExceeded, ErrOutcomeUnknown}, isNot: []error{ErrNetwork}, status: notAPIError, attempts: 1, waits: noneExpected},
 		{name: "server slower than the client timeout (outcome unknown: not retried)", faults: f(wrappertest.Fault{Delay: time.Hour, Times: forever}), opts: []Option{WithTimeout(80 * time.Millisecond)},
 			is: []error{ErrNetwork, ErrOutcomeUnknown}, status: notAPIError, attempts: 1, lossy: true, waits: noneExpected},
 		{name: "502 HTML page (outcome unknown: not retried)", faults: f(wrappertest.Fault{Status: 502, ContentType: "text/html", Body: html502, Times: forever}),

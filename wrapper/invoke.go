@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,14 +17,33 @@ import (
 // callInfo is the state of one operation call, shared by the layers through
 // the request's context.
 type callInfo struct {
-	op        string // operationId, for log records
-	attempt   int    // 1-based, set by the retry layer
-	refreshed bool   // the auth layer has already refreshed after a 401
-	authHdr   string // Authorization value of the latest attempt
-	waitErr   error  // the wait before a retry ended early (ctx done)
+	op        string   // operationId, for log records
+	attempt   int      // 1-based, set by the retry layer
+	refreshed bool     // the auth layer has already refreshed after a 401
+	authHdrs  []string // every Authorization value the call sent
+	waitErr   error    // the wait before a retry ended early (ctx done)
 }
 
 type callKey struct{}
+
+// sentAuth records an Authorization value the call is about to send.
+func (ci *callInfo) sentAuth(hdr string) {
+	if !slices.Contains(ci.authHdrs, hdr) {
+		ci.authHdrs = append(ci.authHdrs, hdr)
+	}
+}
+
+// tokenForms are the secret forms of every bearer token the call sent (a
+// rotating source or a refresh may send more than one).
+func (ci *callInfo) tokenForms() []string {
+	var tokens []string
+	for _, h := range ci.authHdrs {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			tokens = append(tokens, t)
+		}
+	}
+	return secretForms(tokens...)
+}
 
 func callOf(ctx context.Context) *callInfo {
 	ci, _ := ctx.Value(callKey{}).(*callInfo)
@@ -120,10 +140,7 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 // callForms are the secret forms of a call: the Client's, and the token its
 // last attempt sent.
 func (c *Client) callForms(ci *callInfo) []string {
-	if token, ok := strings.CutPrefix(ci.authHdr, "Bearer "); ok {
-		return append(secretForms(token), c.forms...)
-	}
-	return c.forms
+	return append(ci.tokenForms(), c.forms...)
 }
 
 // bodyReadError is the error of a response body that broke off. After a
@@ -199,7 +216,7 @@ func subErrors(in []api.ApiSubError) []SubError {
 			se.Field = scrub(*s.Field)
 		}
 		if s.Message != nil {
-			se.Message = scrub(*s.Message)
+			se.Message = scrubJSONish(*s.Message)
 		}
 		rv := s.RejectedValue[true] // absent and null both read as nil
 		switch v := rv.(type) {

@@ -3,7 +3,6 @@ package wrapper
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -29,9 +28,7 @@ func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
 	op, attempt, forms := "request", 0, d.forms
 	if ci := callOf(ctx); ci != nil {
 		op, attempt = ci.op, ci.attempt
-		if token, ok := strings.CutPrefix(ci.authHdr, "Bearer "); ok {
-			forms = append(secretForms(token), forms...)
-		}
+		forms = append(ci.tokenForms(), forms...)
 	}
 	status, rid := 0, ""
 	if resp != nil {

@@ -92,12 +92,33 @@ func checkToken(token string) error {
 	switch {
 	case token == "":
 		return errors.New("empty token")
-	case strings.ContainsFunc(token, func(r rune) bool { return r < 0x21 || r == 0x7f }):
-		return errors.New("token contains a space or control character")
+	case !isToken68(token):
+		return errors.New("token contains a space, a control character or another character a bearer token cannot hold (RFC 6750)")
 	case len(token) < minTokenLen:
 		return fmt.Errorf("token shorter than %d characters", minTokenLen)
 	}
 	return nil
+}
+
+// isToken68 reports whether s is an RFC 6750 bearer token: letters, digits,
+// "-._~+/", then optional "=" padding.
+func isToken68(s string) bool {
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~+/", c) >= 0) {
+			break
+		}
+	}
+	if i == 0 {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if s[i] != '=' {
+			return false
+		}
+	}
+	return true
 }
 
 // WithTokenSource authenticates with tokens from ts, asked before every

@@ -341,17 +341,14 @@ const snippetMax = 256
 
 // snippet returns the start of body: at most snippetMax bytes, cut on a rune
 // boundary, invalid UTF-8 replaced, with the client's secrets (forms), then
-// personal data and secret properties, then the heuristics masked — all
-// before the cut, so a value straddling it is masked whole.
+// personal data and secret properties, then the heuristics masked — all on
+// the whole body (already bounded by the response size limit) and before the
+// cut, so no value straddling a cut is shown in part.
 func snippet(body []byte, forms []string) string {
 	if len(body) == 0 {
 		return ""
 	}
-	n := len(body) // scan a bounded prefix only
-	if n > 4*snippetMax {
-		n = 4 * snippetMax
-	}
-	s := redact(strings.ToValidUTF8(string(body[:n]), "\uFFFD"), forms)
+	s := redact(strings.ToValidUTF8(string(body), "\uFFFD"), forms)
 	if len(s) > snippetMax {
 		cut := snippetMax
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
@@ -382,8 +379,10 @@ func secretForms(secrets ...string) []string {
 			continue
 		}
 		add(sec)
-		add(url.QueryEscape(sec))
-		add(url.PathEscape(sec))
+		for _, esc := range []string{url.QueryEscape(sec), url.PathEscape(sec), javaURLEncode(sec)} {
+			add(esc)
+			add(lowerHex(esc)) // %2f as well as %2F
+		}
 		if j, err := json.Marshal(sec); err == nil {
 			add(string(j[1 : len(j)-1]))
 		}
@@ -392,6 +391,27 @@ func secretForms(secrets ...string) []string {
 	}
 	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
 	return forms
+}
+
+// javaURLEncode is Java's URLEncoder.encode (what a Spring server echoing a
+// form value may write): like url.QueryEscape but '*' stays and '~' is %7E.
+func javaURLEncode(s string) string {
+	return strings.NewReplacer("%2A", "*", "~", "%7E").Replace(url.QueryEscape(s))
+}
+
+// lowerHex lower-cases the hex digits of %XX escapes.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			for j := i + 1; j <= i+2; j++ {
+				if b[j] >= 'A' && b[j] <= 'F' {
+					b[j] += 'a' - 'A'
+				}
+			}
+		}
+	}
+	return string(b)
 }
 
 // maskSecrets replaces every form in forms found in s.

@@ -140,8 +140,10 @@ func unknownOutcomeStatus(code int) bool {
 
 // notSent reports whether a transport error proves that no byte of the
 // request reached the server: a failed DNS look-up, dial or proxy CONNECT,
-// a server that answered the TLS handshake with plain text, or a
-// certificate the client refused before sending anything.
+// a server that answered the TLS handshake with plain text, a TLS handshake
+// that timed out, or a certificate the client refused before sending
+// anything. Other TLS errors cannot be told from ones after the request went
+// out (an alert may come at any time): they count as sent.
 func notSent(err error) bool {
 	var op *net.OpError
 	if errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect") {
@@ -149,7 +151,17 @@ func notSent(err error) bool {
 	}
 	var dns *net.DNSError
 	var rh tls.RecordHeaderError
-	return errors.As(err, &dns) || errors.As(err, &rh) || !retryableNetErr(err)
+	switch {
+	case errors.As(err, &dns), !retryableNetErr(err):
+		return true
+	case errors.As(err, &rh) && rh.Conn != nil:
+		// Set only when the first record was not a TLS handshake: the
+		// server speaks plain text, nothing was sent. (Later bad records
+		// carry no Conn: the request may have gone out.)
+		return true
+	}
+	// net/http's handshake timeout has no exported type; its text is fixed.
+	return strings.Contains(err.Error(), "net/http: TLS handshake timeout")
 }
 
 // retryableNetErr reports whether a transport error (no response) is worth
@@ -231,10 +243,13 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			if errors.As(err, &le) {
 				return nil, err // classified below us (a token failure)
 			}
+			sent := !notSent(err)
 			if ctx.Err() != nil {
+				if sent { // the ctx ended after the request went out
+					return nil, &layerError{fmt.Errorf("enkash: %w: %w", ErrOutcomeUnknown, err)}
+				}
 				return nil, &layerError{fmt.Errorf("enkash: %w", err)}
 			}
-			sent := !notSent(err)
 			last := fmt.Errorf("%w: %w", ErrNetwork, err)
 			if sent {
 				last = fmt.Errorf("%w: %w: %w", ErrNetwork, ErrOutcomeUnknown, err)

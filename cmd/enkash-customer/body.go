@@ -9,6 +9,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -78,6 +79,47 @@ func lookupField(name string) (bodyField, bool) {
 	return bodyField{}, false
 }
 
+// jsonFieldList names the fields that take JSON on --set, e.g.
+// "branchCodes, customerKeyContacts and customerReminders".
+func jsonFieldList() string {
+	var names []string
+	for _, f := range bodyFields {
+		if f.takesJSON() {
+			names = append(names, f.name)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "no field"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// echoName returns a field name given on the command line or in a body for
+// an error message — quoted when it looks like a name, left out when it
+// could be a value typed in the wrong place (a phone number, an e-mail).
+func echoName(name string) string {
+	digits := 0
+	for _, r := range name {
+		switch {
+		case r >= '0' && r <= '9':
+			if digits++; digits >= 5 {
+				return "(not shown: it looks like a value)"
+			}
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
+			digits = 0
+		default:
+			return "(not shown: it looks like a value)"
+		}
+	}
+	if name == "" || len(name) > 64 {
+		return "(not shown: it looks like a value)"
+	}
+	return strconv.Quote(name)
+}
+
 func fieldNames() string {
 	names := make([]string, len(bodyFields))
 	for i, f := range bodyFields {
@@ -142,7 +184,7 @@ func buildBody(sets, clears []string) (api.UpdateCustomerRequest, error) {
 
 func checkField(name string, seen map[string]json.RawMessage) error {
 	if _, ok := lookupField(name); !ok {
-		return usagef("unknown field %q: want one of %s", name, fieldNames())
+		return usagef("unknown field %s: want one of %s", echoName(name), fieldNames())
 	}
 	if _, dup := seen[name]; dup {
 		return usagef("field %q given more than once", name)
@@ -165,7 +207,7 @@ func decodeBody(raw []byte) (api.UpdateCustomerRequest, error) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(top)) {
 		if _, ok := lookupField(name); !ok {
-			return api.UpdateCustomerRequest{}, usagef("body: unknown field %q: want one of %s", name, fieldNames())
+			return api.UpdateCustomerRequest{}, usagef("body: unknown field %s: want one of %s", echoName(name), fieldNames())
 		}
 		if err := checkFieldValue(name, top[name]); err != nil {
 			return api.UpdateCustomerRequest{}, err

@@ -27,13 +27,17 @@ const (
 
 const maxBodyFileBytes = 1 << 20
 
-const usageText = `usage: enkash-customer update [flags] CUSTOMER_ID
+// usageText is the help text; which fields take JSON comes from the
+// generated body type (jsonFieldList).
+var usageText = strings.Replace(usageTemplate, "{{JSON_FIELDS}}", jsonFieldList(), 1)
+
+const usageTemplate = `usage: enkash-customer update [flags] CUSTOMER_ID
        enkash-customer --help | --version
 
 Updates one Enkash customer. Fields not named are left unchanged.
 
-  --set FIELD=VALUE        repeatable; sets a body field. For branchCodes, customerKeyContacts and
-                           customerReminders VALUE is JSON; for every other field the literal string
+  --set FIELD=VALUE        repeatable; sets a body field. VALUE is JSON for {{JSON_FIELDS}};
+                           for every other field the literal string
   --clear FIELD            repeatable; sends FIELD as null (clears it)
   --body FILE|-            a whole JSON body instead of --set/--clear (validated the same way)
   --parent-company-id ID   the parentCompanyId query parameter

@@ -40,3 +40,21 @@ func TestBinaryTokenFlagWinsOverEnv(t *testing.T) {
 		"update", "--token", "env-token-wrong-1", "--set", "state=Goa", wrappertest.DemoCustomerID)
 	assert.Equal(t, exitAPI, res.code, "the flag's (wrong) token was used")
 }
+
+// TestBinaryDoesNotEchoValuesAsFieldNames: a value typed where a field name
+// belongs (a phone number, an e-mail) is not printed back; a misspelt name
+// is.
+func TestBinaryDoesNotEchoValuesAsFieldNames(t *testing.T) {
+	for _, args := range [][]string{
+		{"update", "--clear", "9876543210", wrappertest.DemoCustomerID},
+		{"update", "--set", "asha.rao@acme.example=x", wrappertest.DemoCustomerID},
+	} {
+		res := runBinary(t, nil, "", args...)
+		assert.Equal(t, exitUsage, res.code)
+		assert.NotContains(t, res.stderr, "9876543210")
+		assert.NotContains(t, res.stderr, "asha.rao")
+		assert.Contains(t, res.stderr, "unknown field (not shown")
+	}
+	res := runBinary(t, nil, "", "update", "--clear", "nickname", wrappertest.DemoCustomerID)
+	assert.Contains(t, res.stderr, `unknown field "nickname"`)
+}
