@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"errors"
+	"strings"
 	"math/rand/v2"
 	"net/mail"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -49,17 +51,38 @@ func validBody() api.UpdateCustomerRequest {
 
 // TestPatternsMatchSpec pins the hand-copied patterns to the embedded spec,
 // so a change to openapi.yaml cannot silently leave the matchers behind.
-// The vendor's documented patterns (the facts test in the module root pins
-// them to openapi.yaml); the rules below are generated from the spec.
-const (
-	docPatternCustomerID      = `^KC[A-Z0-9]{14}$`
-	docPatternParentCompanyID = `^CEK[A-Z0-9]{7}$`
-	docPatternMobile          = `^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$`
-	docPatternReminderTime    = `^([01][0-9]|2[0-3]):[0-5][0-9]$`
-	// kinEmailFormat is kin-openapi's "email" format, the one the fake
-	// server applies.
-	kinEmailFormat = `^[^@]+@[^@<>",\s]+$`
+// The spec's patterns, read from openapi.yaml (the contract facts test in
+// the module root pins them to the vendor's page), so that these tests
+// follow a regenerated spec.
+var (
+	docPatternCustomerID      = specPattern("param:customerId")
+	docPatternParentCompanyID = specPattern("param:parentCompanyId")
+	docPatternMobile          = specPattern("CustomerKeyContactCreateDTO.mobile")
+	docPatternReminderTime    = specPattern("CustomerReminderCreateDTO.reminderTime")
 )
+
+// kinEmailFormat is kin-openapi's "email" format, the one the fake server
+// applies.
+const kinEmailFormat = `^[^@]+@[^@<>",\s]+$`
+
+// specPattern returns the pattern of "param:NAME" (an updateCustomer
+// parameter) or "Schema.property" in openapi.yaml.
+func specPattern(where string) string {
+	doc, err := enkash.LoadSpec()
+	if err != nil {
+		panic(err)
+	}
+	if name, ok := strings.CutPrefix(where, "param:"); ok {
+		for _, p := range doc.Paths.Value("/api/v0/customer/{customerId}").Patch.Parameters {
+			if p.Value.Name == name {
+				return p.Value.Schema.Value.Pattern
+			}
+		}
+		panic("no parameter " + name)
+	}
+	schema, prop, _ := strings.Cut(where, ".")
+	return doc.Components.Schemas[schema].Value.Properties[prop].Value.Pattern
+}
 
 // viol is a Violation literal (keyed: the type lives in package api).
 func viol(field, rule string) Violation { return Violation{Field: field, Rule: rule} }

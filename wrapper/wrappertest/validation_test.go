@@ -25,11 +25,11 @@ func TestValidationErrors(t *testing.T) {
 		want        []wantSub
 	}{
 		{"lowercase path customerId", "/api/v0/customer/kcdemo0000000001", "", `{}`,
-			[]wantSub{{"customerId", `regular expression "^KC[A-Z0-9]{14}$"`}}},
+			[]wantSub{{"customerId", `regular expression "^KC`}}},
 		{"short path customerId", "/api/v0/customer/KC123", "", `{}`,
 			[]wantSub{{"customerId", "regular expression"}}},
 		{"bad parentCompanyId", "/api/v0/customer/" + id + "?parentCompanyId=CEK12", "", `{}`,
-			[]wantSub{{"parentCompanyId", `"^CEK[A-Z0-9]{7}$"`}}},
+			[]wantSub{{"parentCompanyId", `regular expression "^CEK`}}},
 		{"bad mobile", "", "", `{"customerKeyContacts":[{"deleted":false,"legalName":"L","mobile":"12345","name":"N"}]}`,
 			[]wantSub{{"customerKeyContacts[0].mobile", "regular expression"}}},
 		{"unknown property", "", "", `{"nickname":"Ganesh"}`,
