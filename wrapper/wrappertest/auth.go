@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/oapi-codegen/runtime"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -99,15 +100,25 @@ func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the form could not be parsed")
 		return
 	}
+	// The form binds to the generated TokenRequest: its field names come
+	// from the spec.
+	var form api.TokenRequest
+	if err := runtime.BindForm(&form, r.PostForm, nil, nil); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the form does not match the token request")
+		return
+	}
 	id, secret, _ := r.BasicAuth()
 	creds := s.cfg.creds
-	formID := r.PostForm.Get("clientId")
+	formID := ""
+	if form.ClientId != nil {
+		formID = *form.ClientId
+	}
 	if !equal(id, creds.ClientID) || !equal(secret, creds.ClientSecret) || (formID != "" && formID != id) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
 		return
 	}
-	user := r.PostForm.Get("username")
-	if !equal(user, creds.Username) || !equal(r.PostForm.Get("password"), creds.Password) {
+	user := form.Username
+	if !equal(user, creds.Username) || !equal(form.Password, creds.Password) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_grant", "bad user credentials")
 		return
 	}

@@ -126,8 +126,13 @@ func (s *Server) paramError(w http.ResponseWriter, r *http.Request, err error) {
 		[]subError{{Field: field, Message: "invalid format"}})
 }
 
+// isTokenRoute reports whether route is the OAuth2 token endpoint: the
+// operation whose body is a form (RFC 6749 §4.3), as the spec declares it.
 func isTokenRoute(route *routers.Route) bool {
-	return route != nil && route.Operation != nil && route.Operation.OperationID == "getAuthToken"
+	if route == nil || route.Operation == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
+		return false
+	}
+	return route.Operation.RequestBody.Value.Content.Get("application/x-www-form-urlencoded") != nil
 }
 
 // writeRequestError turns an openapi3filter.ValidateRequest error into 401 or 400.
@@ -144,7 +149,7 @@ func (s *Server) writeRequestError(w http.ResponseWriter, r *http.Request, route
 	subs := subErrors(err)
 	if isTokenRoute(route) {
 		for _, se := range subs {
-			if se.Field == "grant_type" {
+			if se.Field == "grant_type" { // RFC 6749's name
 				writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be password")
 				return
 			}
