@@ -2,10 +2,10 @@ package wrapper
 
 import (
 	"errors"
-	"strings"
 	"math/rand/v2"
 	"net/mail"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
