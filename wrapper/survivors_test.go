@@ -2,8 +2,11 @@ package wrapper
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -29,18 +32,35 @@ func TestNon2xxWithPayloadIsAnError(t *testing.T) {
 	}
 }
 
-// TestConcurrent401sRefreshOnce: many calls that get a 401 for the same
-// revoked token fetch one new token between them, not one each (a refresh
-// must not invalidate the token another call has just fetched).
+// TestConcurrent401sRefreshOnce: two calls send the same token and both get
+// a 401 for it; the second 401 is held until the first call has refreshed
+// and resent with the new token. The second call's refresh must then keep
+// that new token (the generation guard), not throw it away and fetch a third.
 func TestConcurrent401sRefreshOnce(t *testing.T) {
-	a := newAuthServer(t, false, 3600)
-	c := passwordClient(t, a)
-	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	var issued, firstTokenPatches atomic.Int32
+	newTokenSeen := make(chan struct{})
+	var once sync.Once
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		reply(w, 200, "application/json", fmt.Sprintf(`{"access_token":"token-%d-abcdefgh","expires_in":3600}`, issued.Add(1)))
+	})
+	ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer token-1-abcdefgh" {
+			if firstTokenPatches.Add(1) == 2 {
+				<-newTokenSeen // the late 401
+			}
+			reply(w, 401, "application/json", errEnvelope("UNAUTHORIZED", "token revoked"))
+			return
+		}
+		once.Do(func() { close(newTokenSeen) })
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
 	require.NoError(t, err)
-	require.Equal(t, int32(1), a.issued.Load())
-	a.revokeAll()
+	defer c.CloseIdleConnections()
 	var wg sync.WaitGroup
-	errs := make([]error, 16)
+	errs := make([]error, 2)
 	for i := range errs {
 		wg.Add(1)
 		go func() {
@@ -49,10 +69,10 @@ func TestConcurrent401sRefreshOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		assert.NoError(t, err)
-	}
-	assert.Equal(t, int32(2), a.issued.Load(), "one refresh for all the 401s")
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	assert.Equal(t, int32(2), firstTokenPatches.Load(), "both calls sent token 1")
+	assert.Equal(t, int32(2), issued.Load(), "token 1, then one refresh for both 401s")
 }
 
 // TestInvalidGrantIsUnauthorized: the token endpoint's 400 invalid_grant
