@@ -11,7 +11,7 @@ GO127         ?= go1.27.3
 # Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).
 REDOCLY       ?= @redocly/cli@2.77.0
 
-.PHONY: all demo build generate check-generated regen-drill test test-jsonv2 test-go127 fuzz-smoke bench initsize callgrind lint lint-spec vet staticcheck ci
+.PHONY: all demo demo-sync bench-sync build generate check-generated regen-drill test test-jsonv2 test-go127 fuzz-smoke bench initsize callgrind lint lint-spec vet staticcheck ci
 
 all: test
 
@@ -19,6 +19,21 @@ all: test
 demo:
 	$(GO) run ./cmd/enkash-customer update \
 	  --set "legalName=Acme Traders Pvt Ltd" --clear address KCDEMO0000000001
+
+## demo-sync: sync testdata/sync-demo.jsonl (the demo customers and one
+## invalid row) against the embedded sandbox with --skip-invalid. The CLI
+## exits 1 (a row was skipped as invalid): this target succeeds only then.
+demo-sync:
+	@status=0; $(GO) run ./cmd/enkash-customer sync --skip-invalid testdata/sync-demo.jsonl || status=$$?; \
+	  if [ $$status -ne 1 ]; then echo "demo-sync: want exit status 1 (one invalid row), got $$status" >&2; exit 1; fi; \
+	  echo "demo-sync: exit status 1 as expected: 3 rows ok, line 4 invalid"
+
+## bench-sync: the sync benchmark (not part of test or ci): 10,000 rows
+## against wrappertest with a 20 ms delay at concurrency 8 and 64, 1,000
+## at concurrency 1 (10,000 would take over 200 s), and --dry-run over
+## 1,000,000 rows: calls/s, connections, peak RSS
+bench-sync:
+	SYNC_BENCH_ROWS_C1=$${SYNC_BENCH_ROWS_C1:-1000} $(GO) test -run '^$$' -bench BenchmarkSyncBinary -benchtime 1x -timeout 30m ./cmd/enkash-customer/
 
 ## build: the CLI binary in bin/
 build:

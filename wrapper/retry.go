@@ -225,9 +225,15 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 	req.Header["Accept"] = hdrJSON
 	req.Header["User-Agent"] = d.userAgent
+	gate := gateOf(ctx) // set by UpdateCustomers: shared by the batch's calls
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, &layerError{fmt.Errorf("enkash: %w", err)}
+		}
+		if gate != nil {
+			if err := gate.wait(ctx, d.sleep, d.now); err != nil {
+				return nil, &layerError{fmt.Errorf("enkash: %w", err)}
+			}
 		}
 		r := req
 		if attempt > 1 {
@@ -286,6 +292,15 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 					return giveBack()
 				}
 				wait = ra
+				if gate != nil {
+					// The whole batch holds back, this call included: it
+					// waits at the gate before its next attempt.
+					if dl, ok := ctx.Deadline(); ok && d.now().Add(wait).After(dl) {
+						return giveBack()
+					}
+					gate.holdUntil(d.now().Add(wait))
+					continue
+				}
 			}
 		}
 		if err := d.wait(ctx, wait); err != nil {

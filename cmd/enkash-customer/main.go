@@ -1,6 +1,8 @@
-// Command enkash-customer updates an Enkash customer from the command line.
+// Command enkash-customer updates Enkash customers from the command line: one
+// with update, a whole file of them (JSONL or CSV) with sync.
 //
 //	enkash-customer update [flags] CUSTOMER_ID
+//	enkash-customer sync [flags] FILE|-
 //	enkash-customer --help | --version
 //
 // Fields are set with --set FIELD=VALUE and cleared with --clear FIELD; every

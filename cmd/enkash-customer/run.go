@@ -32,6 +32,7 @@ const maxBodyFileBytes = 1 << 20
 var usageText = strings.Replace(usageTemplate, "{{JSON_FIELDS}}", jsonFieldList(), 1)
 
 const usageTemplate = `usage: enkash-customer update [flags] CUSTOMER_ID
+       enkash-customer sync [flags] FILE|-     (many customers: see enkash-customer sync --help)
        enkash-customer --help | --version
 
 Updates one Enkash customer. Fields not named are left unchanged.
@@ -82,6 +83,9 @@ var errVersion = errors.New("version requested")
 // run is the whole command, with its environment passed in so tests can
 // drive it in-process as well as through the built binary.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "sync" {
+		return runSync(ctx, args[1:], stdin, stdout, stderr, getenv)
+	}
 	opts, err := parseArgs(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -115,18 +119,43 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout)
 	defer cancel()
 
-	baseURL := firstNonEmpty(opts.baseURL, getenv("ENKASH_BASE_URL"))
-	given := credentialSources(opts.token, getenv)
-	var clientOpts []wrapper.Option
-	if opts.verbose {
+	client, cleanup, code := newTargetClient(target{baseURL: opts.baseURL, token: opts.token, sandbox: opts.sandbox, verbose: opts.verbose}, getenv, stderr)
+	if client == nil {
+		return code
+	}
+	defer cleanup()
+	customer, err := client.UpdateCustomer(ctx, opts.customerID, body, callOpts...)
+	if err != nil {
+		return reportError(stderr, opts.customerID, err)
+	}
+	return printJSON(stdout, stderr, customer, exitAPI) // sent: never "nothing was sent"
+}
+
+// target is where a command sends its requests: the flags of the base URL,
+// credential and sandbox rules shared by update and sync.
+type target struct {
+	baseURL, token   string
+	sandbox, verbose bool
+}
+
+// newTargetClient applies the rules of where requests go (see usageText):
+// the given base URL with the credentials, else the embedded sandbox when no
+// credential is set at all (said on stderr), else a refusal. On refusal it
+// returns a nil client and the exit status; cleanup closes the sandbox.
+func newTargetClient(t target, getenv func(string) string, stderr io.Writer, extra ...wrapper.Option) (client *wrapper.Client, cleanup func(), code int) {
+	cleanup = func() {}
+	baseURL := firstNonEmpty(t.baseURL, getenv("ENKASH_BASE_URL"))
+	given := credentialSources(t.token, getenv)
+	clientOpts := extra
+	if t.verbose {
 		clientOpts = append(clientOpts, wrapper.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	switch {
-	case opts.sandbox || (baseURL == "" && len(given) == 0):
+	case t.sandbox || (baseURL == "" && len(given) == 0):
 		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
-		defer srv.Close()
+		cleanup = srv.Close
 		why := "no --base-url, $ENKASH_BASE_URL or credentials"
-		if opts.sandbox {
+		if t.sandbox {
 			why = "--sandbox"
 			ignored := given
 			if baseURL != "" {
@@ -145,26 +174,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// sandbox. Only the names of what is set are printed, never a value.
 		fmt.Fprintf(stderr, "enkash-customer: %s set but no base URL: set $ENKASH_BASE_URL or --base-url to reach Enkash, or pass --sandbox to use the embedded sandbox; nothing was sent\n",
 			strings.Join(given, ", "))
-		return exitUsage
+		return nil, cleanup, exitUsage
 	default:
-		authOpt, err := credentials(firstNonEmpty(opts.token, getenv("ENKASH_TOKEN")), getenv)
+		authOpt, err := credentials(firstNonEmpty(t.token, getenv("ENKASH_TOKEN")), getenv)
 		if err != nil {
 			fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
-			return exitUsage
+			return nil, cleanup, exitUsage
 		}
 		clientOpts = append(clientOpts, authOpt)
 	}
-
 	client, err := wrapper.NewClient(baseURL, clientOpts...)
 	if err != nil {
+		cleanup()
 		fmt.Fprintf(stderr, "enkash-customer: %v\n", err)
-		return exitUsage
+		return nil, func() {}, exitUsage
 	}
-	customer, err := client.UpdateCustomer(ctx, opts.customerID, body, callOpts...)
-	if err != nil {
-		return reportError(stderr, opts.customerID, err)
-	}
-	return printJSON(stdout, stderr, customer, exitAPI) // sent: never "nothing was sent"
+	return client, cleanup, exitOK
 }
 
 // parseArgs parses the command line. It returns flag.ErrHelp for -h/--help
@@ -172,7 +197,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func parseArgs(args []string) (options, error) {
 	var o options
 	if len(args) == 0 {
-		return o, errors.New("missing command: want update")
+		return o, errors.New("missing command: want update or sync")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -181,7 +206,7 @@ func parseArgs(args []string) (options, error) {
 		return o, errVersion
 	case "update":
 	default:
-		return o, fmt.Errorf("unknown command %q: want update", args[0])
+		return o, fmt.Errorf("unknown command %q: want update or sync", args[0])
 	}
 	var showVersion bool
 	fs := flag.NewFlagSet("update", flag.ContinueOnError)

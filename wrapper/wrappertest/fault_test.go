@@ -199,3 +199,30 @@ func TestFaultTrickle(t *testing.T) {
 	r := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, srv.Token, `{}`)
 	assert.Equal(t, `{}`, string(r.body), "a patient client gets the whole body")
 }
+
+// TestResponseDelayServesTheRealAnswer: WithResponseDelay delays the real
+// answer (the update is applied), and a client that gives up ends the wait.
+func TestResponseDelayServesTheRealAnswer(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(20*time.Millisecond))
+	resp := rawClient{t, srv}.patch(wrappertest.DemoCustomerID, srv.Token, `{"state":"Goa"}`)
+	require.Equal(t, 200, resp.status)
+	c, _ := srv.Customer(wrappertest.DemoCustomerID)
+	assert.Equal(t, "Goa", c.State)
+
+	slow := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(time.Hour))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for len(slow.Requests()) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, slow.URL+"/api/v0/customer/"+wrappertest.DemoCustomerID, strings.NewReader(`{"state":"Goa"}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+slow.Token)
+	req.Header.Set("Content-Type", "application/json")
+	_, err = slow.Client().Do(req)
+	require.ErrorIs(t, err, context.Canceled)
+	c, _ = slow.Customer(wrappertest.DemoCustomerID)
+	assert.NotEqual(t, "Goa", c.State, "a request given up during the delay is not applied")
+}

@@ -93,6 +93,7 @@ type config struct {
 	camel     bool
 	maxBody   int64
 	connState func(net.Conn, http.ConnState)
+	delay     time.Duration
 }
 
 // Credentials are what the token endpoint accepts: HTTP Basic
@@ -181,6 +182,14 @@ func WithMaxBodyBytes(n int64) Option {
 // as http.Server.ConnState. Server.Connections counts new connections without it.
 func WithConnState(f func(net.Conn, http.ConnState)) Option {
 	return func(c *config) { c.connState = f }
+}
+
+// WithResponseDelay holds every request d before serving it as usual (the
+// real answer, unlike a Fault with Delay), as a server far away would: for
+// load tests and for catching a client in the middle of a run. The wait ends
+// early, with no answer, when the client gives up or the server is closed.
+func WithResponseDelay(d time.Duration) Option {
+	return func(c *config) { c.delay = d }
 }
 
 // NewServer starts and returns a new fake server. The caller should call Close
@@ -357,6 +366,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	s.record(r, body)
+	if !s.wait(r, s.cfg.delay) {
+		return
+	}
 
 	if f := s.takeFault(r); f != nil {
 		s.serveFault(w, r, f)

@@ -1,0 +1,449 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+const (
+	demo1 = wrappertest.DemoCustomerID
+	demo2 = wrappertest.DemoCustomerID2
+	demo3 = wrappertest.DemoCustomerID3
+)
+
+// writeFile writes content to name in a fresh temporary directory.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+// syncEnv points the CLI at srv with its token.
+func syncEnv(srv *wrappertest.Server) []string {
+	return []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + srv.Token}
+}
+
+// readReport parses a --report file.
+func readReport(t *testing.T, path string) []reportLine {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var out []reportLine
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var rl reportLine
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &rl), "report line %q", sc.Text())
+		out = append(out, rl)
+	}
+	return out
+}
+
+// bodiesByPath are the bodies the fake received, by customer id, in order.
+func bodiesByPath(srv *wrappertest.Server) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range srv.Requests() {
+		id := r.Path[strings.LastIndexByte(r.Path, '/')+1:]
+		out[id] = append(out[id], string(r.Body))
+	}
+	return out
+}
+
+// TestBinarySyncJSONL: each JSONL row's update reaches the wire exactly:
+// absent fields absent, null as null, values as values; the query
+// parameter when given; exit 0 when every row is ok.
+func TestBinarySyncJSONL(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	in := writeFile(t, "rows.jsonl", strings.Join([]string{
+		`{"customerId":"` + demo1 + `","parentCompanyId":"CEKDEMO001","update":{"legalName":"Acme Traders","address":null}}`,
+		``, // blank lines are skipped
+		`{"customerId":"` + demo2 + `","update":{"state":"Goa","branchCodes":["PNJ01"],"customerReminders":null}}`,
+		`{"customerId":"` + demo3 + `","update":{}}`,
+	}, "\n")) // no final newline
+	res := runBinary(t, syncEnv(srv), "", "sync", in)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	got := bodiesByPath(srv)
+	assert.Equal(t, []string{`{"address":null,"legalName":"Acme Traders"}`}, got[demo1])
+	assert.Equal(t, []string{`{"branchCodes":["PNJ01"],"customerReminders":null,"state":"Goa"}`}, got[demo2])
+	assert.Equal(t, []string{`{}`}, got[demo3])
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, demo1) {
+			assert.Equal(t, "parentCompanyId=CEKDEMO001", r.RawQuery)
+		} else {
+			assert.Empty(t, r.RawQuery)
+		}
+	}
+	c, _ := srv.Customer(demo1)
+	assert.Equal(t, "Acme Traders", c.LegalName)
+	assert.Empty(t, c.Address)
+	assert.Contains(t, res.stderr, "sync: done: 3 ok, 0 failed, 0 invalid, 0 skipped")
+}
+
+// TestBinarySyncCSV: per cell, empty = absent, the null marker = null, text =
+// the string, list columns = their JSON; from stdin too; an unknown column
+// is a usage error and nothing is sent.
+func TestBinarySyncCSV(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	csvText := "customerId,parentCompanyId,legalName,address,state,branchCodes\n" +
+		demo1 + ",CEKDEMO001,\"Acme, Traders\",\\N,,\n" +
+		demo2 + ",,,,Goa,\"[\"\"PNJ01\"\",\"\"MRG02\"\"]\"\n" +
+		demo3 + ",,,,,\\N\n"
+	in := writeFile(t, "rows.csv", csvText)
+	res := runBinary(t, syncEnv(srv), "", "sync", "--concurrency", "1", in)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	got := bodiesByPath(srv)
+	assert.Equal(t, []string{`{"address":null,"legalName":"Acme, Traders"}`}, got[demo1])
+	assert.Equal(t, []string{`{"branchCodes":["PNJ01","MRG02"],"state":"Goa"}`}, got[demo2])
+	assert.Equal(t, []string{`{"branchCodes":null}`}, got[demo3])
+
+	t.Run("stdin and another null marker", func(t *testing.T) {
+		srv.ResetRequests()
+		res := runBinary(t, syncEnv(srv), "customerId,address,state\n"+demo1+",NULL,\\N\n",
+			"sync", "--format", "csv", "--null-marker", "NULL", "-")
+		require.Equal(t, exitOK, res.code, res.stderr)
+		assert.Equal(t, []string{`{"address":null,"state":"\\N"}`}, bodiesByPath(srv)[demo1])
+	})
+	t.Run("unknown column", func(t *testing.T) {
+		srv.ResetRequests()
+		res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "bad.csv", "customerId,nickname\n"+demo1+",x\n"))
+		assert.Equal(t, exitUsage, res.code)
+		assert.Contains(t, res.stderr, `unknown column "nickname"`)
+		assert.Empty(t, srv.Requests())
+	})
+	t.Run("list cell that is not JSON", func(t *testing.T) {
+		srv.ResetRequests()
+		res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "bad.csv", "customerId,branchCodes\n"+demo1+",PNJ01\n"))
+		assert.Equal(t, exitUsage, res.code)
+		assert.Contains(t, res.stderr, "line 2: branchCodes: must be JSON")
+		assert.Empty(t, srv.Requests())
+	})
+}
+
+// invalidRows: rows 2 and 5 break the spec (a bad mobile, a bad id), row 4
+// has an unknown field.
+func invalidRows() string {
+	return strings.Join([]string{
+		`{"customerId":"` + demo1 + `","update":{"state":"Goa"}}`,
+		`{"customerId":"` + demo2 + `","update":{"customerKeyContacts":[{"deleted":false,"legalName":"L","name":"N","mobile":"12345"}]}}`,
+		`{"customerId":"` + demo3 + `","update":{"state":"Kerala"}}`,
+		`{"customerId":"` + demo3 + `","update":{"nickname":"x"}}`,
+		`{"customerId":"kc-lower","update":{"state":"Goa"}}`,
+	}, "\n") + "\n"
+}
+
+// TestBinarySyncValidationFirst: with invalid rows anywhere in the file,
+// every one is listed (line, field, rule), nothing at all is sent, exit 2.
+func TestBinarySyncValidationFirst(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	res := runBinary(t, syncEnv(srv), "", "sync", "--report", report, writeFile(t, "rows.jsonl", invalidRows()))
+	assert.Equal(t, exitUsage, res.code)
+	assert.Contains(t, res.stderr, "line 2: customerKeyContacts[0].mobile: pattern")
+	assert.Contains(t, res.stderr, `line 4: body: unknown field "nickname"`)
+	assert.Contains(t, res.stderr, "line 5: customerId: pattern")
+	assert.Contains(t, res.stderr, "3 of 5 rows invalid; nothing was sent")
+	assert.NotContains(t, res.stderr, "line 1:")
+	assert.NotContains(t, res.stderr, "line 3:")
+	assert.Empty(t, srv.Requests(), "nothing is sent")
+	assert.NoFileExists(t, report, "no report is started")
+}
+
+// TestBinarySyncSkipInvalid: --skip-invalid sends the valid rows, reports
+// the others as invalid (id blanked when the id itself is bad), exit 1.
+func TestBinarySyncSkipInvalid(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	res := runBinary(t, syncEnv(srv), "", "sync", "--skip-invalid", "--report", report, writeFile(t, "rows.jsonl", invalidRows()))
+	assert.Equal(t, exitAPI, res.code, res.stderr)
+	assert.Len(t, srv.Requests(), 2, "rows 1 and 3")
+	byLine := map[int]reportLine{}
+	for _, rl := range readReport(t, report) {
+		_, dup := byLine[rl.Line]
+		require.False(t, dup, "line %d reported twice", rl.Line)
+		byLine[rl.Line] = rl
+	}
+	require.Len(t, byLine, 5)
+	for _, l := range []int{1, 3} {
+		assert.Equal(t, statusOK, byLine[l].Status)
+	}
+	for _, l := range []int{2, 4, 5} {
+		assert.Equal(t, statusInvalid, byLine[l].Status)
+		assert.Zero(t, byLine[l].HTTPStatus)
+	}
+	assert.Contains(t, byLine[2].Error, "customerKeyContacts[0].mobile: pattern")
+	assert.NotContains(t, byLine[2].Error, "12345", "never the value")
+	assert.Equal(t, demo2, byLine[2].CustomerID)
+	assert.Empty(t, byLine[5].CustomerID, "an id that breaks the spec is not echoed")
+	assert.Contains(t, res.stderr, "sync: done: 2 ok, 0 failed, 3 invalid, 0 skipped")
+}
+
+// TestBinarySyncDryRun: --dry-run sends nothing and prints each row with its
+// body exactly as a real run puts it on the wire.
+func TestBinarySyncDryRun(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	in := writeFile(t, "rows.csv", "customerId,legalName,address,customerReminders\n"+
+		demo1+",Acme <Traders> & Co \u00e9,\\N,\"[{\"\"reminderType\"\":\"\"ONCE\"\",\"\"reminderTime\"\":\"\"09:30\"\",\"\"dueDateDifference\"\":3}]\"\n"+
+		demo2+",,\\N,\n")
+	dry := runBinary(t, syncEnv(srv), "", "sync", "--dry-run", in)
+	require.Equal(t, exitOK, dry.code, dry.stderr)
+	require.Empty(t, srv.Requests(), "--dry-run sends nothing")
+	real := runBinary(t, syncEnv(srv), "", "sync", "--concurrency", "1", in)
+	require.Equal(t, exitOK, real.code, real.stderr)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	lines := strings.Split(strings.TrimSuffix(dry.stdout, "\n"), "\n")
+	require.Len(t, lines, 2)
+	for i, l := range lines {
+		var row struct {
+			Line       int             `json:"line"`
+			CustomerID string          `json:"customerId"`
+			Update     json.RawMessage `json:"update"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &row))
+		assert.Equal(t, i+2, row.Line)
+		assert.Equal(t, string(reqs[i].Body), string(row.Update), "the dry run shows the wire bytes")
+		assert.True(t, strings.HasSuffix(reqs[i].Path, row.CustomerID))
+	}
+}
+
+// TestBinarySyncReport: the report holds one line per row with its outcome,
+// HTTP status, errorType and the server's requestId; a failed row makes the
+// exit status 1; an existing report is not overwritten without --resume.
+func TestBinarySyncReport(t *testing.T) {
+	const token = "report-secret-token-9a"
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(token))
+	env := []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + token}
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	in := writeFile(t, "rows.jsonl",
+		`{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n"+
+			`{"customerId":"KCNOSUCHCUSTOMER","update":{"state":"Goa"}}`+"\n")
+	res := runBinary(t, env, "", "sync", "--report", report, in)
+	assert.Equal(t, exitAPI, res.code, res.stderr)
+	lines := readReport(t, report)
+	require.Len(t, lines, 2)
+	slices.SortFunc(lines, func(a, b reportLine) int { return a.Line - b.Line })
+	ids := map[string]string{} // requestId -> path
+	for _, r := range srv.Requests() {
+		ids[r.RequestID] = r.Path
+	}
+	assert.Equal(t, statusOK, lines[0].Status)
+	assert.Equal(t, 200, lines[0].HTTPStatus)
+	assert.Equal(t, "/api/v0/customer/"+demo1, ids[lines[0].RequestID])
+	assert.Empty(t, lines[0].Error)
+	assert.Equal(t, reportLine{Line: 2, CustomerID: "KCNOSUCHCUSTOMER", Status: statusFailed, HTTPStatus: 404,
+		ErrorType: "RECORD_NOT_FOUND", RequestID: lines[1].RequestID, Error: lines[1].Error}, lines[1])
+	assert.Equal(t, "/api/v0/customer/KCNOSUCHCUSTOMER", ids[lines[1].RequestID])
+	assert.Contains(t, lines[1].Error, "404")
+	raw, _ := os.ReadFile(report)
+	assert.NotContains(t, string(raw)+res.stderr+res.stdout, token)
+
+	again := runBinary(t, env, "", "sync", "--report", report, in)
+	assert.Equal(t, exitUsage, again.code)
+	assert.Contains(t, again.stderr, "pass --resume")
+	assert.Len(t, readReport(t, report), 2, "the report is left alone")
+
+	noReport := runBinary(t, env, "", "sync", "--resume", in)
+	assert.Equal(t, exitUsage, noReport.code)
+	assert.Contains(t, noReport.stderr, "--resume needs --report")
+}
+
+// manyRows is n JSONL rows over the demo customers, each setting legalName.
+func manyRows(n int) string {
+	var b strings.Builder
+	ids := []string{demo1, demo2, demo3}
+	for i := range n {
+		fmt.Fprintf(&b, `{"customerId":%q,"update":{"legalName":"Row %d"}}`+"\n", ids[i%3], i+1)
+	}
+	return b.String()
+}
+
+// startSync starts the CLI in the background.
+func startSync(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return cmd, &stderr
+}
+
+// waitReportLines waits until the report has at least n lines.
+func waitReportLines(t *testing.T, path string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		data, _ := os.ReadFile(path)
+		if bytes.Count(data, []byte("\n")) >= n {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("the report never reached %d lines", n)
+}
+
+// answered are the request ids the server answered with 200 (every request
+// it recorded got the real answer unless the client went away first; a
+// request id in the report proves the client read that answer).
+func requestIDs(srv *wrappertest.Server) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range srv.Requests() {
+		out[r.RequestID] = true
+	}
+	return out
+}
+
+// TestBinarySyncResumeAfterSIGKILL: killed mid-run, then resumed with the
+// same report: every row ends ok exactly once, and every ok line carries the
+// request id of an answer the server sent (none is reported ok unanswered).
+func TestBinarySyncResumeAfterSIGKILL(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(40*time.Millisecond))
+	const n = 30
+	in := writeFile(t, "rows.jsonl", manyRows(n))
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	cmd, _ := startSync(t, syncEnv(srv), "sync", "--concurrency", "3", "--report", report, in)
+	waitReportLines(t, report, 4)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+	_ = cmd.Wait()
+	first := readReport(t, report)
+	require.Less(t, len(first), n, "killed mid-run")
+	sent := requestIDs(srv)
+	for _, rl := range first {
+		require.Equal(t, statusOK, rl.Status)
+		assert.True(t, sent[rl.RequestID], "line %d reported ok without an answer", rl.Line)
+	}
+
+	res := runBinary(t, syncEnv(srv), "", "sync", "--concurrency", "3", "--report", report, "--resume", in)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	okCount := map[int]int{}
+	skipped := 0
+	sent = requestIDs(srv)
+	for _, rl := range readReport(t, report) {
+		switch rl.Status {
+		case statusOK:
+			okCount[rl.Line]++
+			assert.True(t, sent[rl.RequestID], "line %d reported ok without an answer", rl.Line)
+		case statusSkipped:
+			skipped++
+		default:
+			t.Errorf("line %d: status %s", rl.Line, rl.Status)
+		}
+	}
+	for l := 1; l <= n; l++ {
+		assert.Equal(t, 1, okCount[l], "line %d ok exactly once", l)
+	}
+	assert.Equal(t, len(first), skipped, "the resumed run skipped what the first one finished")
+	assert.Contains(t, res.stderr, fmt.Sprintf("%d skipped", len(first)))
+}
+
+// TestBinarySyncSIGINT: SIGINT stops starting rows, lets the calls in flight
+// finish and report, and exits 130: every request the server received has
+// its ok line in the report.
+func TestBinarySyncSIGINT(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(300*time.Millisecond))
+	const n = 40
+	in := writeFile(t, "rows.jsonl", manyRows(n))
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	cmd, stderr := startSync(t, syncEnv(srv), "sync", "--concurrency", "2", "--report", report, in)
+	waitReportLines(t, report, 1)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr, stderr.String())
+	assert.Equal(t, exitInterrupted, exitErr.ExitCode(), stderr.String())
+	lines := readReport(t, report)
+	reqs := srv.Requests()
+	assert.Less(t, len(reqs), n, "rows after the signal were not started")
+	assert.Len(t, lines, len(reqs), "every call in flight finished and was reported")
+	sent := requestIDs(srv)
+	for _, rl := range lines {
+		assert.Equal(t, statusOK, rl.Status)
+		assert.True(t, sent[rl.RequestID])
+	}
+	assert.Contains(t, stderr.String(), "interrupted")
+	assert.Contains(t, stderr.String(), "sync: done:")
+}
+
+// TestBinarySync429HoldsTheBatch: a 429 with Retry-After: 1 to one call of
+// the batch holds every call, counted from the server's request log. Each
+// request takes 20 ms at the server, so in the second after the 429 arrived
+// each of the other conc-1 workers can have at most 2 requests received (one
+// already on its way, one sent before the client read the 429); without the
+// shared gate they would send all the remaining rows in that second
+// (90 rows / 4 workers × 20 ms < 1 s).
+func TestBinarySync429HoldsTheBatch(t *testing.T) {
+	const delay = 20 * time.Millisecond
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(delay))
+	// Only demo3's first update is refused; rows 1-9 are demo1 and demo2,
+	// so the batch has fanned out by then.
+	srv.Inject(wrappertest.Fault{Status: 429, RetryAfter: "1", Times: 1, Path: "/api/v0/customer/" + demo3})
+	var b strings.Builder
+	const n, conc = 100, 4
+	for i := range n {
+		id := []string{demo1, demo2}[i%2]
+		if i == 9 {
+			id = demo3
+		}
+		fmt.Fprintf(&b, `{"customerId":%q,"update":{"state":"S%d"}}`+"\n", id, i)
+	}
+	res := runBinary(t, syncEnv(srv), "", "sync", "--concurrency", fmt.Sprint(conc), writeFile(t, "rows.jsonl", b.String()))
+	require.Equal(t, exitOK, res.code, res.stderr)
+	reqs := srv.Requests()
+	require.Len(t, reqs, n+1, "one 429, then every row once")
+	at := slices.IndexFunc(reqs, func(r wrappertest.RecordedRequest) bool { return strings.HasSuffix(r.Path, demo3) })
+	require.GreaterOrEqual(t, at, 0)
+	held := reqs[at].Time.Add(time.Second)
+	during := 0
+	for _, r := range reqs[at+1:] {
+		if r.Time.Before(held) {
+			during++
+		}
+	}
+	assert.LessOrEqual(t, during, 2*(conc-1), "requests received within Retry-After of the 429")
+	assert.Greater(t, len(reqs)-at-1-during, 50, "most rows came after the hold")
+}
+
+// TestSyncProgressTicks: without a terminal, one progress line per tick of
+// the (injected) ticker, then the summary.
+func TestSyncProgressTicks(t *testing.T) {
+	ticks := make(chan time.Time)
+	orig := newTicker
+	newTicker = func(time.Duration) (<-chan time.Time, func()) { return ticks, func() {} }
+	t.Cleanup(func() { newTicker = orig })
+	var out bytes.Buffer
+	p := newProgress(&out, 10, time.Now())
+	stop := p.run()
+	p.add(statusOK)
+	p.call()
+	ticks <- time.Time{}
+	p.add(statusFailed)
+	p.call()
+	ticks <- time.Time{}
+	stop()
+	p.summary()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	require.Len(t, lines, 3, out.String())
+	assert.True(t, strings.HasPrefix(lines[0], "sync: 1/10 rows (1 ok, 0 failed"), lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], "sync: 2/10 rows (1 ok, 1 failed"), lines[1])
+	assert.Contains(t, lines[1], "ETA")
+	assert.True(t, strings.HasPrefix(lines[2], "sync: done: 1 ok, 1 failed, 0 invalid, 0 skipped; 2 calls in"), lines[2])
+}

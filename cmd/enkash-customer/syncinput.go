@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper"
+)
+
+// The sync input's envelope: the CLI's own names for the path and query
+// parameters of a row (JSONL keys and CSV columns), and the JSONL key of the
+// PATCH body. Every other CSV column is a body field of the generated type.
+const (
+	colCustomerID      = "customerId"
+	colParentCompanyID = "parentCompanyId"
+	keyUpdate          = "update"
+)
+
+// syncRow is one row of the input.
+type syncRow struct {
+	line       int // 1-based line of the file where the row starts
+	customerID string
+	parentID   string
+	body       api.UpdateCustomerRequest
+	problems   []string // why the row is invalid: "field: rule" or a parse error; nil when valid
+}
+
+// displayID is the row's customer id for output: "" when the id itself
+// breaks the spec (it might be anything, personal data included).
+func (r *syncRow) displayID() string {
+	if err := wrapper.ValidateUpdateCustomer(r.customerID, api.UpdateCustomerRequest{}); err != nil {
+		return ""
+	}
+	return r.customerID
+}
+
+// validate checks a parsed row with the generated validator, as
+// UpdateCustomer would before sending it.
+func (r *syncRow) validate() {
+	if r.problems != nil {
+		return
+	}
+	var opts []wrapper.CallOption
+	if r.parentID != "" {
+		opts = append(opts, wrapper.WithParentCompanyID(r.parentID))
+	}
+	var ve *wrapper.ValidationError
+	if err := wrapper.ValidateUpdateCustomer(r.customerID, r.body, opts...); errors.As(err, &ve) {
+		for _, v := range ve.Violations {
+			r.problems = append(r.problems, v.Field+": "+v.Rule)
+		}
+	}
+}
+
+// rowReader yields the rows of a JSONL or CSV input one at a time; a
+// returned error is a usage error (a bad CSV header) or an I/O error.
+type rowReader interface {
+	next() (syncRow, bool, error)
+}
+
+// maxRowBytes bounds one JSONL line, as --body bounds a body.
+const maxRowBytes = maxBodyFileBytes
+
+func newRowReader(format string, r io.Reader, nullMarker string) (rowReader, error) {
+	switch format {
+	case "jsonl":
+		return &jsonlReader{br: bufio.NewReaderSize(r, 64<<10)}, nil
+	case "csv":
+		return newCSVReader(r, nullMarker)
+	}
+	return nil, usagef("unknown format %q: want jsonl or csv", format)
+}
+
+// jsonlReader reads {"customerId": …, "parentCompanyId": …, "update": {…}}
+// objects, one per line; blank lines are skipped.
+type jsonlReader struct {
+	br   *bufio.Reader
+	line int
+	buf  []byte
+}
+
+// jsonlRow is a JSONL row's envelope; update is decoded like update --body.
+type jsonlRow struct {
+	CustomerID      *string         `json:"customerId"`
+	ParentCompanyID *string         `json:"parentCompanyId"`
+	Update          json.RawMessage `json:"update"`
+}
+
+func (j *jsonlReader) next() (syncRow, bool, error) {
+	for {
+		data, tooLong, err := j.readLine()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return syncRow{}, false, err
+		}
+		if data == nil && !tooLong && errors.Is(err, io.EOF) {
+			return syncRow{}, false, nil
+		}
+		j.line++
+		if tooLong {
+			return syncRow{line: j.line, problems: []string{fmt.Sprintf("line longer than %d bytes", maxRowBytes)}}, true, nil
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			if errors.Is(err, io.EOF) {
+				return syncRow{}, false, nil
+			}
+			continue
+		}
+		return parseJSONLRow(j.line, data), true, nil
+	}
+}
+
+// readLine returns the next line without its line ending, nil at the end of
+// the input; a line longer than maxRowBytes is skipped and reported.
+func (j *jsonlReader) readLine() (data []byte, tooLong bool, err error) {
+	j.buf = j.buf[:0]
+	for {
+		chunk, err := j.br.ReadSlice('\n')
+		if !tooLong {
+			if len(j.buf)+len(chunk) > maxRowBytes+2 {
+				tooLong, j.buf = true, j.buf[:0]
+			} else {
+				j.buf = append(j.buf, chunk...)
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err != nil && !errors.Is(err, io.EOF):
+			return nil, false, err
+		case errors.Is(err, io.EOF) && len(j.buf) == 0 && !tooLong:
+			return nil, false, io.EOF
+		}
+		line := bytes.TrimSuffix(bytes.TrimSuffix(j.buf, []byte("\n")), []byte("\r"))
+		return line, tooLong, err
+	}
+}
+
+func parseJSONLRow(line int, data []byte) syncRow {
+	row := syncRow{line: line}
+	var env jsonlRow
+	if err := strictDecode(data, &env); err != nil {
+		row.problems = []string{describeJSONError(err).Error()}
+		return row
+	}
+	if env.CustomerID != nil {
+		row.customerID = *env.CustomerID
+	}
+	if env.ParentCompanyID != nil {
+		row.parentID = *env.ParentCompanyID
+	}
+	if env.Update == nil {
+		row.problems = []string{keyUpdate + ": required (the PATCH body, {} for none)"}
+		return row
+	}
+	body, err := decodeBody(env.Update)
+	if err != nil {
+		row.problems = []string{err.Error()}
+		return row
+	}
+	row.body = body
+	row.validate()
+	return row
+}
+
+// csvReader reads a header row (customerId, optional parentCompanyId, body
+// field names) and one row per record: an empty cell leaves the field
+// absent, the null marker sends null, list fields hold JSON.
+type csvReader struct {
+	r          *csv.Reader
+	nullMarker string
+	cols       []string // header names
+	fields     []bodyField
+	idCol      int
+	parentCol  int // -1 when absent
+}
+
+func newCSVReader(r io.Reader, nullMarker string) (*csvReader, error) {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, usagef("CSV: no header row")
+	}
+	if err != nil {
+		return nil, usagef("CSV header: %v", err)
+	}
+	c := &csvReader{r: cr, nullMarker: nullMarker, idCol: -1, parentCol: -1,
+		cols: make([]string, len(header)), fields: make([]bodyField, len(header))}
+	seen := map[string]bool{}
+	for i, name := range header {
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\ufeff") // a spreadsheet's byte order mark
+		}
+		name = strings.TrimSpace(name)
+		c.cols[i] = name
+		if seen[name] {
+			return nil, usagef("CSV header: column %q given more than once", name)
+		}
+		seen[name] = true
+		switch name {
+		case colCustomerID:
+			c.idCol = i
+		case colParentCompanyID:
+			c.parentCol = i
+		default:
+			f, ok := lookupField(name)
+			if !ok {
+				return nil, usagef("CSV header: unknown column %q: want %s, %s or a body field: %s", name, colCustomerID, colParentCompanyID, fieldNames())
+			}
+			c.fields[i] = f
+		}
+	}
+	if c.idCol < 0 {
+		return nil, usagef("CSV header: no %s column", colCustomerID)
+	}
+	return c, nil
+}
+
+func (c *csvReader) next() (syncRow, bool, error) {
+	rec, err := c.r.Read()
+	if errors.Is(err, io.EOF) {
+		return syncRow{}, false, nil
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return syncRow{line: pe.StartLine, problems: []string{"CSV: " + pe.Err.Error()}}, true, nil
+	}
+	if err != nil {
+		return syncRow{}, false, err
+	}
+	line, _ := c.r.FieldPos(0)
+	row := syncRow{line: line, customerID: rec[c.idCol]}
+	if c.parentCol >= 0 {
+		row.parentID = rec[c.parentCol]
+	}
+	fields := map[string]json.RawMessage{}
+	for i, cell := range rec {
+		if i == c.idCol || i == c.parentCol || cell == "" {
+			continue
+		}
+		f := c.fields[i]
+		switch {
+		case !utf8.ValidString(cell):
+			row.problems = append(row.problems, f.name+": utf-8")
+		case cell == c.nullMarker:
+			fields[f.name] = json.RawMessage("null")
+		case f.takesJSON():
+			if !json.Valid([]byte(cell)) {
+				row.problems = append(row.problems, fmt.Sprintf("%s: must be JSON (%s)", f.name, f.shape()))
+				continue
+			}
+			fields[f.name] = json.RawMessage(cell)
+		default:
+			quoted, err := json.Marshal(cell)
+			if err != nil {
+				row.problems = append(row.problems, f.name+": "+err.Error())
+				continue
+			}
+			fields[f.name] = quoted
+		}
+	}
+	if row.problems != nil {
+		return row, true, nil
+	}
+	raw, err := json.Marshal(fields)
+	if err != nil {
+		row.problems = []string{err.Error()}
+		return row, true, nil
+	}
+	if row.body, err = decodeBody(raw); err != nil {
+		row.problems = []string{err.Error()}
+		return row, true, nil
+	}
+	row.validate()
+	return row, true, nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// Progress intervals: a live line on a terminal, else a summary line.
+const (
+	liveInterval = 250 * time.Millisecond
+	logInterval  = 10 * time.Second
+)
+
+// newTicker is the progress clock; tests replace it to tick at will.
+var newTicker = func(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
+}
+
+// progress counts the rows of a sync and reports on stderr.
+type progress struct {
+	w     io.Writer
+	live  bool // stderr is a terminal: one line rewritten in place
+	total int  // rows in the input
+	start time.Time
+	now   func() time.Time
+
+	mu     sync.Mutex
+	counts map[string]int
+	calls  int
+}
+
+func newProgress(w io.Writer, total int, start time.Time) *progress {
+	return &progress{w: w, live: isTerminal(w), total: total, start: start, now: time.Now, counts: map[string]int{}}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (p *progress) add(status string) {
+	p.mu.Lock()
+	p.counts[status]++
+	p.mu.Unlock()
+}
+
+// call counts a call made (a row sent, whatever its outcome).
+func (p *progress) call() {
+	p.mu.Lock()
+	p.calls++
+	p.mu.Unlock()
+}
+
+func (p *progress) notOK() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts[statusFailed] + p.counts[statusInvalid]
+}
+
+// run reports on every tick until the returned stop is called.
+func (p *progress) run() (stop func()) {
+	interval := logInterval
+	if p.live {
+		interval = liveInterval
+	}
+	ticks, stopTicker := newTicker(interval)
+	quit, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		for {
+			select {
+			case <-ticks:
+				p.tick()
+			case <-quit:
+				return
+			}
+		}
+	}()
+	return func() {
+		stopTicker()
+		close(quit)
+		<-exited
+		if p.live {
+			fmt.Fprint(p.w, "\r\x1b[K")
+		}
+	}
+}
+
+// tick prints the progress: done/total, outcomes, rate and ETA.
+func (p *progress) tick() {
+	p.mu.Lock()
+	done := p.counts[statusOK] + p.counts[statusFailed] + p.counts[statusInvalid] + p.counts[statusSkipped]
+	line := fmt.Sprintf("sync: %d/%d rows (%d ok, %d failed, %d invalid, %d skipped)",
+		done, p.total, p.counts[statusOK], p.counts[statusFailed], p.counts[statusInvalid], p.counts[statusSkipped])
+	elapsed := p.now().Sub(p.start)
+	if p.calls > 0 && elapsed > 0 {
+		perSec := float64(p.calls) / elapsed.Seconds()
+		line += fmt.Sprintf(", %.1f calls/s", perSec)
+		if left := p.total - done; left > 0 {
+			line += ", ETA " + time.Duration(float64(left)/perSec*float64(time.Second)).Round(time.Second).String()
+		}
+	}
+	p.mu.Unlock()
+	if p.live {
+		fmt.Fprint(p.w, "\r\x1b[K"+line)
+	} else {
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+// summary prints the final line: outcomes, elapsed time and calls/s.
+func (p *progress) summary() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	elapsed := p.now().Sub(p.start)
+	perSec := 0.0
+	if elapsed > 0 {
+		perSec = float64(p.calls) / elapsed.Seconds()
+	}
+	fmt.Fprintf(p.w, "sync: done: %d ok, %d failed, %d invalid, %d skipped; %d calls in %s (%.1f calls/s)\n",
+		p.counts[statusOK], p.counts[statusFailed], p.counts[statusInvalid], p.counts[statusSkipped],
+		p.calls, elapsed.Round(time.Millisecond), perSec)
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(buf []byte, s string) []byte {
+	b, _ := json.Marshal(s)
+	return append(buf, b...)
+}
