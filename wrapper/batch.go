@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"sync"
 	"sync/atomic"
@@ -53,6 +54,21 @@ type batchSettings struct {
 	concurrency int
 	limit       rate.Limit
 	burst       int
+	stop        <-chan struct{}
+}
+
+// ErrBatchStopped is the error of a batch item that was never sent because
+// the batch was stopped (WithGracefulStop) first.
+var ErrBatchStopped = errors.New("enkash: batch stopped before this item was sent")
+
+// WithGracefulStop lets a batch wind down when stop is closed (say on
+// SIGINT), without cutting off calls Enkash may already be applying: no
+// further item is taken, calls that have not sent their request yet
+// (waiting for the rate limiter or a Retry-After hold) end with
+// ErrBatchStopped, and calls already sent run to their end. Pair it with a
+// ctx that is not cancelled at the same time.
+func WithGracefulStop(stop <-chan struct{}) BatchOption {
+	return func(bs *batchSettings) { bs.stop = stop }
 }
 
 // WithConcurrency sets how many calls are in flight at most (default
@@ -94,7 +110,14 @@ func WithRateLimit(r rate.Limit, burst int) BatchOption {
 //   - Retry-After: when Enkash answers 429 or 503 with a Retry-After the
 //     client honours (RetryPolicy.MaxRetryAfter), no call of the batch sends
 //     its next request before that time, not only the call that got it.
-//   - WithRateLimit bounds the requests per second of the whole batch.
+//     A 429 or 503 whose Retry-After is longer than the client waits
+//     (MaxRetryAfter), or that comes on a call's last attempt, still holds
+//     the rest of the batch, for up to MaxRetryAfter.
+//   - One customer at a time: an item waits until the earlier item for the
+//     same customer has ended, so a customer's updates are applied in input
+//     order (two in flight could land the other way round).
+//   - WithRateLimit bounds the requests per second of the whole batch;
+//     WithGracefulStop winds it down without cutting off calls in flight.
 //   - Cancellation: when ctx ends, the calls in flight end with an error
 //     matching ctx.Err() (whether Enkash applied them is then unknown), the
 //     items already taken get their result with that error, and no further
@@ -113,18 +136,22 @@ func (c *Client) UpdateCustomers(ctx context.Context, updates iter.Seq[CustomerU
 	return func(yield func(BatchResult) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		g := &batchGate{}
+		g := &batchGate{stop: bs.stop}
 		if bs.limit > 0 && bs.limit != rate.Inf {
 			g.limiter = rate.NewLimiter(bs.limit, bs.burst)
 		}
 		callCtx := context.WithValue(ctx, gateKey{}, g)
 		results := make(chan BatchResult)
-		go c.feedBatch(ctx, callCtx, updates, bs.concurrency, results)
+		go c.feedBatch(ctx, callCtx, updates, bs.concurrency, bs.stop, results)
+		// However the loop ends (done, break, or a panic in its body), every
+		// call ends and no goroutine is left blocked on results.
+		defer func() {
+			cancel()
+			for range results {
+			}
+		}()
 		for r := range results {
 			if !yield(r) {
-				cancel()
-				for range results { // let every call end; drop their results
-				}
 				return
 			}
 		}
@@ -133,41 +160,78 @@ func (c *Client) UpdateCustomers(ctx context.Context, updates iter.Seq[CustomerU
 
 // feedBatch takes items from updates as call slots free up and runs them,
 // sending each result on results, which it closes when every call has ended.
-func (c *Client) feedBatch(ctx, callCtx context.Context, updates iter.Seq[CustomerUpdate], n int, results chan<- BatchResult) {
+//
+// Items for the same customer never overlap: an item waits until the
+// earlier one for its customer has ended, so a customer's updates are
+// applied in input order (with two in flight, the later could land first).
+func (c *Client) feedBatch(ctx, callCtx context.Context, updates iter.Seq[CustomerUpdate], n int, stop <-chan struct{}, results chan<- BatchResult) {
 	var wg sync.WaitGroup
 	defer func() {
 		wg.Wait()
 		close(results)
 	}()
-	next, stop := iter.Pull(updates)
-	defer stop()
+	next, stopPull := iter.Pull(updates)
+	defer stopPull()
 	slots := make(chan struct{}, n)
+	var mu sync.Mutex
+	busy := map[string]chan struct{}{} // customer -> closed when its call ends
+	stopped := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return ctx.Err() != nil
+		}
+	}
 	warm := true // one at a time until a request has reached the server
 	for i := 0; ; i++ {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return
+		case <-stop:
+			return
 		}
-		if ctx.Err() != nil {
+		if stopped() {
 			return
 		}
 		u, ok := next()
 		if !ok {
 			return
 		}
+		mu.Lock()
+		prev := busy[u.CustomerID]
+		mine := make(chan struct{})
+		busy[u.CustomerID] = mine
+		mu.Unlock()
+		if prev != nil {
+			select { // the earlier update of this customer ends first
+			case <-prev:
+			case <-ctx.Done():
+			}
+		}
+		done := func() {
+			mu.Lock()
+			if busy[u.CustomerID] == mine {
+				delete(busy, u.CustomerID)
+			}
+			mu.Unlock()
+			close(mine)
+			<-slots
+		}
 		if warm {
 			r := c.updateOne(callCtx, i, u)
 			results <- r
-			<-slots
-			warm = r.Meta.Attempts == 0
+			done()
+			warm = r.Meta.StatusCode == 0 // no answer yet: stay cold
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results <- c.updateOne(callCtx, i, u)
-			<-slots
+			r := c.updateOne(callCtx, i, u)
+			results <- r
+			done()
 		}()
 	}
 }
@@ -190,6 +254,7 @@ func (c *Client) updateOne(ctx context.Context, i int, u CustomerUpdate) BatchRe
 type batchGate struct {
 	notBefore atomic.Int64 // unix nanoseconds; 0 = none
 	limiter   *rate.Limiter
+	stop      <-chan struct{} // WithGracefulStop: waiting calls give up
 }
 
 type gateKey struct{}
@@ -214,6 +279,33 @@ func (g *batchGate) holdUntil(t time.Time) {
 // (again if a Retry-After moved it during the wait) and with a token of the
 // rate limiter.
 func (g *batchGate) wait(ctx context.Context, sleep func(context.Context, time.Duration) error, now func() time.Time) error {
+	if g.stop != nil {
+		select {
+		case <-g.stop:
+			return ErrBatchStopped
+		default:
+		}
+		// A call waiting here has sent nothing (or only an attempt the
+		// server refused): stopping the batch may drop it.
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-g.stop:
+				cancel()
+			case <-wctx.Done():
+			}
+		}()
+		err := g.waitCtx(wctx, sleep, now)
+		if err != nil && ctx.Err() == nil {
+			return ErrBatchStopped
+		}
+		return err
+	}
+	return g.waitCtx(ctx, sleep, now)
+}
+
+func (g *batchGate) waitCtx(ctx context.Context, sleep func(context.Context, time.Duration) error, now func() time.Time) error {
 	for {
 		nb := g.notBefore.Load()
 		if nb == 0 {

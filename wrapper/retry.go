@@ -232,6 +232,9 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		}
 		if gate != nil {
 			if err := gate.wait(ctx, d.sleep, d.now); err != nil {
+				if errors.Is(err, ErrBatchStopped) {
+					return nil, &layerError{err}
+				}
 				return nil, &layerError{fmt.Errorf("enkash: %w", err)}
 			}
 		}
@@ -272,6 +275,13 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			continue
 		}
 		if !d.policy.retryableStatus(resp.StatusCode) || attempt >= d.policy.MaxAttempts {
+			if gate != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+				// Not retried here, but the rest of the batch still holds
+				// back as the server asked (up to MaxRetryAfter).
+				if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), d.now()); ok {
+					gate.holdUntil(d.now().Add(min(ra, d.policy.MaxRetryAfter)))
+				}
+			}
 			return resp, nil
 		}
 		// Read the answer before deciding: a body that breaks off is an
@@ -289,6 +299,9 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		if v := resp.Header.Get("Retry-After"); v != "" {
 			if ra, ok := parseRetryAfter(v, d.now()); ok {
 				if ra > d.policy.MaxRetryAfter {
+					if gate != nil {
+						gate.holdUntil(d.now().Add(d.policy.MaxRetryAfter))
+					}
 					return giveBack()
 				}
 				wait = ra

@@ -79,6 +79,21 @@ func lookupField(name string) (bodyField, bool) {
 	return bodyField{}, false
 }
 
+// unknownFieldOf returns the key of encoding/json's "unknown field" error
+// (DisallowUnknownFields), whose text would quote it: it may be a value
+// typed in the wrong place.
+func unknownFieldOf(err error) (string, bool) {
+	rest, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	if !ok {
+		return "", false
+	}
+	key, uerr := strconv.Unquote(rest)
+	if uerr != nil {
+		key = rest
+	}
+	return key, true
+}
+
 // jsonFieldList names the fields that take JSON on --set, e.g.
 // "branchCodes, customerKeyContacts and customerReminders".
 func jsonFieldList() string {
@@ -232,8 +247,8 @@ func checkFieldValue(name string, v json.RawMessage) error {
 			if errors.As(err, &typeErr) && typeErr.Field != "" {
 				return usagef("body field %q: must be %s", nestedPath(name, typeErr.Field), typeErr.Type)
 			}
-			if strings.HasPrefix(err.Error(), "json: unknown field ") {
-				return usagef("body field %q: %s", name, strings.TrimPrefix(err.Error(), "json: "))
+			if key, ok := unknownFieldOf(err); ok {
+				return usagef("body field %q: unknown field %s", name, echoName(key))
 			}
 			return usagef("body field %q: must be %s", name, shape)
 		}

@@ -21,7 +21,11 @@ import (
 // exitInterrupted is the exit status after SIGINT (128 + 2, as shells do).
 const exitInterrupted = 130
 
-const syncUsageText = `usage: enkash-customer sync [flags] FILE|-
+// syncUsageText is the sync help text; which fields take JSON comes from the
+// generated body type (jsonFieldList).
+var syncUsageText = strings.Replace(syncUsageTemplate, "{{JSON_FIELDS}}", jsonFieldList(), 1)
+
+const syncUsageTemplate = `usage: enkash-customer sync [flags] FILE|-
 
 Updates every customer listed in FILE (- for stdin), one PATCH per row, through one client.
 
@@ -29,8 +33,8 @@ JSONL (.jsonl or --format jsonl): one object per line,
   {"customerId": "KC…", "parentCompanyId": "CEK…" (optional), "update": { the PATCH body }}
   with each body field absent (unchanged), null (cleared) or a value (set), as on the wire.
 CSV (.csv or --format csv): a header row naming customerId, optionally parentCompanyId, and body
-  fields; an empty cell leaves the field unchanged, the null marker clears it, and branchCodes,
-  customerKeyContacts and customerReminders cells hold JSON. An unknown column is a usage error.
+  fields; an empty cell leaves the field unchanged, the null marker clears it, and
+  {{JSON_FIELDS}} cells hold JSON. An unknown column is a usage error.
 
 Every row is parsed and validated before anything is sent: if any row is invalid, each is listed
 (line, field, rule), nothing is sent and the exit status is 2, unless --skip-invalid.
@@ -42,13 +46,17 @@ Every row is parsed and validated before anything is sent: if any row is invalid
   --rate R                 requests per second at most (default unlimited)
   --dry-run                validate and print each row as it would be sent (JSONL); send nothing
   --report FILE            write one JSON line per row as it completes: line, customerId, status
-                           (ok, failed, invalid, skipped), httpStatus, errorType, requestId, error
+                           (ok, failed, invalid, skipped), httpStatus, errorType, requestId, error,
+                           and outcomeUnknown: true when Enkash may have applied a failed row
   --resume                 with --report: skip the rows the report holds as ok; append to it
   --base-url, --sandbox, --token, --verbose   as for update
   -h, --help               print this text on stdout
 
-A row's report line is written only after Enkash answered it. After a kill, --resume sends the rows
-not yet ok: a row that was in flight at the kill may be sent twice.
+A row's report line is written only after Enkash answered it; the last line of a row wins. After a
+kill, --resume sends the rows not yet ok (matched by line and customerId): a row that was in flight
+at the kill, or failed with outcomeUnknown, may be sent twice. Rows of one customer are sent one
+after the other, in file order. SIGINT or SIGTERM: rows not yet sent are dropped (a later --resume
+sends them), the calls in flight finish and are reported; a second signal kills.
 
 Progress goes to stderr (a live line on a terminal, else a line every 10s), then a summary.
 Exit status: 0 every row ok; 1 some row failed or was skipped as invalid; 2 usage or validation
@@ -139,14 +147,23 @@ type syncInput struct {
 
 func openSyncInput(path string, stdin io.Reader) (*syncInput, error) {
 	if path != "-" {
-		f, err := os.Open(path)
+		st, err := os.Stat(path)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
-		f.Close()
-		return &syncInput{path: path}, nil
+		if st.Mode().IsRegular() {
+			return &syncInput{path: path}, nil
+		}
+		// A pipe, FIFO or /dev/stdin by name can be read only once: spool it
+		// like stdin, for the two passes.
+		src, err := os.Open(path)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		defer src.Close()
+		stdin = src
 	}
-	f, err := os.CreateTemp("", "enkash-sync-stdin-*")
+	f, err := os.CreateTemp("", "enkash-sync-input-*")
 	if err != nil {
 		return nil, fmt.Errorf("spooling stdin: %w", err)
 	}
@@ -216,8 +233,9 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 	// Pass 1: parse and validate every row; nothing is sent yet.
 	var readErr error
-	total, invalid := 0, 0
+	total, invalid, lastLine := 0, 0, 0
 	for row := range in.rows(o, &readErr) {
+		lastLine = max(lastLine, row.line)
 		if ctx.Err() != nil {
 			fmt.Fprintf(stderr, "enkash-customer: sync: interrupted while validating; nothing was sent\n")
 			return exitInterrupted
@@ -242,9 +260,9 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return syncDryRun(in, o, stdout, stderr, invalid)
 	}
 
-	var done lineSet
+	var done doneRows
 	if o.resume {
-		if done, err = readDoneLines(o.report); err != nil {
+		if done, err = readDoneLines(o.report, lastLine); err != nil {
 			fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", err)
 			return exitUsage
 		}
@@ -285,9 +303,11 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			mu.Unlock()
 		}
 	}
+	seen := 0 // rows read again in pass 2: must equal pass 1's total
 	updates := func(yield func(wrapper.CustomerUpdate) bool) {
 		idx := 0
 		for row := range in.rows(o, &readErr) {
+			seen++
 			if stopping() {
 				return
 			}
@@ -296,7 +316,7 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				prog.add(statusInvalid)
 				note(rep.write(reportLine{Line: row.line, CustomerID: row.displayID(), Status: statusInvalid, Error: strings.Join(row.problems, "; ")}))
 				continue
-			case done.has(row.line):
+			case done.has(row.line, row.customerID):
 				prog.add(statusSkipped)
 				note(rep.write(reportLine{Line: row.line, CustomerID: row.customerID, Status: statusSkipped}))
 				continue
@@ -315,13 +335,19 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if o.rate > 0 {
 		batchOpts = append(batchOpts, wrapper.WithRateLimit(rate.Limit(o.rate), 1))
 	}
-	// The calls run on a context SIGINT does not cancel: on SIGINT no new
-	// row starts, the calls in flight finish and are reported.
+	// The calls run on a context SIGINT does not cancel; SIGINT stops the
+	// batch gracefully instead: no new row starts, rows still waiting to
+	// send (for --rate or a Retry-After hold) are dropped unsent, and the
+	// calls in flight finish and are reported.
+	batchOpts = append(batchOpts, wrapper.WithGracefulStop(ctx.Done()))
 	for r := range client.UpdateCustomers(context.WithoutCancel(ctx), updates, batchOpts...) {
 		mu.Lock()
 		row := pending[r.Index]
 		delete(pending, r.Index)
 		mu.Unlock()
+		if errors.Is(r.Err, wrapper.ErrBatchStopped) {
+			continue // never sent: not reported, so --resume sends it
+		}
 		rl := resultLine(row.line, r, row.customerID)
 		prog.add(rl.Status)
 		prog.call()
@@ -335,6 +361,9 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	switch {
 	case readErr != nil:
 		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", readErr)
+		return exitAPI
+	case ctx.Err() == nil && stopErr == nil && seen != total:
+		fmt.Fprintf(stderr, "enkash-customer: sync: the input changed between validation (%d rows) and sending (%d rows); rows not sent are not in the report\n", total, seen)
 		return exitAPI
 	case stopErr != nil:
 		fmt.Fprintf(stderr, "enkash-customer: sync: %v; stopped\n", stopErr)

@@ -420,7 +420,10 @@ func TestBinarySync429HoldsTheBatch(t *testing.T) {
 	}
 	require.Len(t, demo3At, 2, "the 429 and its retry")
 	between := demo3At[1] - demo3At[0] - 1
-	assert.LessOrEqual(t, between, 2*(conc-1), "requests between the 429 and its retry")
+	// ≤ 3·(conc−1): a call already on its way, one sent before the client read
+	// the 429, and one released with the retry, per other worker (without
+	// the gate: ~90).
+	assert.LessOrEqual(t, between, 3*(conc-1), "requests between the 429 and its retry")
 	assert.Greater(t, len(reqs)-demo3At[1]-1, 50, "most rows came after the hold")
 }
 

@@ -70,11 +70,15 @@ type rowReader interface {
 const maxRowBytes = maxBodyFileBytes
 
 func newRowReader(format string, r io.Reader, nullMarker string) (rowReader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
+		_, _ = br.Discard(3) // a byte order mark, as spreadsheets and PowerShell write
+	}
 	switch format {
 	case "jsonl":
-		return &jsonlReader{br: bufio.NewReaderSize(r, 64<<10)}, nil
+		return &jsonlReader{br: br}, nil
 	case "csv":
-		return newCSVReader(r, nullMarker)
+		return newCSVReader(br, nullMarker)
 	}
 	return nil, usagef("unknown format %q: want jsonl or csv", format)
 }
@@ -147,7 +151,11 @@ func parseJSONLRow(line int, data []byte) syncRow {
 	row := syncRow{line: line}
 	var env jsonlRow
 	if err := strictDecode(data, &env); err != nil {
-		row.problems = []string{describeJSONError(err).Error()}
+		if key, ok := unknownFieldOf(err); ok {
+			row.problems = []string{"unknown key " + echoName(key) + ": want " + colCustomerID + ", " + colParentCompanyID + " or " + keyUpdate}
+		} else {
+			row.problems = []string{strings.Replace(describeJSONError(err).Error(), "body: ", "row: ", 1)}
+		}
 		return row
 	}
 	if env.CustomerID != nil {
@@ -175,6 +183,7 @@ func parseJSONLRow(line int, data []byte) syncRow {
 // absent, the null marker sends null, list fields hold JSON.
 type csvReader struct {
 	r          *csv.Reader
+	lim        *recordLimit
 	nullMarker string
 	cols       []string // header names
 	fields     []bodyField
@@ -183,7 +192,8 @@ type csvReader struct {
 }
 
 func newCSVReader(r io.Reader, nullMarker string) (*csvReader, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+	lr := &recordLimit{r: r}
+	cr := csv.NewReader(lr)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -192,17 +202,14 @@ func newCSVReader(r io.Reader, nullMarker string) (*csvReader, error) {
 	if err != nil {
 		return nil, usagef("CSV header: %v", err)
 	}
-	c := &csvReader{r: cr, nullMarker: nullMarker, idCol: -1, parentCol: -1,
+	c := &csvReader{r: cr, lim: lr, nullMarker: nullMarker, idCol: -1, parentCol: -1,
 		cols: make([]string, len(header)), fields: make([]bodyField, len(header))}
 	seen := map[string]bool{}
 	for i, name := range header {
-		if i == 0 {
-			name = strings.TrimPrefix(name, "\ufeff") // a spreadsheet's byte order mark
-		}
 		name = strings.TrimSpace(name)
 		c.cols[i] = name
 		if seen[name] {
-			return nil, usagef("CSV header: column %q given more than once", name)
+			return nil, usagef("CSV header: column %s given more than once", echoName(name))
 		}
 		seen[name] = true
 		switch name {
@@ -213,7 +220,7 @@ func newCSVReader(r io.Reader, nullMarker string) (*csvReader, error) {
 		default:
 			f, ok := lookupField(name)
 			if !ok {
-				return nil, usagef("CSV header: unknown column %q: want %s, %s or a body field: %s", name, colCustomerID, colParentCompanyID, fieldNames())
+				return nil, usagef("CSV header: unknown column %s: want %s, %s or a body field: %s", echoName(name), colCustomerID, colParentCompanyID, fieldNames())
 			}
 			c.fields[i] = f
 		}
@@ -224,7 +231,28 @@ func newCSVReader(r io.Reader, nullMarker string) (*csvReader, error) {
 	return c, nil
 }
 
+// recordLimit bounds how far the CSV reader may read past the start of the
+// record it is on: an unclosed quote would otherwise make the rest of the
+// file one record held in memory.
+type recordLimit struct {
+	r     io.Reader
+	n     int64 // bytes handed to the CSV reader
+	start int64 // the input offset where the current record starts
+}
+
+var errRecordTooLong = fmt.Errorf("a CSV record longer than %d bytes (an unclosed quote?)", maxRowBytes)
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.n-l.start > maxRowBytes+64<<10 {
+		return 0, errRecordTooLong
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
+}
+
 func (c *csvReader) next() (syncRow, bool, error) {
+	c.lim.start = c.r.InputOffset()
 	rec, err := c.r.Read()
 	if errors.Is(err, io.EOF) {
 		return syncRow{}, false, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"sync"
@@ -29,6 +30,9 @@ type reportLine struct {
 	ErrorType  string `json:"errorType"`
 	RequestID  string `json:"requestId"`
 	Error      string `json:"error"`
+	// OutcomeUnknown: the row failed in a way that leaves it unknown
+	// whether Enkash applied it (wrapper.ErrOutcomeUnknown).
+	OutcomeUnknown bool `json:"outcomeUnknown,omitempty"`
 }
 
 // resultLine is the report line of a row that was sent.
@@ -42,6 +46,7 @@ func resultLine(line int, r wrapper.BatchResult, customerID string) reportLine {
 		if errors.As(r.Err, &ae) {
 			rl.ErrorType = string(ae.ErrorType)
 		}
+		rl.OutcomeUnknown = errors.Is(r.Err, wrapper.ErrOutcomeUnknown)
 	}
 	return rl
 }
@@ -114,24 +119,27 @@ func (w *reportWriter) close() error {
 	return w.err
 }
 
-// lineSet is a set of line numbers (a bitset: a million lines cost 125 KB).
-type lineSet []uint64
+// doneRows records, per input line, the customer a report holds as ok on
+// that line (a 32-bit hash of its id, 0 for none): 4 bytes a line, sized by
+// the input's last line, so a corrupt or hostile report cannot make it grow.
+// A row counts as done only when both its line and its customer match, so a
+// re-generated export in another order is not skipped by mistake.
+type doneRows []uint32
 
-func (s *lineSet) add(n int) {
-	if n < 0 {
-		return
-	}
-	for len(*s) <= n/64 {
-		*s = append(*s, 0)
-	}
-	(*s)[n/64] |= 1 << (n % 64)
+func rowKey(customerID string) uint32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(customerID))
+	return h.Sum32() | 1
 }
 
-func (s lineSet) has(n int) bool { return n >= 0 && n/64 < len(s) && s[n/64]&(1<<(n%64)) != 0 }
+func (d doneRows) has(line int, customerID string) bool {
+	return line >= 0 && line < len(d) && d[line] == rowKey(customerID)
+}
 
-// readDoneLines returns the lines a report holds as ok. A missing report is
-// empty; a line that does not parse (cut short by a kill) is ignored.
-func readDoneLines(path string) (lineSet, error) {
+// readDoneLines returns the rows a report holds as ok, for an input whose
+// last line is lastLine. A missing report is empty; a line that does not
+// parse (cut short by a kill) or names a line past lastLine is ignored.
+func readDoneLines(path string, lastLine int) (doneRows, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -140,14 +148,14 @@ func readDoneLines(path string) (lineSet, error) {
 		return nil, usagef("--report: %v", err)
 	}
 	defer f.Close()
-	var done lineSet
+	done := make(doneRows, lastLine+1)
 	br := bufio.NewReader(f)
 	for {
 		b, err := br.ReadBytes('\n')
 		if len(b) > 0 {
 			var rl reportLine
-			if json.Unmarshal(b, &rl) == nil && rl.Status == statusOK {
-				done.add(rl.Line)
+			if json.Unmarshal(b, &rl) == nil && rl.Status == statusOK && rl.Line >= 0 && rl.Line <= lastLine {
+				done[rl.Line] = rowKey(rl.CustomerID)
 			}
 		}
 		if errors.Is(err, io.EOF) {

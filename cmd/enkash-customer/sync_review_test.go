@@ -1,0 +1,186 @@
+// Sync behaviour found missing in review (each test failed before its fix).
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+// After SIGINT, rows only waiting for a --rate token (not yet on the
+// wire) are dropped, not sent; --rate itself holds the second row back.
+func TestBinarySyncSIGINTDropsUnsentRows(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	in := writeFile(t, "rows.jsonl", manyRows(50))
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	// rate 0.5/s, burst 1: the first request goes at once, the 2nd only 2 s later.
+	cmd, stderr := startSync(t, syncEnv(srv), "sync", "--rate", "0.5", "--concurrency", "4", "--report", report, in)
+	waitReportLines(t, report, 1)
+	atSignal := len(srv.Requests())
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	_ = cmd.Wait()
+	after := len(srv.Requests()) - atSignal
+	t.Logf("requests at SIGINT: %d, sent after SIGINT: %d; stderr: %s", atSignal, after, stderr.String())
+	assert.Equal(t, 1, atSignal, "--rate 0.5/s, burst 1: one request before the signal")
+	assert.Zero(t, after, "rows that were not on the wire at SIGINT were sent after it")
+}
+
+// A corrupt or hostile report line with a huge line number is ignored by
+// --resume (it once made it allocate line/8 bytes and die).
+func TestBinarySyncResumeIgnoresHugeLineNumbers(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	in := writeFile(t, "rows.jsonl", manyRows(3))
+	report := writeFile(t, "report.jsonl", `{"line":1099511627776,"customerId":"x","status":"ok"}`+"\n")
+	res := runBinaryLimited(t, syncEnv(srv), "sync", "--report", report, "--resume", in)
+	assert.Equal(t, exitOK, res.code)
+}
+
+func runBinaryLimited(t *testing.T, env []string, args ...string) cliResult {
+	t.Helper()
+	quoted := []string{}
+	for _, a := range args {
+		quoted = append(quoted, "'"+a+"'")
+	}
+	// 2 GiB of address space, 60 s of CPU: enough for the CLI, not for the bitset.
+	return runBinaryShell(t, env, "ulimit -v 2097152; ulimit -t 60; exec "+binPath+" "+strings.Join(quoted, " "))
+}
+
+// --resume matches a row by line and customer: after the export is
+// regenerated in another order, a customer never updated is sent, not
+// skipped as already ok.
+func TestBinarySyncResumeMatchesCustomer(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	first := writeFile(t, "a.jsonl", `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n")
+	res := runBinary(t, syncEnv(srv), "", "sync", "--report", report, first)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	second := writeFile(t, "b.jsonl", `{"customerId":"`+demo2+`","update":{"state":"Kerala"}}`+"\n"+
+		`{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n")
+	res = runBinary(t, syncEnv(srv), "", "sync", "--report", report, "--resume", second)
+	t.Logf("exit %d stderr %s", res.code, res.stderr)
+	c, _ := srv.Customer(demo2)
+	assert.Equal(t, "Kerala", c.State, "demo2 was reported skipped (already ok) but never sent")
+}
+
+// Personal data typed where a column name or key belongs is not echoed on
+// stderr or into the report.
+func TestBinarySyncDoesNotEchoValuesAsNames(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	const email = "asha.rao@acme.example"
+	res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "h.csv", email+",customerId\nx,"+demo1+"\n"))
+	assert.NotContains(t, res.stderr, email, "CSV header cell echoed")
+
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	in := writeFile(t, "r.jsonl", `{"customerId":"`+demo1+`","`+email+`":"9876543210","update":{}}`+"\n"+
+		`{"customerId":"`+demo2+`","update":{"customerKeyContacts":[{"`+email+`":1,"name":"N","legalName":"L","mobile":"9876543210"}]}}`+"\n")
+	res = runBinary(t, syncEnv(srv), "", "sync", "--skip-invalid", "--report", report, in)
+	raw, _ := os.ReadFile(report)
+	assert.NotContains(t, res.stderr, email, "JSONL key echoed on stderr")
+	assert.NotContains(t, string(raw), email, "JSONL key echoed in the report")
+}
+
+// Two rows for one customer are never in flight together, so the file's
+// order is the order Enkash applies them (the first row is held longer at
+// the server: it could otherwise be overtaken).
+func TestBinarySyncSameCustomerInOrder(t *testing.T) {
+	var inFlight sync.Map // id -> *int32
+	var overlap atomic.Bool
+	var mu sync.Mutex
+	state := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+		v, _ := inFlight.LoadOrStore(id, new(int32))
+		n := v.(*int32)
+		if atomic.AddInt32(n, 1) > 1 {
+			overlap.Store(true)
+		}
+		body := make([]byte, 512)
+		k, _ := r.Body.Read(body)
+		if strings.Contains(string(body[:k]), "First") {
+			time.Sleep(300 * time.Millisecond) // the first row is slower to apply
+		}
+		mu.Lock()
+		state[id] = string(body[:k])
+		mu.Unlock()
+		atomic.AddInt32(n, -1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"payload":{"customerId":%q},"response_code":0,"response_message":"SUCCESS"}`, id)
+	}))
+	defer srv.Close()
+	in := writeFile(t, "rows.jsonl",
+		`{"customerId":"`+demo2+`","update":{"state":"Goa"}}`+"\n"+
+			`{"customerId":"`+demo1+`","update":{"legalName":"First"}}`+"\n"+
+			`{"customerId":"`+demo1+`","update":{"legalName":"Second"}}`+"\n")
+	res := runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=probe-token-123456"}, "", "sync", in)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.False(t, overlap.Load(), "two updates of one customer were in flight at once")
+	assert.Contains(t, state[demo1], "Second", "the file's last update must win")
+}
+
+// A UTF-8 BOM followed by a quoted header (PowerShell Export-Csv) reads as
+// a header.
+func TestBinarySyncCSVWithBOMAndQuotedHeader(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "ps.csv",
+		"\ufeff\"customerId\",\"state\"\r\n\""+demo1+"\",\"Goa\"\r\n"))
+	assert.Equal(t, exitOK, res.code, res.stderr)
+}
+
+func runBinaryShell(t *testing.T, env []string, script string) cliResult {
+	t.Helper()
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// A non-regular input (bash process substitution, a FIFO, /dev/stdin by
+// name) is spooled like stdin: both passes see every row.
+func TestBinarySyncNonRegularInput(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	in := writeFile(t, "rows.jsonl", manyRows(3))
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	cmd := exec.Command("bash", "-c", binPath+" sync --format jsonl --report "+report+" <(cat "+in+")")
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, syncEnv(srv)...)
+	out, err := cmd.CombinedOutput()
+	t.Logf("err=%v output=%s", err, out)
+	assert.Len(t, srv.Requests(), 3, "three valid rows, all sent")
+	assert.NoError(t, err)
+}
+
+// An unclosed quote in a CSV file would make the rest of the file one
+// record held in memory: it is refused as soon as the record passes the
+// row size limit, with nothing sent.
+func TestBinarySyncCSVUnclosedQuoteBounded(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	var b strings.Builder
+	b.WriteString("customerId,state\n" + demo1 + ",\"Goa\n") // the quote never closes
+	for b.Len() < 3*maxRowBytes {
+		b.WriteString(demo2 + ",Kerala\n")
+	}
+	res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "bad.csv", b.String()))
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "longer than")
+	assert.Empty(t, srv.Requests())
+}
