@@ -480,7 +480,7 @@ func report(results []result, total int, wall time.Duration) float64 {
 		fmt.Println("\nsurvivors:")
 		for _, r := range results {
 			if r.out == survived {
-				fmt.Printf("  %s (%s:%d of the list): %s\n", r.m.ID, r.m.File, r.m.Line, r.m.Bug)
+				fmt.Printf("  %s (%s; list line %d): %s\n", r.m.ID, r.m.File, r.m.Line, r.m.Bug)
 			}
 		}
 	}
