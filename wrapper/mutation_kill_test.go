@@ -34,8 +34,11 @@ func TestBackoffCappedAfterManyRetries(t *testing.T) {
 
 // RetryPolicy.MaxRetryAfter: "a longer Retry-After is not waited for" — one
 // equal to the cap is; a negative delay-seconds is not a Retry-After (the
-// backoff applies). (A huge one: TestRetryAfterTooLargeForADuration.)
-// Kills retry-after/cap-inclusive and retry-after/negative-accepted.
+// backoff applies); one that fits an int64 but not a time.Duration once
+// multiplied by a second (17 digits; TestRetryAfterTooLargeForADuration has
+// 20, which fail to parse) is longer than the cap, not an overflow. Kills
+// retry-after/cap-inclusive, retry-after/negative-accepted and
+// retry-after/huge-overflows.
 func TestRetryAfterBoundaries(t *testing.T) {
 	tests := []struct {
 		header    string
@@ -44,6 +47,7 @@ func TestRetryAfterBoundaries(t *testing.T) {
 	}{
 		{strconv.Itoa(int(DefaultMaxRetryAfter / time.Second)), 2, []time.Duration{DefaultMaxRetryAfter}},
 		{"-5", 2, []time.Duration{DefaultBaseDelay}},
+		{"99999999999999999", 1, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.header, func(t *testing.T) {
@@ -57,7 +61,11 @@ func TestRetryAfterBoundaries(t *testing.T) {
 			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 			assert.Equal(t, tc.wantCalls, seq.n.Load(), "attempts")
 			assert.Equal(t, tc.wantWaits, rec.get(), "waits")
-			assert.NoError(t, err)
+			if tc.wantCalls == 1 {
+				assert.ErrorIs(t, err, ErrServer)
+			} else {
+				assert.NoError(t, err)
+			}
 		})
 	}
 }
