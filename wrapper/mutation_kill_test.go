@@ -203,18 +203,23 @@ func TestTokenResponseSizeLimit(t *testing.T) {
 }
 
 // WithPasswordCredentials: camelCase answers are understood, expiresIn
-// included: a camelCase token is replaced before expiry like a snake_case
-// one (TestTokenExpiryMargin). Kills token/camel-expiry-ignored.
+// included, and WithTokenExpiryMargin applies: a 20s camelCase token with a
+// 5s margin is reused at 12s (the default margin, capped at half the
+// lifetime, would replace it at 10s) and replaced at 16s. Kills
+// token/camel-expiry-ignored and token/expiry-margin-ignored.
 func TestCamelCaseTokenExpiryMargin(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	a := newAuthServer(t, true, 20) // lives 20s
 	c := passwordClient(t, a, WithTokenExpiryMargin(5*time.Second), withClock(clock.Now))
-	for _, step := range []time.Duration{0, 14 * time.Second, 2 * time.Second} { // at 0s, 14s, 16s
-		clock.Add(step)
+	for i, step := range []struct {
+		advance time.Duration
+		issued  int32
+	}{{0, 1}, {12 * time.Second, 1}, {4 * time.Second, 2}} { // at 0s, 12s, 16s
+		clock.Add(step.advance)
 		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 		require.NoError(t, err)
+		assert.Equal(t, step.issued, a.issued.Load(), "tokens after call %d", i+1)
 	}
-	assert.Equal(t, int32(2), a.issued.Load(), "reused until 15s (expiry 20s minus the 5s margin), then replaced")
 }
 
 // APIError.RequestID: "errorResponse.requestId, else the X-Request-Id
