@@ -11,7 +11,7 @@ GO127         ?= go1.27.3
 # Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).
 REDOCLY       ?= @redocly/cli@2.77.0
 
-.PHONY: all demo demo-sync bench-sync build generate check-generated regen-drill test test-jsonv2 test-go127 fuzz-smoke bench initsize callgrind lint lint-spec vet staticcheck ci
+.PHONY: all demo demo-sync bench-sync build generate check-generated regen-drill test test-jsonv2 test-go127 fuzz-smoke bench initsize callgrind mutate lint lint-spec vet staticcheck ci
 
 all: test
 
@@ -95,6 +95,11 @@ initsize:
 ## transport), counted by valgrind: repeatable on a busy machine
 callgrind:
 	.ci/callgrind-bench
+
+## mutate: mutation testing of wrapper/ (not part of test or ci): every
+## mutation of wrapper/testdata/mutations.txt, two at a time; see .ci/mutate
+mutate:
+	.ci/mutate -j 2
 
 vet:
 	$(GO) vet $(PKGS)

@@ -19,3 +19,13 @@ func TestPrintJSONFailureCode(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, exitOK, printJSON(&stdout, &stderr, map[string]int{"a": 1}, exitAPI))
 }
+
+// The password grant needs all four of its variables: with one missing the
+// CLI refuses (naming it) instead of sending an empty client secret. Kills
+// the mutation cli/partial-credentials-accepted.
+func TestIncompletePasswordCredentialsRefused(t *testing.T) {
+	env := map[string]string{"ENKASH_CLIENT_ID": "client-id", "ENKASH_USERNAME": "user", "ENKASH_PASSWORD": "pw-secret-1"}
+	opt, err := credentials("", func(k string) string { return env[k] })
+	assert.Nil(t, opt)
+	assert.ErrorContains(t, err, "incomplete credentials: also set $ENKASH_CLIENT_SECRET")
+}

@@ -1,0 +1,217 @@
+package wrapper
+
+// Tests added after the mutation run against the current wrapper (retries
+// only when provably not sent, tokenCache, one redaction pass): each checks a
+// behaviour documented in README.md or a doc comment that no other test
+// pinned down, and names the mutations it kills.
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/enkash-oss/enkash-go/api"
+)
+
+// notSent: "a failed DNS look-up, dial or proxy CONNECT, a server that
+// answered the TLS handshake with plain text, a TLS handshake that timed out,
+// or a certificate the client refused" prove nothing was sent; a read error
+// or a bad TLS record later on do not. Kills notsent/dns-dropped,
+// notsent/handshake-timeout-sent, notsent/record-header-without-conn,
+// notsent/any-op-error, notsent/dial-dropped.
+func TestNotSentClassification(t *testing.T) {
+	conn, peer := net.Pipe()
+	t.Cleanup(func() { conn.Close(); peer.Close() })
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"dns", fmt.Errorf("Patch: %w", &net.DNSError{Err: "no such host", Name: "api.enkash.example"}), true},
+		{"dial", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, true},
+		{"proxyconnect", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("refused")}, true},
+		{"handshake timeout", errors.New("net/http: TLS handshake timeout"), true},
+		{"plain-text server", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake", Conn: conn}, true},
+		{"bad record later", tls.RecordHeaderError{Msg: "unknown record type"}, false},
+		{"read reset", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}, false},
+		{"eof", errors.New("EOF"), false},
+	} {
+		assert.Equal(t, tc.want, notSent(tc.err), tc.name)
+	}
+}
+
+// RetryPolicy: a ctx that ends before anything was sent (during the dial)
+// is the ctx's error, not ErrOutcomeUnknown: nothing can have been applied.
+// Kills retry/ctx-end-before-send-unknown.
+func TestCtxEndDuringDialIsNotOutcomeUnknown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rt := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		cancel()
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: context.Canceled}
+	})
+	c, err := NewClient("https://api.enkash.example", WithToken(fxToken), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+}
+
+// tokenCache: concurrent callers share one fetch, and the fetch is its own:
+// a caller that gives up does not cancel it for the others still waiting.
+// Kills tokencache/fetch-ignores-waiter-ctx and
+// tokencache/cancel-while-others-wait.
+func TestTokenFetchSurvivesOneWaiterLeaving(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	c := &tokenCache{cache: true, cancellable: true, now: time.Now, fetch: func(ctx context.Context) (*oauth2.Token, error) {
+		close(started)
+		select {
+		case <-release:
+			return &oauth2.Token{AccessToken: "shared-token-1"}, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}}
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() { _, _, err := c.header(ctx1); first <- err }()
+	<-started
+	second := make(chan string, 1)
+	go func() { h, _, _ := c.header(context.Background()); second <- h }()
+	for { // until the second caller waits for the same flight
+		c.mu.Lock()
+		n := 0
+		if c.flight != nil {
+			n = c.flight.waiters
+		}
+		c.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	cancel1()
+	assert.ErrorIs(t, <-first, context.Canceled)
+	close(release)
+	assert.Equal(t, "Bearer shared-token-1", <-second)
+}
+
+// secretForms: "every form in which the client sends or a server may echo
+// each secret: as is, URL-encoded (a form body or query), path-escaped,
+// JSON-escaped and Go-quoted", Java's URLEncoder form and lower-case hex.
+// Kills redact/no-query-escape-form, redact/no-path-escape-form,
+// redact/no-java-form, redact/no-lower-hex, redact/lower-hex-last-escape,
+// redact/no-json-form and redact/no-go-quoted-form.
+func TestSecretFormsEveryEncoding(t *testing.T) {
+	const sec = "pw <a b>/*~\t\x01é?"
+	forms := secretForms(sec)
+	for name, f := range map[string]string{
+		"as is":        sec,
+		"query":        "pw+%3Ca+b%3E%2F%2A~%09%01%C3%A9%3F",
+		"query, lower": "pw+%3ca+b%3e%2f%2a~%09%01%c3%a9%3f",
+		"path":         "pw%20%3Ca%20b%3E%2F%2A~%09%01%C3%A9%3F",
+		"java":         "pw+%3Ca+b%3E%2F*%7E%09%01%C3%A9%3F",
+		"java, lower":  "pw+%3ca+b%3e%2f*%7e%09%01%c3%a9%3f",
+		"json":         `pw \u003ca b\u003e/*~\t\u0001é?`,
+		"go-quoted":    `pw <a b>/*~\t\x01é?`,
+	} {
+		assert.Contains(t, forms, f, name)
+		assert.Equal(t, "echo "+redacted+" end", maskSecrets("echo "+f+" end", forms), name)
+	}
+}
+
+// redact: "first the exact secrets the client sent, in every form, then …
+// the heuristics": a password with a digit run is masked whole, not cut by
+// the digit mask with its ends left over. And secret forms are replaced
+// longest first, so a secret inside another leaves no rest of the longer.
+// Kills redact/heuristics-before-secrets and redact/forms-not-longest-first.
+func TestRedactSecretsBeforeHeuristics(t *testing.T) {
+	forms := secretForms("horse 98765432 staple")
+	out := redact("bad password: horse 98765432 staple", forms)
+	assert.Equal(t, "bad password: "+redacted, out)
+
+	forms = secretForms("abcd", "xyzabcd1234")
+	assert.Equal(t, "t="+redacted, maskSecrets("t=xyzabcd1234", forms))
+}
+
+// checkToken: an RFC 6750 token68 has "=" only as trailing padding.
+// Kills options/token68-padding-anywhere.
+func TestTokenPaddingOnlyAtTheEnd(t *testing.T) {
+	assert.NoError(t, checkToken("abcdefgh=="))
+	assert.Error(t, checkToken("abc=defgh"))
+}
+
+// ResponseMetadata.Attempts counts the resend after a 401 with a refreshed
+// token. Kills meta/attempts-ignore-refresh.
+func TestResponseMetadataCountsRefreshResend(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	seq := &sequence{steps: steps(status(401, "application/json", errEnvelope("UNAUTHORIZED", "expired")), ok200)}
+	a.mux.Handle("PATCH /api/v0/customer/"+validCustomerID, seq)
+	c := passwordClient(t, a)
+	var m ResponseMetadata
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithResponseMetadata(&m))
+	require.NoError(t, err)
+	assert.Equal(t, ResponseMetadata{StatusCode: 200, Attempts: 2}, m)
+}
+
+// Every token a call sent is masked, the one sent after a 401 refresh
+// included: a server echoing it gets it into no error text. Kills
+// redact/sent-auth-not-recorded.
+func TestRefreshedTokenEchoMasked(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	seq := &sequence{steps: steps(
+		status(401, "application/json", errEnvelope("UNAUTHORIZED", "expired")),
+		func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 404, "application/json", errEnvelope("RECORD_NOT_FOUND", "no customer for "+r.Header.Get("Authorization")))
+		})}
+	a.mux.Handle("PATCH /api/v0/customer/"+validCustomerID, seq)
+	c := passwordClient(t, a)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Equal(t, int32(2), a.issued.Load())
+	assert.NotContains(t, err.Error(), "tok-2-abcdef")
+}
+
+// ResponseMetadata.RequestID gets the full redaction pass, also when it
+// comes from the error's envelope: personal data in it is masked. Kills
+// meta/request-id-not-redacted.
+func TestResponseMetadataRequestIDFromErrorRedacted(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", status(404, "application/json",
+		`{"errorResponse":{"errorType":"RECORD_NOT_FOUND","errorMessage":"no","requestId":"rid call `+fxMobile+`"}}`))
+	c, _ := newClient(t, ts)
+	var m ResponseMetadata
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithResponseMetadata(&m))
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.NotContains(t, m.RequestID, fxMobile)
+	assert.Contains(t, m.RequestID, "rid call")
+}
+
+// WithLogger: "Tokens … are never logged" — also a password-grant token
+// (not among the Client's static secrets) that the server echoes in
+// X-Request-Id. Kills log/token-not-masked.
+func TestLogMasksFetchedToken(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	a.mux.HandleFunc("PATCH /api/v0/customer/"+validCustomerID, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "rid "+r.Header.Get("Authorization"))
+		ok200(w, r)
+	})
+	var buf bytes.Buffer
+	c := passwordClient(t, a, WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	assert.Contains(t, buf.String(), "requestId")
+	assert.NotContains(t, buf.String(), "tok-1-abcdef")
+}
