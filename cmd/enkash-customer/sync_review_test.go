@@ -184,3 +184,31 @@ func TestBinarySyncCSVUnclosedQuoteBounded(t *testing.T) {
 	assert.Contains(t, res.stderr, "longer than")
 	assert.Empty(t, srv.Requests())
 }
+
+// On a terminal the progress is one line rewritten in place (carriage
+// return, erase line) every liveInterval, cleared before the summary.
+func TestSyncProgressLiveOnATerminal(t *testing.T) {
+	ticks := make(chan time.Time)
+	var asked time.Duration
+	orig := newTicker
+	newTicker = func(d time.Duration) (<-chan time.Time, func()) { asked = d; return ticks, func() {} }
+	t.Cleanup(func() { newTicker = orig })
+	var out bytes.Buffer
+	p := newProgress(&out, 4, time.Now())
+	p.live = true // what isTerminal says for a terminal
+	stop := p.run()
+	p.add(statusOK)
+	p.call()
+	ticks <- time.Time{}
+	p.add(statusOK)
+	p.call()
+	ticks <- time.Time{}
+	stop()
+	p.summary()
+	assert.Equal(t, liveInterval, asked)
+	s := out.String()
+	assert.Equal(t, 3, strings.Count(s, "\r\x1b[K"), "two rewrites and the final clear: %q", s)
+	assert.Equal(t, 1, strings.Count(s, "\n"), "only the summary ends a line: %q", s)
+	assert.Contains(t, s, "\r\x1b[Ksync: 2/4 rows (2 ok")
+	assert.Contains(t, s, "\r\x1b[Ksync: done: 2 ok, 0 failed, 0 invalid, 0 skipped; 2 calls in ", "the line is cleared before the summary")
+}
