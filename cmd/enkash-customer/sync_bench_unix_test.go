@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
@@ -28,7 +29,12 @@ func benchRows(b *testing.B, name string, def int) int {
 	return def
 }
 
-// writeRows writes n JSONL rows over the demo customers to a file in dir.
+// benchID is the customer of row i: one update per customer, as an ERP
+// export has (updates of one customer are sent one after the other, so rows
+// cycling over a few customers would measure that, not the concurrency).
+func benchID(i int) string { return fmt.Sprintf("KCB%013d", i) }
+
+// writeRows writes n JSONL rows, one per customer, to a file in dir.
 func writeRows(b *testing.B, dir string, n int) string {
 	p := filepath.Join(dir, fmt.Sprintf("rows-%d.jsonl", n))
 	f, err := os.Create(p)
@@ -36,9 +42,8 @@ func writeRows(b *testing.B, dir string, n int) string {
 		b.Fatal(err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	ids := []string{wrappertest.DemoCustomerID, wrappertest.DemoCustomerID2, wrappertest.DemoCustomerID3}
 	for i := range n {
-		fmt.Fprintf(w, `{"customerId":%q,"update":{"legalName":"Row %d","address":null,"branchCodes":["BLR01"]}}`+"\n", ids[i%3], i+1)
+		fmt.Fprintf(w, `{"customerId":%q,"update":{"legalName":"Row %d","address":null,"branchCodes":["BLR01"]}}`+"\n", benchID(i), i+1)
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
@@ -86,7 +91,10 @@ func BenchmarkSyncBinary(b *testing.B) {
 		in := writeRows(b, dir, n)
 		b.Run(fmt.Sprintf("rows=%d/concurrency=%d", n, conc), func(b *testing.B) {
 			for range b.N {
-				srv := wrappertest.NewServer(wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(20*time.Millisecond))
+				srv := wrappertest.NewServer(wrappertest.WithResponseDelay(20 * time.Millisecond))
+				for i := range n {
+					srv.PutCustomer(api.CustomerResponse{CustomerId: benchID(i), LegalName: "Bench"})
+				}
 				elapsed, rss := runMeasured(b, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + srv.Token},
 					"sync", "--concurrency", strconv.Itoa(conc), in)
 				if got := len(srv.Requests()); got != n {
