@@ -225,18 +225,9 @@ func parseArgs(args []string) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout for the whole call")
 	fs.BoolVar(&showVersion, "version", false, "print the version")
 
-	// Accept flags before and after CUSTOMER_ID.
-	var positional []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return o, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, err := parseInterleaved(fs, args[1:])
+	if err != nil {
+		return o, err
 	}
 	if showVersion {
 		return o, errVersion
@@ -357,6 +348,22 @@ func credentials(token string, getenv func(string) string) (wrapper.Option, erro
 		return nil, errors.New("no credentials: give --token or $ENKASH_TOKEN, or set $ENKASH_CLIENT_ID, $ENKASH_CLIENT_SECRET, $ENKASH_USERNAME and $ENKASH_PASSWORD")
 	default:
 		return nil, fmt.Errorf("incomplete credentials: also set %s", strings.Join(missing, ", "))
+	}
+}
+
+// parseInterleaved parses args with fs, accepting flags before and after
+// the positional arguments, which it returns.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 }
 

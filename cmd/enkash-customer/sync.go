@@ -94,17 +94,9 @@ func parseSyncArgs(args []string) (syncOptions, error) {
 	fs.BoolVar(&o.target.sandbox, "sandbox", false, "use the embedded sandbox")
 	fs.StringVar(&o.target.token, "token", "", "bearer token")
 	fs.BoolVar(&o.target.verbose, "verbose", false, "debug log on stderr")
-	var positional []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return o, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
+		return o, err
 	}
 	switch {
 	case len(positional) != 1:
