@@ -436,13 +436,17 @@ func TestSyncProgressTicks(t *testing.T) {
 	t.Cleanup(func() { newTicker = orig })
 	var out bytes.Buffer
 	p := newProgress(&out, 10, time.Now())
+	printed := make(chan struct{})
+	p.ticked = func() { printed <- struct{}{} }
 	stop := p.run()
 	p.add(statusOK)
 	p.call()
 	ticks <- time.Time{}
+	<-printed // the tick's line is out before the next row counts
 	p.add(statusFailed)
 	p.call()
 	ticks <- time.Time{}
+	<-printed
 	stop()
 	p.summary()
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")

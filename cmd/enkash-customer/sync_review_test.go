@@ -196,13 +196,17 @@ func TestSyncProgressLiveOnATerminal(t *testing.T) {
 	var out bytes.Buffer
 	p := newProgress(&out, 4, time.Now())
 	p.live = true // what isTerminal says for a terminal
+	printed := make(chan struct{})
+	p.ticked = func() { printed <- struct{}{} }
 	stop := p.run()
 	p.add(statusOK)
 	p.call()
 	ticks <- time.Time{}
+	<-printed // the tick's line is out before the next row counts
 	p.add(statusOK)
 	p.call()
 	ticks <- time.Time{}
+	<-printed
 	stop()
 	p.summary()
 	assert.Equal(t, liveInterval, asked)

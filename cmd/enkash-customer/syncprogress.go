@@ -32,6 +32,8 @@ type progress struct {
 	mu     sync.Mutex
 	counts map[string]int
 	calls  int
+
+	ticked func() // tests: called after each tick has been printed
 }
 
 func newProgress(w io.Writer, total int, start time.Time) *progress {
@@ -81,6 +83,9 @@ func (p *progress) run() (stop func()) {
 			select {
 			case <-ticks:
 				p.tick()
+				if p.ticked != nil {
+					p.ticked()
+				}
 			case <-quit:
 				return
 			}
