@@ -109,6 +109,13 @@ func matchPattern3(s string) bool {
 	return len(s) == 5 && (((('0' <= s[0] && s[0] <= '1') && ('0' <= s[1] && s[1] <= '9')) || ((s[0] == '2') && ('0' <= s[1] && s[1] <= '3'))) && (s[2] == ':') && ('0' <= s[3] && s[3] <= '5') && ('0' <= s[4] && s[4] <= '9'))
 }
 
+// Spec names of the parameters of UpdateCustomer, for code that must name them (a
+// CLI's input columns, say) without restating the spec.
+const (
+	ParamUpdateCustomerCustomerId      = "customerId"
+	ParamUpdateCustomerParentCompanyId = "parentCompanyId"
+)
+
 // ValidateUpdateCustomer checks the arguments of UpdateCustomer (PATCH /api/v0/customer/{customerId}) against openapi.yaml
 // before anything is sent: path and query parameters and the request body,
 // nested objects included (patterns, required properties, enums, formats,

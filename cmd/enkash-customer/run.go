@@ -216,7 +216,7 @@ func parseArgs(args []string) (options, error) {
 	fs.Var(&o.sets, "set", "FIELD=VALUE (repeatable)")
 	fs.Var(&o.clears, "clear", "FIELD (repeatable)")
 	fs.StringVar(&o.bodyPath, "body", "", "FILE or - for stdin")
-	fs.StringVar(&o.parentID, "parent-company-id", "", "parentCompanyId")
+	fs.StringVar(&o.parentID, "parent-company-id", "", api.ParamUpdateCustomerParentCompanyId)
 	fs.StringVar(&o.baseURL, "base-url", "", "API base URL")
 	fs.BoolVar(&o.sandbox, "sandbox", false, "use the embedded sandbox")
 	fs.StringVar(&o.token, "token", "", "bearer token")

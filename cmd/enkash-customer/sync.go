@@ -380,10 +380,14 @@ func syncDryRun(in *syncInput, o syncOptions, stdout, stderr io.Writer, invalid 
 		}
 		buf = append(buf[:0], `{"line":`...)
 		buf = fmt.Appendf(buf, "%d", row.line)
-		buf = append(buf, `,"customerId":`...)
+		buf = append(buf, ',')
+		buf = appendJSONString(buf, colCustomerID)
+		buf = append(buf, ':')
 		buf = appendJSONString(buf, row.customerID)
 		if row.parentID != "" {
-			buf = append(buf, `,"parentCompanyId":`...)
+			buf = append(buf, ',')
+			buf = appendJSONString(buf, colParentCompanyID)
+			buf = append(buf, ':')
 			buf = appendJSONString(buf, row.parentID)
 		}
 		buf = append(buf, `,"update":`...)

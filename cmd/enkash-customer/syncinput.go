@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -15,12 +17,13 @@ import (
 	"github.com/enkash-oss/enkash-go/wrapper"
 )
 
-// The sync input's envelope: the CLI's own names for the path and query
-// parameters of a row (JSONL keys and CSV columns), and the JSONL key of the
-// PATCH body. Every other CSV column is a body field of the generated type.
+// The sync input's envelope: the path and query parameters of a row (JSONL
+// keys and CSV columns), named as the spec names them (generated), and the
+// CLI's own JSONL key of the PATCH body. Every other CSV column is a body
+// field of the generated type.
 const (
-	colCustomerID      = "customerId"
-	colParentCompanyID = "parentCompanyId"
+	colCustomerID      = api.ParamUpdateCustomerCustomerId
+	colParentCompanyID = api.ParamUpdateCustomerParentCompanyId
 	keyUpdate          = "update"
 )
 
@@ -83,19 +86,13 @@ func newRowReader(format string, r io.Reader, nullMarker string) (rowReader, err
 	return nil, usagef("unknown format %q: want jsonl or csv", format)
 }
 
-// jsonlReader reads {"customerId": …, "parentCompanyId": …, "update": {…}}
-// objects, one per line; blank lines are skipped.
+// jsonlReader reads one object per line — the customer and parent company
+// parameters (colCustomerID, colParentCompanyID) and the body (keyUpdate) —
+// skipping blank lines.
 type jsonlReader struct {
 	br   *bufio.Reader
 	line int
 	buf  []byte
-}
-
-// jsonlRow is a JSONL row's envelope; update is decoded like update --body.
-type jsonlRow struct {
-	CustomerID      *string         `json:"customerId"`
-	ParentCompanyID *string         `json:"parentCompanyId"`
-	Update          json.RawMessage `json:"update"`
 }
 
 func (j *jsonlReader) next() (syncRow, bool, error) {
@@ -149,26 +146,38 @@ func (j *jsonlReader) readLine() (data []byte, tooLong bool, err error) {
 
 func parseJSONLRow(line int, data []byte) syncRow {
 	row := syncRow{line: line}
-	var env jsonlRow
+	var env map[string]json.RawMessage
 	if err := strictDecode(data, &env); err != nil {
-		if key, ok := unknownFieldOf(err); ok {
-			row.problems = []string{"unknown key " + echoName(key) + ": want " + colCustomerID + ", " + colParentCompanyID + " or " + keyUpdate}
-		} else {
-			row.problems = []string{strings.Replace(describeJSONError(err).Error(), "body: ", "row: ", 1)}
-		}
+		row.problems = []string{strings.Replace(describeJSONError(err).Error(), "body: ", "row: ", 1)}
 		return row
 	}
-	if env.CustomerID != nil {
-		row.customerID = *env.CustomerID
+	if env == nil {
+		row.problems = []string{"row: must be a JSON object"}
+		return row
 	}
-	if env.ParentCompanyID != nil {
-		row.parentID = *env.ParentCompanyID
+	for _, key := range slices.Sorted(maps.Keys(env)) {
+		if key != colCustomerID && key != colParentCompanyID && key != keyUpdate {
+			row.problems = []string{"unknown key " + echoName(key) + ": want " + colCustomerID + ", " + colParentCompanyID + " or " + keyUpdate}
+			return row
+		}
 	}
-	if env.Update == nil {
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{colCustomerID, &row.customerID}, {colParentCompanyID, &row.parentID}} {
+		if raw, ok := env[f.key]; ok && string(raw) != "null" {
+			if err := json.Unmarshal(raw, f.dst); err != nil {
+				row.problems = []string{f.key + ": must be a string"}
+				return row
+			}
+		}
+	}
+	update, ok := env[keyUpdate]
+	if !ok {
 		row.problems = []string{keyUpdate + ": required (the PATCH body, {} for none)"}
 		return row
 	}
-	body, err := decodeBody(env.Update)
+	body, err := decodeBody(update)
 	if err != nil {
 		row.problems = []string{err.Error()}
 		return row

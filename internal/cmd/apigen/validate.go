@@ -62,6 +62,13 @@ func (g *generator) genValidate() ([]byte, error) {
 }
 
 func (g *generator) opValidator(b *bytes.Buffer, o operation) error {
+	if params := append(append([]param{}, o.PathParams...), o.Query...); len(params) > 0 {
+		fmt.Fprintf(b, "// Spec names of the parameters of %s, for code that must name them (a\n// CLI's input columns, say) without restating the spec.\nconst (\n", o.GoName)
+		for _, p := range params {
+			fmt.Fprintf(b, "\tParam%s%s = %q\n", o.GoName, strings.ToUpper(p.GoName[:1])+p.GoName[1:], p.Name)
+		}
+		b.WriteString(")\n\n")
+	}
 	var args, docs []string
 	for _, p := range o.PathParams {
 		args = append(args, p.GoName+" "+exprString(p.GoType))
