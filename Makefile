@@ -55,9 +55,19 @@ check-generated: generate
 regen-drill:
 	.ci/regen-drill
 
-## test: the full test suite with the race detector
+# The race detector needs cgo and a working C compiler: RACE is -race when
+# `go env CGO_ENABLED` is 1 and `go env CC` is found, else empty (the suite
+# then runs without it, and `make test` says so). Override: make test RACE=.
+RACE          ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && set -- $$($(GO) env CC) && command -v "$$1" >/dev/null 2>&1 && echo -race)
+
+## test: the full test suite, with the race detector where cgo is available
 test:
-	$(GO) test -race -count=1 $(PKGS)
+ifeq ($(RACE),)
+	@echo "make test: race detector OFF: no cgo or no C compiler (go env CC = $$($(GO) env CC), CGO_ENABLED = $$($(GO) env CGO_ENABLED)); running without -race"
+else
+	@echo "make test: race detector on ($(RACE); C compiler: $$($(GO) env CC))"
+endif
+	$(GO) test $(RACE) -count=1 $(PKGS)
 
 ## test-jsonv2: the whole suite again on the encoding/json v2 engine (Go 1.27's default)
 test-jsonv2:
