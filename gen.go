@@ -23,7 +23,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config api/oapi-codegen.yaml openapi.yaml
+//go:generate go tool oapi-codegen -config api/oapi-codegen.yaml openapi.yaml
 //go:generate go run ./internal/cmd/apigen -spec openapi.yaml -src api/api.gen.go -out api
 
 // OpenAPISpec is openapi.yaml, the contract everything in this module is
