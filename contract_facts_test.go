@@ -26,6 +26,7 @@ const (
 	patternMobile          = `^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$`
 	patternReminderTime    = `^([01][0-9]|2[0-3]):[0-5][0-9]$`
 	customerPath           = "/api/v0/customer/{customerId}"
+	activatePath           = "/api/v0/customer/activate/{customerId}"
 	tokenPath              = "/oauth/token"
 )
 
@@ -73,14 +74,10 @@ var expectedSchemas = map[string]map[string]string{
 		"reminderType":       "$ReminderType",
 		"stage":              "string",
 	},
-	"ReminderType": {"(object)": "string[ONCE RECURRING]"},
-	"CustomerResponseEnvelope": {
-		"(object)":         "object",
-		"errorResponse":    "$ErrorResponse",
-		"payload":          "$CustomerResponse",
-		"response_code":    "integer:int32",
-		"response_message": "string",
-	},
+	"ReminderType":                     {"(object)": "string[ONCE RECURRING]"},
+	"CustomerResponseEnvelope":         envelopeOf("$CustomerResponse"),
+	"ActivateCustomerResponseEnvelope": envelopeOf("object additionalProperties=true"), // undocumented: untyped
+	"DeleteCustomerResponseEnvelope":   envelopeOf("string"),
 	"ErrorResponse": {
 		"(object)":     "object",
 		"apiSubErrors": "array<$ApiSubError>",
@@ -188,23 +185,40 @@ var expectedSchemas = map[string]map[string]string{
 	},
 }
 
-// expectedOperations describes the two operations.
-var expectedOperations = map[string][]string{
-	"PATCH " + customerPath: {
-		"operationId=updateCustomer",
+// envelopeOf is Enkash's response envelope around a payload (see describe).
+func envelopeOf(payload string) map[string]string {
+	return map[string]string{
+		"(object)":         "object",
+		"errorResponse":    "$ErrorResponse",
+		"payload":          payload,
+		"response_code":    "integer:int32",
+		"response_message": "string",
+	}
+}
+
+// customerOperation describes an operation on one customer: updateCustomer's
+// parameters, security and statuses, each status answered with envelope.
+func customerOperation(operationID, envelope string, extra ...string) []string {
+	out := []string{
+		"operationId=" + operationID,
 		"tags=[Customer Apis]",
 		"security=[bearerAuth]",
 		"param path customerId required string~" + patternCustomerID,
 		"param query parentCompanyId optional string~" + patternParentCompanyID,
-		"body required application/json $UpdateCustomerRequest",
-		"response 200 application/json $CustomerResponseEnvelope",
-		"response 400 application/json $CustomerResponseEnvelope",
-		"response 401 application/json $CustomerResponseEnvelope",
-		"response 403 application/json $CustomerResponseEnvelope",
-		"response 404 application/json $CustomerResponseEnvelope",
-		"response 422 application/json $CustomerResponseEnvelope",
-		"response 500 application/json $CustomerResponseEnvelope",
-	},
+	}
+	for _, status := range []string{"200", "400", "401", "403", "404", "422", "500"} {
+		out = append(out, "response "+status+" application/json $"+envelope)
+	}
+	return append(out, extra...)
+}
+
+// expectedOperations describes every operation: one the spec has and this
+// table lacks is a violation too.
+var expectedOperations = map[string][]string{
+	"PATCH " + customerPath: customerOperation("updateCustomer", "CustomerResponseEnvelope",
+		"body required application/json $UpdateCustomerRequest"),
+	"PUT " + activatePath:    customerOperation("activateCustomer", "ActivateCustomerResponseEnvelope"),
+	"DELETE " + customerPath: customerOperation("deleteCustomer", "DeleteCustomerResponseEnvelope"),
 	"POST " + tokenPath: {
 		"operationId=getAuthToken",
 		"tags=[Authentication]",
@@ -389,6 +403,20 @@ func contractViolations(doc *openapi3.T) []string {
 			v = append(v, fmt.Sprintf("%s: got %q, want %q", key, got, want))
 		}
 	}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for method := range doc.Paths.Value(path).Operations() {
+			if _, ok := expectedOperations[method+" "+path]; !ok {
+				v = append(v, fmt.Sprintf("undocumented operation %s %s", method, path))
+			}
+		}
+	}
+	if doc.Components != nil {
+		for name := range doc.Components.Schemas {
+			if _, ok := expectedSchemas[name]; !ok {
+				v = append(v, fmt.Sprintf("undocumented schema %s", name))
+			}
+		}
+	}
 	for name, want := range expectedSchemas {
 		var got map[string]string
 		if doc.Components != nil && doc.Components.Schemas[name] != nil && doc.Components.Schemas[name].Value != nil {
@@ -472,6 +500,25 @@ func TestContractCheckCatchesEachRemovedFact(t *testing.T) {
 		"token endpoint removed":     func(d *openapi3.T) { d.Paths.Delete(tokenPath) },
 		"bearer scheme removed":      func(d *openapi3.T) { delete(d.Components.SecuritySchemes, "bearerAuth") },
 		"server placeholder removed": func(d *openapi3.T) { d.Servers = nil },
+		"activate removed":           func(d *openapi3.T) { d.Paths.Delete(activatePath) },
+		"delete removed":             func(d *openapi3.T) { d.Paths.Value(customerPath).Delete = nil },
+		"activate gets a body": func(d *openapi3.T) {
+			d.Paths.Value(activatePath).Put.RequestBody = patch(d).RequestBody
+		},
+		"delete payload an object": func(d *openapi3.T) {
+			prop(d, "DeleteCustomerResponseEnvelope", "payload").Type = &openapi3.Types{"object"}
+		},
+		"activate payload typed": func(d *openapi3.T) {
+			schema(d, "ActivateCustomerResponseEnvelope").Properties["payload"] = &openapi3.SchemaRef{Ref: "#/components/schemas/CustomerResponse"}
+		},
+		"delete parentCompanyId dropped": func(d *openapi3.T) {
+			d.Paths.Value(customerPath).Delete.Parameters = d.Paths.Value(customerPath).Delete.Parameters[:1]
+		},
+		"activate 404 removed":   func(d *openapi3.T) { d.Paths.Value(activatePath).Put.Responses.Delete("404") },
+		"undocumented operation": func(d *openapi3.T) { d.Paths.Value(customerPath).Get = d.Paths.Value(customerPath).Delete },
+		"undocumented schema": func(d *openapi3.T) {
+			d.Components.Schemas["Extra"] = &openapi3.SchemaRef{Value: openapi3.NewObjectSchema()}
+		},
 	}
 	for name, mutate := range mutations {
 		t.Run(name, func(t *testing.T) {

@@ -94,6 +94,17 @@ func (e TokenRequestGrantType) Valid() bool {
 	}
 }
 
+// ActivateCustomerResponseEnvelope Enkash's response envelope of activateCustomer.
+type ActivateCustomerResponseEnvelope struct {
+	ErrorResponse *ErrorResponse `json:"errorResponse,omitempty"`
+
+	// Payload Untyped: Enkash does not document what activateCustomer returns
+	// on success, so any JSON object is accepted.
+	Payload         *map[string]interface{} `json:"payload,omitempty"`
+	ResponseCode    *int32                  `json:"response_code,omitempty"`
+	ResponseMessage *string                 `json:"response_message,omitempty"`
+}
+
 // ApiSubError Undocumented by Enkash (the page shows `{}`): an open object. The
 // usual Spring validation shape is listed, all optional.
 type ApiSubError struct {
@@ -215,6 +226,16 @@ type CustomerResponseEnvelope struct {
 	ResponseMessage *string           `json:"response_message,omitempty"`
 }
 
+// DeleteCustomerResponseEnvelope Enkash's response envelope of deleteCustomer.
+type DeleteCustomerResponseEnvelope struct {
+	ErrorResponse *ErrorResponse `json:"errorResponse,omitempty"`
+
+	// Payload Enkash's message on success (documented as a string only).
+	Payload         *string `json:"payload,omitempty"`
+	ResponseCode    *int32  `json:"response_code,omitempty"`
+	ResponseMessage *string `json:"response_message,omitempty"`
+}
+
 // ErrorResponse defines model for ErrorResponse.
 type ErrorResponse struct {
 	ApiSubErrors *[]ApiSubError `json:"apiSubErrors,omitempty"`
@@ -327,13 +348,37 @@ type UpdateCustomerRequest struct {
 	UniqueRefNo nullable.Nullable[string] `json:"uniqueRefNo,omitempty"`
 }
 
+// CustomerId defines model for CustomerId.
+type CustomerId = string
+
+// ParentCompanyId defines model for ParentCompanyId.
+type ParentCompanyId = string
+
+// ActivateCustomerEnvelope Enkash's response envelope of activateCustomer.
+type ActivateCustomerEnvelope = ActivateCustomerResponseEnvelope
+
 // CustomerEnvelope Enkash's response envelope.
 type CustomerEnvelope = CustomerResponseEnvelope
+
+// DeleteCustomerEnvelope Enkash's response envelope of deleteCustomer.
+type DeleteCustomerEnvelope = DeleteCustomerResponseEnvelope
+
+// ActivateCustomerParams defines parameters for ActivateCustomer.
+type ActivateCustomerParams struct {
+	// ParentCompanyId parentCompanyId
+	ParentCompanyId *ParentCompanyId `form:"parentCompanyId,omitempty" json:"parentCompanyId,omitempty"`
+}
+
+// DeleteCustomerParams defines parameters for DeleteCustomer.
+type DeleteCustomerParams struct {
+	// ParentCompanyId parentCompanyId
+	ParentCompanyId *ParentCompanyId `form:"parentCompanyId,omitempty" json:"parentCompanyId,omitempty"`
+}
 
 // UpdateCustomerParams defines parameters for UpdateCustomer.
 type UpdateCustomerParams struct {
 	// ParentCompanyId parentCompanyId
-	ParentCompanyId *string `form:"parentCompanyId,omitempty" json:"parentCompanyId,omitempty"`
+	ParentCompanyId *ParentCompanyId `form:"parentCompanyId,omitempty" json:"parentCompanyId,omitempty"`
 }
 
 // UpdateCustomerJSONRequestBody defines body for UpdateCustomer for application/json ContentType.
@@ -589,6 +634,22 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ActivateCustomer Activate a customer
+	//
+	// Activates the customer. No body. Enkash does not document the type of
+	// `payload` on success: it is an untyped object here.
+	//
+	// Corresponds with PUT /api/v0/customer/activate/{customerId} (the `ActivateCustomer` operationId).
+	ActivateCustomer(ctx context.Context, customerId CustomerId, params *ActivateCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteCustomer Delete a customer
+	//
+	// Deletes the customer. No body. On success `payload` is a string
+	// (Enkash documents no more of it).
+	//
+	// Corresponds with DELETE /api/v0/customer/{customerId} (the `DeleteCustomer` operationId).
+	DeleteCustomer(ctx context.Context, customerId CustomerId, params *DeleteCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UpdateCustomerWithBody Update a customer (JSON merge semantics per field)
 	//
 	// Absent body fields are left unchanged, `null` clears a field and a
@@ -597,7 +658,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-	UpdateCustomerWithBody(ctx context.Context, customerId string, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCustomerWithBody(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCustomer Update a customer (JSON merge semantics per field)
 	//
@@ -607,7 +668,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-	UpdateCustomer(ctx context.Context, customerId string, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateCustomer(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAuthTokenWithBody Get an access token (OAuth2 password grant)
 	//
@@ -630,6 +691,42 @@ type ClientInterface interface {
 	GetAuthTokenWithFormdataBody(ctx context.Context, body GetAuthTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
+// ActivateCustomer Activate a customer
+//
+// Activates the customer. No body. Enkash does not document the type of
+// `payload` on success: it is an untyped object here.
+//
+// Corresponds with PUT /api/v0/customer/activate/{customerId} (the `ActivateCustomer` operationId).
+func (c *Client) ActivateCustomer(ctx context.Context, customerId CustomerId, params *ActivateCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewActivateCustomerRequest(c.Server, customerId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteCustomer Delete a customer
+//
+// Deletes the customer. No body. On success `payload` is a string
+// (Enkash documents no more of it).
+//
+// Corresponds with DELETE /api/v0/customer/{customerId} (the `DeleteCustomer` operationId).
+func (c *Client) DeleteCustomer(ctx context.Context, customerId CustomerId, params *DeleteCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCustomerRequest(c.Server, customerId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UpdateCustomerWithBody Update a customer (JSON merge semantics per field)
 //
 // Absent body fields are left unchanged, `null` clears a field and a
@@ -638,7 +735,7 @@ type ClientInterface interface {
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-func (c *Client) UpdateCustomerWithBody(ctx context.Context, customerId string, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateCustomerWithBody(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateCustomerRequestWithBody(c.Server, customerId, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -658,7 +755,7 @@ func (c *Client) UpdateCustomerWithBody(ctx context.Context, customerId string, 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-func (c *Client) UpdateCustomer(ctx context.Context, customerId string, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateCustomer(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateCustomerRequest(c.Server, customerId, params, body)
 	if err != nil {
 		return nil, err
@@ -710,8 +807,130 @@ func (c *Client) GetAuthTokenWithFormdataBody(ctx context.Context, body GetAuthT
 	return c.Client.Do(req)
 }
 
+// NewActivateCustomerRequest constructs an http.Request for the ActivateCustomer method
+func NewActivateCustomerRequest(server string, customerId CustomerId, params *ActivateCustomerParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "customerId", customerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v0/customer/activate/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ParentCompanyId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "parentCompanyId", *params.ParentCompanyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteCustomerRequest constructs an http.Request for the DeleteCustomer method
+func NewDeleteCustomerRequest(server string, customerId CustomerId, params *DeleteCustomerParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "customerId", customerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v0/customer/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ParentCompanyId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "parentCompanyId", *params.ParentCompanyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewUpdateCustomerRequest calls the generic UpdateCustomer builder with application/json body
-func NewUpdateCustomerRequest(server string, customerId string, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody) (*http.Request, error) {
+func NewUpdateCustomerRequest(server string, customerId CustomerId, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -722,7 +941,7 @@ func NewUpdateCustomerRequest(server string, customerId string, params *UpdateCu
 }
 
 // NewUpdateCustomerRequestWithBody constructs an http.Request for the UpdateCustomer method, with any body, and a specified content type
-func NewUpdateCustomerRequestWithBody(server string, customerId string, params *UpdateCustomerParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateCustomerRequestWithBody(server string, customerId CustomerId, params *UpdateCustomerParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -868,6 +1087,26 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ActivateCustomerWithResponse Activate a customer
+	//
+	// Activates the customer. No body. Enkash does not document the type of
+	// `payload` on success: it is an untyped object here.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v0/customer/activate/{customerId} (the `ActivateCustomer` operationId).
+	ActivateCustomerWithResponse(ctx context.Context, customerId CustomerId, params *ActivateCustomerParams, reqEditors ...RequestEditorFn) (*ActivateCustomerResponse, error)
+
+	// DeleteCustomerWithResponse Delete a customer
+	//
+	// Deletes the customer. No body. On success `payload` is a string
+	// (Enkash documents no more of it).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v0/customer/{customerId} (the `DeleteCustomer` operationId).
+	DeleteCustomerWithResponse(ctx context.Context, customerId CustomerId, params *DeleteCustomerParams, reqEditors ...RequestEditorFn) (*DeleteCustomerResponse, error)
+
 	// UpdateCustomerWithBodyWithResponse Update a customer (JSON merge semantics per field)
 	//
 	// Absent body fields are left unchanged, `null` clears a field and a
@@ -876,7 +1115,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-	UpdateCustomerWithBodyWithResponse(ctx context.Context, customerId string, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error)
+	UpdateCustomerWithBodyWithResponse(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error)
 
 	// UpdateCustomerWithResponse Update a customer (JSON merge semantics per field)
 	//
@@ -886,7 +1125,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-	UpdateCustomerWithResponse(ctx context.Context, customerId string, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error)
+	UpdateCustomerWithResponse(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error)
 
 	// GetAuthTokenWithBodyWithResponse Get an access token (OAuth2 password grant)
 	//
@@ -907,6 +1146,172 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /oauth/token (the `GetAuthToken` operationId).
 	GetAuthTokenWithFormdataBodyWithResponse(ctx context.Context, body GetAuthTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*GetAuthTokenResponse, error)
+}
+
+type ActivateCustomerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ActivateCustomerEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ActivateCustomerEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ActivateCustomerEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ActivateCustomerEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ActivateCustomerEnvelope
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ActivateCustomerEnvelope
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ActivateCustomerEnvelope
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ActivateCustomerResponse) GetJSON200() *ActivateCustomerEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ActivateCustomerResponse) GetJSON400() *ActivateCustomerEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ActivateCustomerResponse) GetJSON401() *ActivateCustomerEnvelope {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ActivateCustomerResponse) GetJSON403() *ActivateCustomerEnvelope {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ActivateCustomerResponse) GetJSON404() *ActivateCustomerEnvelope {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ActivateCustomerResponse) GetJSON422() *ActivateCustomerEnvelope {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ActivateCustomerResponse) GetJSON500() *ActivateCustomerEnvelope {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ActivateCustomerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ActivateCustomerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ActivateCustomerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ActivateCustomerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteCustomerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteCustomerEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *DeleteCustomerEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *DeleteCustomerEnvelope
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *DeleteCustomerEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *DeleteCustomerEnvelope
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *DeleteCustomerEnvelope
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *DeleteCustomerEnvelope
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteCustomerResponse) GetJSON200() *DeleteCustomerEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteCustomerResponse) GetJSON400() *DeleteCustomerEnvelope {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteCustomerResponse) GetJSON401() *DeleteCustomerEnvelope {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteCustomerResponse) GetJSON403() *DeleteCustomerEnvelope {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteCustomerResponse) GetJSON404() *DeleteCustomerEnvelope {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r DeleteCustomerResponse) GetJSON422() *DeleteCustomerEnvelope {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteCustomerResponse) GetJSON500() *DeleteCustomerEnvelope {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteCustomerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteCustomerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteCustomerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteCustomerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type UpdateCustomerResponse struct {
@@ -1047,6 +1452,38 @@ func (r GetAuthTokenResponse) ContentType() string {
 	return ""
 }
 
+// ActivateCustomerWithResponse Activate a customer
+//
+// Activates the customer. No body. Enkash does not document the type of
+// `payload` on success: it is an untyped object here.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v0/customer/activate/{customerId} (the `ActivateCustomer` operationId).
+func (c *ClientWithResponses) ActivateCustomerWithResponse(ctx context.Context, customerId CustomerId, params *ActivateCustomerParams, reqEditors ...RequestEditorFn) (*ActivateCustomerResponse, error) {
+	rsp, err := c.ActivateCustomer(ctx, customerId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseActivateCustomerResponse(rsp)
+}
+
+// DeleteCustomerWithResponse Delete a customer
+//
+// Deletes the customer. No body. On success `payload` is a string
+// (Enkash documents no more of it).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v0/customer/{customerId} (the `DeleteCustomer` operationId).
+func (c *ClientWithResponses) DeleteCustomerWithResponse(ctx context.Context, customerId CustomerId, params *DeleteCustomerParams, reqEditors ...RequestEditorFn) (*DeleteCustomerResponse, error) {
+	rsp, err := c.DeleteCustomer(ctx, customerId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteCustomerResponse(rsp)
+}
+
 // UpdateCustomerWithBodyWithResponse Update a customer (JSON merge semantics per field)
 //
 // Absent body fields are left unchanged, `null` clears a field and a
@@ -1055,7 +1492,7 @@ func (r GetAuthTokenResponse) ContentType() string {
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-func (c *ClientWithResponses) UpdateCustomerWithBodyWithResponse(ctx context.Context, customerId string, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error) {
+func (c *ClientWithResponses) UpdateCustomerWithBodyWithResponse(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error) {
 	rsp, err := c.UpdateCustomerWithBody(ctx, customerId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1071,7 +1508,7 @@ func (c *ClientWithResponses) UpdateCustomerWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v0/customer/{customerId} (the `UpdateCustomer` operationId).
-func (c *ClientWithResponses) UpdateCustomerWithResponse(ctx context.Context, customerId string, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error) {
+func (c *ClientWithResponses) UpdateCustomerWithResponse(ctx context.Context, customerId CustomerId, params *UpdateCustomerParams, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCustomerResponse, error) {
 	rsp, err := c.UpdateCustomer(ctx, customerId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -1109,6 +1546,142 @@ func (c *ClientWithResponses) GetAuthTokenWithFormdataBodyWithResponse(ctx conte
 		return nil, err
 	}
 	return ParseGetAuthTokenResponse(rsp)
+}
+
+// ParseActivateCustomerResponse parses an HTTP response from a ActivateCustomerWithResponse call
+func ParseActivateCustomerResponse(rsp *http.Response) (*ActivateCustomerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ActivateCustomerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ActivateCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ActivateCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ActivateCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ActivateCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ActivateCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ActivateCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ActivateCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteCustomerResponse parses an HTTP response from a DeleteCustomerWithResponse call
+func ParseDeleteCustomerResponse(rsp *http.Response) (*DeleteCustomerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteCustomerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest DeleteCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest DeleteCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest DeleteCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest DeleteCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest DeleteCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest DeleteCustomerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseUpdateCustomerResponse parses an HTTP response from a UpdateCustomerWithResponse call
@@ -1221,9 +1794,15 @@ func ParseGetAuthTokenResponse(rsp *http.Response) (*GetAuthTokenResponse, error
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ActivateCustomer Activate a customer
+	// (PUT /api/v0/customer/activate/{customerId})
+	ActivateCustomer(w http.ResponseWriter, r *http.Request, customerId CustomerId, params ActivateCustomerParams)
+	// DeleteCustomer Delete a customer
+	// (DELETE /api/v0/customer/{customerId})
+	DeleteCustomer(w http.ResponseWriter, r *http.Request, customerId CustomerId, params DeleteCustomerParams)
 	// UpdateCustomer Update a customer (JSON merge semantics per field)
 	// (PATCH /api/v0/customer/{customerId})
-	UpdateCustomer(w http.ResponseWriter, r *http.Request, customerId string, params UpdateCustomerParams)
+	UpdateCustomer(w http.ResponseWriter, r *http.Request, customerId CustomerId, params UpdateCustomerParams)
 	// GetAuthToken Get an access token (OAuth2 password grant)
 	// (POST /oauth/token)
 	GetAuthToken(w http.ResponseWriter, r *http.Request)
@@ -1238,6 +1817,90 @@ type ServerInterfaceWrapper struct {
 
 type MiddlewareFunc func(http.Handler) http.Handler
 
+// ActivateCustomer operation middleware
+func (siw *ServerInterfaceWrapper) ActivateCustomer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "customerId" -------------
+	var customerId CustomerId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "customerId", r.PathValue("customerId"), &customerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "customerId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ActivateCustomerParams
+
+	// ------------- Optional query parameter "parentCompanyId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "parentCompanyId", r.URL.Query(), &params.ParentCompanyId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "parentCompanyId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "parentCompanyId", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ActivateCustomer(w, r, customerId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteCustomer operation middleware
+func (siw *ServerInterfaceWrapper) DeleteCustomer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "customerId" -------------
+	var customerId CustomerId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "customerId", r.PathValue("customerId"), &customerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "customerId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteCustomerParams
+
+	// ------------- Optional query parameter "parentCompanyId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "parentCompanyId", r.URL.Query(), &params.ParentCompanyId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "parentCompanyId"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "parentCompanyId", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteCustomer(w, r, customerId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // UpdateCustomer operation middleware
 func (siw *ServerInterfaceWrapper) UpdateCustomer(w http.ResponseWriter, r *http.Request) {
 
@@ -1245,7 +1908,7 @@ func (siw *ServerInterfaceWrapper) UpdateCustomer(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "customerId" -------------
-	var customerId string
+	var customerId CustomerId
 
 	err = runtime.BindStyledParameterWithOptions("simple", "customerId", r.PathValue("customerId"), &customerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
@@ -1414,7 +2077,9 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v0/customer/{customerId}", wrapper.DeleteCustomer)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v0/customer/{customerId}", wrapper.UpdateCustomer)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/api/v0/customer/activate/{customerId}", wrapper.ActivateCustomer)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/oauth/token", wrapper.GetAuthToken)
 
 	return m

@@ -109,6 +109,76 @@ func matchPattern3(s string) bool {
 	return len(s) == 5 && (((('0' <= s[0] && s[0] <= '1') && ('0' <= s[1] && s[1] <= '9')) || ((s[0] == '2') && ('0' <= s[1] && s[1] <= '3'))) && (s[2] == ':') && ('0' <= s[3] && s[3] <= '5') && ('0' <= s[4] && s[4] <= '9'))
 }
 
+// Spec names of the parameters of ActivateCustomer, for code that must name them (a
+// CLI's input columns, say) without restating the spec.
+const (
+	ParamActivateCustomerCustomerId      = "customerId"
+	ParamActivateCustomerParentCompanyId = "parentCompanyId"
+)
+
+// ValidateActivateCustomer checks the arguments of ActivateCustomer (PUT /api/v0/customer/activate/{customerId}) against openapi.yaml
+// before anything is sent: path and query parameters and the request body,
+// nested objects included (patterns, required properties, enums, formats,
+// lengths, bounds, valid UTF-8). It returns nil when they are valid, else
+// every violation in the order found. A valid request allocates nothing.
+func ValidateActivateCustomer(customerId CustomerId, params *ActivateCustomerParams) []Violation {
+	var vs violations
+	if string(customerId) == "" {
+		vs.add(nil, "customerId", -1, `required`)
+	} else {
+		if !utf8.ValidString(string(customerId)) {
+			vs.add(nil, "customerId", -1, `utf-8`)
+		} else if !matchPattern0(string(customerId)) {
+			vs.add(nil, "customerId", -1, `pattern ^KC[A-Z0-9]{14}$`)
+		}
+	}
+	if params != nil {
+		if params.ParentCompanyId != nil {
+			if !utf8.ValidString(string((*params.ParentCompanyId))) {
+				vs.add(nil, "parentCompanyId", -1, `utf-8`)
+			} else if !matchPattern1(string((*params.ParentCompanyId))) {
+				vs.add(nil, "parentCompanyId", -1, `pattern ^CEK[A-Z0-9]{7}$`)
+			}
+		}
+	}
+	return []Violation(vs)
+}
+
+// Spec names of the parameters of DeleteCustomer, for code that must name them (a
+// CLI's input columns, say) without restating the spec.
+const (
+	ParamDeleteCustomerCustomerId      = "customerId"
+	ParamDeleteCustomerParentCompanyId = "parentCompanyId"
+)
+
+// ValidateDeleteCustomer checks the arguments of DeleteCustomer (DELETE /api/v0/customer/{customerId}) against openapi.yaml
+// before anything is sent: path and query parameters and the request body,
+// nested objects included (patterns, required properties, enums, formats,
+// lengths, bounds, valid UTF-8). It returns nil when they are valid, else
+// every violation in the order found. A valid request allocates nothing.
+func ValidateDeleteCustomer(customerId CustomerId, params *DeleteCustomerParams) []Violation {
+	var vs violations
+	if string(customerId) == "" {
+		vs.add(nil, "customerId", -1, `required`)
+	} else {
+		if !utf8.ValidString(string(customerId)) {
+			vs.add(nil, "customerId", -1, `utf-8`)
+		} else if !matchPattern0(string(customerId)) {
+			vs.add(nil, "customerId", -1, `pattern ^KC[A-Z0-9]{14}$`)
+		}
+	}
+	if params != nil {
+		if params.ParentCompanyId != nil {
+			if !utf8.ValidString(string((*params.ParentCompanyId))) {
+				vs.add(nil, "parentCompanyId", -1, `utf-8`)
+			} else if !matchPattern1(string((*params.ParentCompanyId))) {
+				vs.add(nil, "parentCompanyId", -1, `pattern ^CEK[A-Z0-9]{7}$`)
+			}
+		}
+	}
+	return []Violation(vs)
+}
+
 // Spec names of the parameters of UpdateCustomer, for code that must name them (a
 // CLI's input columns, say) without restating the spec.
 const (
@@ -121,22 +191,22 @@ const (
 // nested objects included (patterns, required properties, enums, formats,
 // lengths, bounds, valid UTF-8). It returns nil when they are valid, else
 // every violation in the order found. A valid request allocates nothing.
-func ValidateUpdateCustomer(customerId string, params *UpdateCustomerParams, body *UpdateCustomerRequest) []Violation {
+func ValidateUpdateCustomer(customerId CustomerId, params *UpdateCustomerParams, body *UpdateCustomerRequest) []Violation {
 	var vs violations
-	if customerId == "" {
+	if string(customerId) == "" {
 		vs.add(nil, "customerId", -1, `required`)
 	} else {
-		if !utf8.ValidString(customerId) {
+		if !utf8.ValidString(string(customerId)) {
 			vs.add(nil, "customerId", -1, `utf-8`)
-		} else if !matchPattern0(customerId) {
+		} else if !matchPattern0(string(customerId)) {
 			vs.add(nil, "customerId", -1, `pattern ^KC[A-Z0-9]{14}$`)
 		}
 	}
 	if params != nil {
 		if params.ParentCompanyId != nil {
-			if !utf8.ValidString((*params.ParentCompanyId)) {
+			if !utf8.ValidString(string((*params.ParentCompanyId))) {
 				vs.add(nil, "parentCompanyId", -1, `utf-8`)
-			} else if !matchPattern1((*params.ParentCompanyId)) {
+			} else if !matchPattern1(string((*params.ParentCompanyId))) {
 				vs.add(nil, "parentCompanyId", -1, `pattern ^CEK[A-Z0-9]{7}$`)
 			}
 		}

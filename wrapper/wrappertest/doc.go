@@ -2,7 +2,9 @@
 // in the spirit of net/http/httptest.
 //
 // NewServer starts an httptest.Server that speaks the contract in openapi.yaml:
-// PATCH /api/v0/customer/{customerId} (updateCustomer) and POST /oauth/token
+// PATCH /api/v0/customer/{customerId} (updateCustomer), PUT
+// /api/v0/customer/activate/{customerId} (activateCustomer), DELETE
+// /api/v0/customer/{customerId} (deleteCustomer) and POST /oauth/token
 // (getAuthToken). Its URL and Token plug straight into the wrapper client:
 //
 //	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
@@ -65,6 +67,15 @@
 //     response carries the requestId also as the X-Request-Id header.
 //   - apiSubErrors never echo the rejected value (rejectedValue is omitted), so
 //     personal data sent by a client does not travel back into error messages.
+//
+// # activateCustomer and deleteCustomer
+//
+// Both find the customer as updateCustomer does (404 RECORD_NOT_FOUND for an
+// unknown id, or one under another parentCompanyId). Activation sets the
+// stored customer's active flag (when the customer schema has one), moves
+// modifiedOn and answers with the customer as the payload, which the spec
+// leaves an untyped object. Deletion removes the customer from the store and
+// answers with the string payload "Customer <id> deleted".
 //
 // # Tokens
 //

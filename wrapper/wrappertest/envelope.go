@@ -33,14 +33,15 @@ const (
 	failureMessage       = "FAILURE"
 )
 
-// envelope is the wire form of api.CustomerResponseEnvelope. It is its own type
-// because api.ApiSubError always encodes rejectedValue, as null when unset, which
+// envelope is the wire form of every operation's response envelope
+// (api.CustomerResponseEnvelope and the others: only the payload's type
+// differs). It is its own type because api.ApiSubError always encodes rejectedValue, as null when unset, which
 // the spec's `rejectedValue: {}` (not nullable) rejects.
 type envelope struct {
-	ErrorResponse   *errorResponse        `json:"errorResponse,omitempty"`
-	Payload         *api.CustomerResponse `json:"payload,omitempty"`
-	ResponseCode    int32                 `json:"response_code"`
-	ResponseMessage string                `json:"response_message,omitempty"`
+	ErrorResponse   *errorResponse `json:"errorResponse,omitempty"`
+	Payload         any            `json:"payload,omitempty"`
+	ResponseCode    int32          `json:"response_code"`
+	ResponseMessage string         `json:"response_message,omitempty"`
 }
 
 type errorResponse struct {
@@ -72,8 +73,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-func (s *Server) writeSuccess(w http.ResponseWriter, c api.CustomerResponse) {
-	writeJSON(w, http.StatusOK, envelope{Payload: &c, ResponseCode: successCode, ResponseMessage: successMessage})
+func (s *Server) writeSuccess(w http.ResponseWriter, c api.CustomerResponse) { s.writePayload(w, &c) }
+
+// writePayload answers 200 with the success envelope around payload.
+func (s *Server) writePayload(w http.ResponseWriter, payload any) {
+	writeJSON(w, http.StatusOK, envelope{Payload: payload, ResponseCode: successCode, ResponseMessage: successMessage})
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, typ api.ErrorType, msg string, subs []subError) {

@@ -33,18 +33,13 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 			[]subError{{Object: "body", Message: "malformed JSON body"}})
 		return
 	}
-	modifiedBy := "api"
-	if tok, ok := bearerToken(r); ok {
-		if u, ok := s.tokenUser(tok); ok && u != "" {
-			modifiedBy = u
-		}
-	}
+	modifiedBy := s.caller(r)
 
 	s.mu.Lock()
-	c, ok := s.customers[id]
-	if !ok || (params.ParentCompanyId != nil && *params.ParentCompanyId != c.ParentCompanyId) {
+	c, ok := s.customerUnder(id, params.ParentCompanyId)
+	if !ok {
 		s.mu.Unlock()
-		s.writeError(w, r, http.StatusNotFound, api.ErrorTypeRecordNotFound, "Customer not found", []subError{{Object: "path", Field: "customerId", Message: "no such customer"}})
+		s.writeNotFound(w, r)
 		return
 	}
 	if body.CustomerId.IsSpecified() {
