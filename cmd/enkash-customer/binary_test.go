@@ -208,7 +208,7 @@ func TestBinaryUsage(t *testing.T) {
 		wantOut  string
 	}{
 		{name: "no command", args: nil, wantCode: exitUsage, wantErr: "missing command"},
-		{name: "unknown command", args: []string{"delete"}, wantCode: exitUsage, wantErr: `unknown command "delete"`},
+		{name: "unknown command", args: []string{"purge"}, wantCode: exitUsage, wantErr: `unknown command "purge"`},
 		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantOut: "usage: enkash-customer update"},
 		{name: "no customer id", args: []string{"update", "--set", "legalName=A"}, wantCode: exitUsage, wantErr: "exactly one CUSTOMER_ID"},
 		{name: "flags after the id", args: []string{"update", wrappertest.DemoCustomerID, "--dry-run", "--set", "legalName=A"}, wantCode: exitOK, wantOut: `"legalName":"A"`},

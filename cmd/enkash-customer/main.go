@@ -1,8 +1,11 @@
 // Command enkash-customer updates Enkash customers from the command line: one
-// with update, a whole file of them (JSONL or CSV) with sync.
+// with update, a whole file of them (JSONL or CSV) with sync; activate and
+// delete (which asks for --yes) act on one customer.
 //
 //	enkash-customer update [flags] CUSTOMER_ID
 //	enkash-customer sync [flags] FILE|-
+//	enkash-customer activate [flags] CUSTOMER_ID
+//	enkash-customer delete --yes [flags] CUSTOMER_ID
 //	enkash-customer --help | --version
 //
 // Fields are set with --set FIELD=VALUE and cleared with --clear FIELD; every

@@ -33,6 +33,8 @@ var usageText = strings.Replace(usageTemplate, "{{JSON_FIELDS}}", jsonFieldList(
 
 const usageTemplate = `usage: enkash-customer update [flags] CUSTOMER_ID
        enkash-customer sync [flags] FILE|-     (many customers: see enkash-customer sync --help)
+       enkash-customer activate [flags] CUSTOMER_ID     (see enkash-customer activate --help)
+       enkash-customer delete --yes [flags] CUSTOMER_ID (see enkash-customer delete --help)
        enkash-customer --help | --version
 
 Updates one Enkash customer. Fields not named are left unchanged.
@@ -85,6 +87,12 @@ var errVersion = errors.New("version requested")
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) > 0 && args[0] == "sync" {
 		return runSync(ctx, args[1:], stdin, stdout, stderr, getenv)
+	}
+	if len(args) > 0 && args[0] == "activate" {
+		return runActivate(ctx, args[1:], stdout, stderr, getenv)
+	}
+	if len(args) > 0 && args[0] == "delete" {
+		return runDelete(ctx, args[1:], stdout, stderr, getenv)
 	}
 	opts, err := parseArgs(args)
 	switch {
@@ -197,7 +205,7 @@ func newTargetClient(t target, getenv func(string) string, stderr io.Writer, ext
 func parseArgs(args []string) (options, error) {
 	var o options
 	if len(args) == 0 {
-		return o, errors.New("missing command: want update or sync")
+		return o, errors.New("missing command: want update, sync, activate or delete")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -206,7 +214,7 @@ func parseArgs(args []string) (options, error) {
 		return o, errVersion
 	case "update":
 	default:
-		return o, fmt.Errorf("unknown command %q: want update or sync", args[0])
+		return o, fmt.Errorf("unknown command %q: want update, sync, activate or delete", args[0])
 	}
 	var showVersion bool
 	fs := flag.NewFlagSet("update", flag.ContinueOnError)

@@ -172,7 +172,7 @@ func TestBinaryUsageErrorsPrintUsageOnStderr(t *testing.T) {
 		wantErr string
 	}{
 		{args: nil, wantErr: "missing command"},
-		{args: []string{"delete"}, wantErr: `unknown command "delete"`},
+		{args: []string{"purge"}, wantErr: `unknown command "purge"`},
 		{args: []string{"update", "--nickname", "x", wrappertest.DemoCustomerID}, wantErr: "flag provided but not defined: -nickname"},
 		{args: []string{"update", "--set", "state=Goa"}, wantErr: "exactly one CUSTOMER_ID"},
 		{args: []string{"update", "--timeout", "0s", wrappertest.DemoCustomerID}, wantErr: "--timeout must be positive"},
