@@ -117,7 +117,7 @@ const (
 )
 
 // ValidateActivateCustomer checks the arguments of ActivateCustomer (PUT /api/v0/customer/activate/{customerId}) against openapi.yaml
-// before anything is sent: path and query parameters and the request body,
+// before anything is sent: path and query parameters (it has no request body),
 // nested objects included (patterns, required properties, enums, formats,
 // lengths, bounds, valid UTF-8). It returns nil when they are valid, else
 // every violation in the order found. A valid request allocates nothing.
@@ -152,7 +152,7 @@ const (
 )
 
 // ValidateDeleteCustomer checks the arguments of DeleteCustomer (DELETE /api/v0/customer/{customerId}) against openapi.yaml
-// before anything is sent: path and query parameters and the request body,
+// before anything is sent: path and query parameters (it has no request body),
 // nested objects included (patterns, required properties, enums, formats,
 // lengths, bounds, valid UTF-8). It returns nil when they are valid, else
 // every violation in the order found. A valid request allocates nothing.

@@ -70,5 +70,12 @@ func TestRegenDrill(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, longID, cust.CustomerId)
 		assert.Equal(t, "07", cust.GstState)
+		// activate and delete share the customerId parameter: they follow too.
+		_, err = c.ActivateCustomer(ctx, longID)
+		require.NoError(t, err)
+		_, err = c.DeleteCustomer(ctx, longID)
+		require.NoError(t, err)
+		_, stored := srv.Customer(longID)
+		assert.False(t, stored)
 	})
 }

@@ -79,8 +79,12 @@ func (g *generator) opValidator(b *bytes.Buffer, o operation) error {
 	if o.BodyType != "" {
 		args = append(args, "body *"+o.BodyType)
 	}
+	what := "// before anything is sent: path and query parameters and the request body,"
+	if o.BodyType == "" {
+		what = "// before anything is sent: path and query parameters (it has no request body),"
+	}
 	docs = append(docs, fmt.Sprintf("// Validate%s checks the arguments of %s (%s %s) against openapi.yaml", o.GoName, o.GoName, strings.ToUpper(o.Method), o.Path),
-		"// before anything is sent: path and query parameters and the request body,",
+		what,
 		"// nested objects included (patterns, required properties, enums, formats,",
 		"// lengths, bounds, valid UTF-8). It returns nil when they are valid, else",
 		"// every violation in the order found. A valid request allocates nothing.")
