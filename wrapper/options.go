@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,6 +35,8 @@ type settings struct {
 	sleep        func(ctx context.Context, d time.Duration) error
 	jitter       func(int64) int64
 	now          func() time.Time
+	proxySecrets []string // the proxy URL's password (set by NewClient)
+	proxyBasic   []string // and its user:password
 }
 
 type authKind int
@@ -50,13 +51,16 @@ const (
 var errAuthConflict = errors.New("enkash: more than one of WithToken, WithTokenSource, WithPasswordCredentials")
 
 // secretForms are the forms of every secret these settings send: the static
-// token, the password, the client secret and the Basic credentials.
+// token, the password, the client secret, the Basic credentials, and the
+// password of the proxy in the transport's proxy URL (a proxy may echo it).
 func (s *settings) secretForms() []string {
-	var basic string
-	if s.clientID != "" || s.clientSecret != "" {
-		basic = base64.StdEncoding.EncodeToString([]byte(s.clientID + ":" + s.clientSecret))
+	forms := secretForms(append([]string{s.token, s.password, s.clientSecret}, s.proxySecrets...)...)
+	for _, b := range append([]string{s.clientID + ":" + s.clientSecret}, s.proxyBasic...) {
+		if len(b) > 1 { // base64 only: a client id alone is no secret
+			forms = append(forms, base64Forms(b)...)
+		}
 	}
-	return secretForms(s.token, s.password, s.clientSecret, basic)
+	return longestFirst(forms)
 }
 
 func (s *settings) setAuth(k authKind) error {
