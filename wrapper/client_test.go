@@ -425,7 +425,7 @@ func TestClient_PrintsNoCredentials(t *testing.T) {
 			out := printed(c) + printed(*c) // a copy prints the same
 			assert.Contains(t, out, "wrapper.Client")
 			assert.Empty(t, secretLeaks(out, echoToken, echoPassword, echoSecret))
-			assert.NotContains(t, out, base64.StdEncoding.EncodeToString([]byte(fxClientID+":"+echoSecret))[:12])
+			assert.NotContains(t, out, base64.StdEncoding.EncodeToString([]byte(fxClientID + ":" + echoSecret))[:12])
 		})
 	}
 }
