@@ -357,3 +357,22 @@ func TestPasswordGrant_RefusedFreshTokenBacksOff(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswordGrant_AcceptedTokenRefreshedAfterLaterRefusal: the back-off is
+// for a fresh token refused at once, not for one the server accepted: a
+// refreshed token that worked and is revoked later is replaced at the next
+// 401 as usual.
+func TestPasswordGrant_AcceptedTokenRefreshedAfterLaterRefusal(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	c := passwordClient(t, a)
+	call := func() error {
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		return err
+	}
+	require.NoError(t, call()) // tok-1
+	a.revokeAll()
+	require.NoError(t, call()) // tok-1 refused, tok-2 (fresh) accepted
+	a.revokeAll()
+	require.NoError(t, call()) // tok-2 refused later: tok-3, no back-off
+	assert.Equal(t, int32(3), a.issued.Load())
+}

@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -424,6 +426,9 @@ func TestClient_PrintsNoCredentials(t *testing.T) {
 			require.NoError(t, err)
 			out := printed(c) + printed(*c) // a copy prints the same
 			assert.Contains(t, out, "wrapper.Client")
+			var js bytes.Buffer
+			slog.New(slog.NewJSONHandler(&js, nil)).Info("x", "client", c)
+			assert.Contains(t, js.String(), `"client":"&wrapper.Client{`, "LogValue")
 			assert.Empty(t, secretLeaks(out, echoToken, echoPassword, echoSecret))
 			assert.NotContains(t, out, base64.StdEncoding.EncodeToString([]byte(fxClientID + ":" + echoSecret))[:12])
 		})

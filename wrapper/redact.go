@@ -369,11 +369,11 @@ const fragMin = 8
 
 // secretForms returns every form in which the client sends or a server may
 // echo each secret: as is, URL-encoded (a form body or query), path-escaped,
-// JSON-escaped (with `\/` too) and Go-quoted (net/http quotes a malformed
-// line with %q), and base64 in both alphabets, padded and not — also the
-// part that encodes only the secret inside a longer base64 text, at each of
-// the three offsets it may start at. Longest first. Escapes a form list
-// cannot enumerate (`\u` of any character) are decoded by maskAll.
+// JSON-escaped and Go-quoted (net/http quotes a malformed line with %q), and
+// base64 in both alphabets, padded and not — also the part that encodes only
+// the secret inside a longer base64 text, at each of the three offsets it
+// may start at. Longest first. Escapes a list cannot enumerate (`\/`, `\u`
+// of any character, mixed) are decoded by maskAll.
 func secretForms(secrets ...string) []string {
 	var forms []string
 	add := func(f string) {
@@ -392,7 +392,6 @@ func secretForms(secrets ...string) []string {
 		}
 		if j, err := json.Marshal(sec); err == nil {
 			add(string(j[1 : len(j)-1]))
-			add(strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`))
 		}
 		q := strconv.Quote(sec)
 		add(q[1 : len(q)-1])

@@ -247,6 +247,10 @@ func TestRedact_FragmentsOnly8Plus(t *testing.T) {
 	} {
 		assert.Equal(t, want, maskAll(in, forms), in)
 	}
+	short := secretForms("pw/1") // shorter than a fragment: masked whole, escaped too
+	assert.Equal(t, "a "+redacted+" b", maskAll(`a pw\/1 b`, short))
+	assert.Equal(t, "a "+redacted+" b", maskAll(`a \u0070w/1 b`, short))
+	assert.Equal(t, "a pw/ b", maskAll("a pw/ b", short))
 	big := strings.Repeat(`x\u0074`+echoToken[1:8]+"%2", 1<<16)
 	assert.NotContains(t, maskAll(big, forms), echoToken[1:8])
 }
