@@ -150,7 +150,8 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 // the token's lifetime; lifetimes above a day count as a day) and shared by
 // concurrent calls: at most one token request is in flight, and one that no
 // caller waits for any more is cancelled. After a 401 a new token is fetched
-// and the request retried once.
+// and the request retried once; when that fresh token is refused too, no
+// token is fetched for a minute and calls fail at once with ErrUnauthorized.
 //
 // The token request is bounded by 30s and does not follow redirects. The
 // password and a non-empty client secret must have at least 4 characters
@@ -181,10 +182,13 @@ func WithTokenExpiryMargin(d time.Duration) Option {
 	}
 }
 
-// WithHTTPClient sends requests with hc instead of the default client. hc is
-// used as is: its Timeout, Transport and CheckRedirect apply (Go drops the
-// Authorization header on redirects to another host; the default client
-// follows no redirects at all). Cannot be combined with WithTimeout.
+// WithHTTPClient sends requests with hc instead of the default client (which
+// follows no redirects at all). Its Timeout, Transport and CheckRedirect
+// apply, but the Client uses a shallow copy of hc whose redirects carry the
+// Authorization header only to the origin (scheme, host and port) of the
+// request; hc itself is not modified. A password in the URL of the proxy
+// its *http.Transport uses is masked like the other secrets. Cannot be
+// combined with WithTimeout.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
