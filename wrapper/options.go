@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,7 +55,7 @@ var errAuthConflict = errors.New("enkash: more than one of WithToken, WithTokenS
 // token, the password, the client secret, the Basic credentials, and the
 // password of the proxy in the transport's proxy URL (a proxy may echo it).
 func (s *settings) secretForms() []string {
-	forms := secretForms(append([]string{s.token, s.password, s.clientSecret}, s.proxySecrets...)...)
+	forms := slices.Clone(secretForms(append([]string{s.token, s.password, s.clientSecret}, s.proxySecrets...)...))
 	for _, b := range append([]string{s.clientID + ":" + s.clientSecret}, s.proxyBasic...) {
 		if len(b) > 1 { // base64 only: a client id alone is no secret
 			forms = append(forms, base64Forms(b)...)

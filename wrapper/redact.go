@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/oapi-codegen/nullable"
@@ -375,6 +376,9 @@ const fragMin = 8
 // may start at. Longest first. Escapes a list cannot enumerate (`\/`, `\u`
 // of any character, mixed) are decoded by maskAll.
 func secretForms(secrets ...string) []string {
+	if m := lastForms.Load(); m != nil && slices.Equal(m.in, secrets) {
+		return m.out
+	}
 	var forms []string
 	add := func(f string) {
 		if len(f) >= minSecretLen && !slices.Contains(forms, f) {
@@ -399,7 +403,29 @@ func secretForms(secrets ...string) []string {
 			add(f)
 		}
 	}
-	return longestFirst(forms)
+	forms = slices.Clip(longestFirst(forms)) // an append copies: it is shared
+	lastForms.Store(&formsMemo{slices.Clone(secrets), forms})
+	return forms
+}
+
+// lastForms and lastMasker remember the last result of secretForms and
+// maskerFor: a Client's calls share their secrets, and a call asking for
+// ResponseMetadata has its request id redacted, success or not.
+var (
+	lastForms  atomic.Pointer[formsMemo]
+	lastMasker atomic.Pointer[masker]
+)
+
+type formsMemo struct{ in, out []string }
+
+// maskerFor returns a masker of forms (see masker.mask).
+func maskerFor(forms []string) *masker {
+	if m := lastMasker.Load(); m != nil && slices.Equal(m.forms, forms) {
+		return m
+	}
+	m := newMasker(forms)
+	lastMasker.Store(m)
+	return m
 }
 
 // base64Forms returns sec in base64, both alphabets, padded and not, and
@@ -530,7 +556,7 @@ func (m *masker) mask(s string) string {
 }
 
 // maskAll masks the secrets of forms in s: see masker.mask.
-func maskAll(s string, forms []string) string { return newMasker(forms).mask(s) }
+func maskAll(s string, forms []string) string { return maskerFor(forms).mask(s) }
 
 // unescape decodes in s the escapes a server may wrap a secret in — JSON's
 // \uXXXX and \/ (any \c), Go's \xXX, URL's %XX — and returns the result
@@ -597,7 +623,7 @@ func (e *redactedError) Unwrap() []error { return e.errs }
 // redacted, an *APIError by a copy, others by a redactedError. Errors that
 // print nothing to mask are kept as they are.
 func redactErr(err error, forms []string) error {
-	e, _ := sanitize(err, newMasker(forms))
+	e, _ := sanitize(err, maskerFor(forms))
 	return e
 }
 
@@ -653,7 +679,7 @@ func sanitize(err error, m *masker) (error, bool) {
 // mask masks the secret forms in every server-supplied text of e, before
 // any heuristic runs (Error applies those), and sanitises Err.
 func (e *APIError) mask(forms []string) {
-	mk := newMasker(forms)
+	mk := maskerFor(forms)
 	m := mk.mask
 	e.ErrorType = api.ErrorType(m(string(e.ErrorType)))
 	e.ErrorMessage = m(e.ErrorMessage)
@@ -674,7 +700,7 @@ func (e *APIError) mask(forms []string) {
 // maskSubErrors returns a copy of in with the secrets of forms masked in
 // every text, for subErrors to run its heuristics on.
 func maskSubErrors(in []api.ApiSubError, forms []string) []api.ApiSubError {
-	m := newMasker(forms)
+	m := maskerFor(forms)
 	out := slices.Clone(in)
 	for i := range out {
 		s := &out[i]
