@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/url"
@@ -368,13 +367,12 @@ const minSecretLen = 4
 // token cut in two, one half per field, is masked in both.
 const fragMin = 8
 
-// secretForms returns every form in which the client sends or a server may
-// echo each secret: as is, URL-encoded (a form body or query), path-escaped,
-// JSON-escaped and Go-quoted (net/http quotes a malformed line with %q), and
-// base64 in both alphabets, padded and not — also the part that encodes only
-// the secret inside a longer base64 text, at each of the three offsets it
-// may start at. Longest first. Escapes a list cannot enumerate (`\/`, `\u`
-// of any character, mixed) are decoded by maskAll.
+// secretForms returns the forms of each secret that masker.mask looks for,
+// longest first: the secret, with its spaces as '+' (a form body or query),
+// and in base64 — both alphabets, padded and not, and the part that encodes
+// only the secret inside a longer base64 text, at each of the three offsets
+// it may start at. Escaped forms (URL, JSON, Go quoting; any mix) need no
+// entry: masker.mask decodes escapes before it looks.
 func secretForms(secrets ...string) []string {
 	if m := lastForms.Load(); m != nil && slices.Equal(m.in, secrets) {
 		return m.out
@@ -390,15 +388,7 @@ func secretForms(secrets ...string) []string {
 			continue
 		}
 		add(sec)
-		for _, esc := range []string{url.QueryEscape(sec), url.PathEscape(sec), javaURLEncode(sec)} {
-			add(esc)
-			add(lowerHex(esc)) // %2f as well as %2F
-		}
-		if j, err := json.Marshal(sec); err == nil {
-			add(string(j[1 : len(j)-1]))
-		}
-		q := strconv.Quote(sec)
-		add(q[1 : len(q)-1])
+		add(strings.ReplaceAll(sec, " ", "+")) // a form body's spaces, for the escape decoder
 		for _, f := range base64Forms(sec) {
 			add(f)
 		}
@@ -452,27 +442,6 @@ func base64Forms(sec string) []string {
 func longestFirst(forms []string) []string {
 	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
 	return forms
-}
-
-// javaURLEncode is Java's URLEncoder.encode (what a Spring server echoing a
-// form value may write): like url.QueryEscape but '*' stays and '~' is %7E.
-func javaURLEncode(s string) string {
-	return strings.NewReplacer("%2A", "*", "~", "%7E").Replace(url.QueryEscape(s))
-}
-
-// lowerHex lower-cases the hex digits of %XX escapes.
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			for j := i + 1; j <= i+2; j++ {
-				if b[j] >= 'A' && b[j] <= 'F' {
-					b[j] += 'a' - 'A'
-				}
-			}
-		}
-	}
-	return string(b)
 }
 
 // maskSecrets replaces every form in forms found in s.
