@@ -32,6 +32,11 @@ var tokenFetchTimeout = 30 * time.Second
 // that overflows a time.Duration, is read as a day.
 const maxTokenLifetime = 24 * 60 * 60
 
+// tokenRefusedBackoff is how long a Client asks for no token after a
+// freshly fetched one was refused too (ErrUnauthorized at once instead): a
+// server refusing every token must not draw a password grant per call.
+const tokenRefusedBackoff = time.Minute
+
 // maxTokenBody bounds the token endpoint's response.
 const maxTokenBody = 64 << 10
 
@@ -40,15 +45,16 @@ type authenticator interface {
 	// header returns the header value and a generation for invalidate. It
 	// returns ctx.Err() as soon as ctx is done.
 	header(ctx context.Context) (string, uint64, error)
-	// invalidate drops the token of generation gen, if the source allows.
-	invalidate(gen uint64)
+	// answered reports the server's answer to the token of generation gen:
+	// refused (a 401) drops it, if the source allows.
+	answered(gen uint64, refused bool)
 }
 
 // staticAuth is WithToken: one bearer token, never refreshed.
 type staticAuth struct{ hdr string }
 
 func (a staticAuth) header(context.Context) (string, uint64, error) { return a.hdr, 0, nil }
-func (a staticAuth) invalidate(uint64)                              {}
+func (a staticAuth) answered(uint64, bool)                          {}
 
 // tokenCache supplies bearer headers from a token fetcher (the password
 // grant, or a user's oauth2.TokenSource) with at most one fetch in flight:
@@ -77,6 +83,9 @@ type tokenCache struct {
 	refreshAt time.Time // zero: valid until invalidated
 	gen       uint64    // bumped with every new token
 	flight    *tokenFlight
+	refused   bool      // the last token was dropped after a 401
+	fresh     bool      // the token replaced a refused one and has had only 401s yet
+	blocked   time.Time // no fetch before then (tokenRefusedBackoff)
 }
 
 // tokenFlight is one fetch in progress.
@@ -110,6 +119,11 @@ func (c *tokenCache) header(ctx context.Context) (string, uint64, error) {
 			case <-ctx.Done():
 				return "", 0, ctx.Err()
 			}
+		}
+		if f == nil && c.now().Before(c.blocked) {
+			c.mu.Unlock()
+			return "", 0, fmt.Errorf("%w: a freshly fetched token was refused too; no new token until %s",
+				ErrUnauthorized, c.blocked.Format(time.RFC3339))
 		}
 		if f == nil {
 			fctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
@@ -158,6 +172,7 @@ func (c *tokenCache) run(ctx context.Context, f *tokenFlight) {
 		if h := "Bearer " + tok.AccessToken; h != c.hdr {
 			c.hdr = h
 			c.gen++
+			c.fresh, c.refused = c.refused, false
 		}
 		c.refreshAt = time.Time{}
 		if !tok.Expiry.IsZero() {
@@ -176,13 +191,21 @@ func (c *tokenCache) run(ctx context.Context, f *tokenFlight) {
 	close(f.done)
 }
 
-// invalidate drops the token of generation gen (after a 401), unless a
-// newer one has replaced it already.
-func (c *tokenCache) invalidate(gen uint64) {
+// answered drops the token of generation gen after a 401, unless a newer
+// one has replaced it already; when that token had replaced a refused one
+// and never been accepted, no token is fetched for tokenRefusedBackoff.
+func (c *tokenCache) answered(gen uint64, refused bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen == gen {
-		c.hdr = ""
+	switch {
+	case c.gen != gen || c.hdr == "":
+	case !refused:
+		c.fresh = false
+	default:
+		if c.fresh {
+			c.blocked = c.now().Add(tokenRefusedBackoff)
+		}
+		c.hdr, c.refused = "", true
 	}
 }
 
@@ -340,11 +363,14 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	req.Header["Authorization"] = []string{hdr}
 	ci.sentAuth(hdr)
 	resp, err := d.next.Do(req)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || ci.refreshed {
+	if err != nil {
 		return resp, err
 	}
-	d.auth.invalidate(gen)
-	next, _, err := d.auth.header(ctx)
+	d.auth.answered(gen, resp.StatusCode == http.StatusUnauthorized)
+	if resp.StatusCode != http.StatusUnauthorized || ci.refreshed {
+		return resp, nil
+	}
+	next, nextGen, err := d.auth.header(ctx)
 	if err != nil || next == hdr {
 		return resp, nil // nothing better to try: the 401 stands
 	}
@@ -356,7 +382,10 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	ci.refreshed = true
 	again.Header["Authorization"] = []string{next}
 	ci.sentAuth(next)
-	return d.next.Do(again)
+	if resp, err = d.next.Do(again); err == nil {
+		d.auth.answered(nextGen, resp.StatusCode == http.StatusUnauthorized)
+	}
+	return resp, err
 }
 
 // lenientIntegers returns body with the integer properties of the given

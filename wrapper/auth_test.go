@@ -291,3 +291,88 @@ func TestTokenRequestDoesNotFollowRedirects(t *testing.T) {
 	assert.Error(t, err)
 	assert.Zero(t, hits)
 }
+
+// TestPasswordGrant_RefusedFreshTokenBacksOff: against a server that
+// refuses every token, a Client whose freshly fetched token is refused too
+// stops asking for tokens for a while and fails calls at once with
+// ErrUnauthorized: 200 calls, from 200 goroutines or one after another,
+// make at most 2 password grants (some products lock an account after
+// repeated logins), the sequential ones no request after the second
+// refusal. Once the back-off is over (the injected clock moved), one call
+// tries again with one grant.
+func TestPasswordGrant_RefusedFreshTokenBacksOff(t *testing.T) {
+	for _, concurrent := range []bool{true, false} {
+		t.Run(fmt.Sprintf("concurrent=%v", concurrent), func(t *testing.T) {
+			var grants, patches atomic.Int32
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
+				reply(w, 200, "application/json", fmt.Sprintf(`{"access_token":"tok-%d-abcdef","expires_in":3600}`, grants.Add(1)))
+			})
+			ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, _ *http.Request) {
+				patches.Add(1)
+				reply(w, 401, "application/json", errEnvelope("UNAUTHORIZED", "token refused"))
+			})
+			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword),
+				withClock(clock.Now), withSleep((&sleepRecorder{}).sleep))
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			call := func() error {
+				_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				return err
+			}
+			const calls = 200
+			errs := make([]error, calls)
+			if concurrent {
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for i := range calls {
+					wg.Go(func() { <-start; errs[i] = call() })
+				}
+				close(start)
+				wg.Wait()
+			} else {
+				for i := range calls {
+					errs[i] = call()
+				}
+				assert.Equal(t, int32(2), patches.Load(), "no request after the fresh token's refusal")
+			}
+			for i, err := range errs {
+				require.ErrorIs(t, err, ErrUnauthorized, "call %d", i)
+			}
+			assert.LessOrEqual(t, grants.Load(), int32(2), "password grants")
+
+			clock.Add(30 * time.Second) // still backing off
+			require.ErrorIs(t, call(), ErrUnauthorized)
+			before := grants.Load()
+			assert.LessOrEqual(t, before, int32(2))
+
+			clock.Add(time.Hour) // over
+			p := patches.Load()
+			require.ErrorIs(t, call(), ErrUnauthorized)
+			assert.Equal(t, before+1, grants.Load(), "one grant after the back-off")
+			assert.Equal(t, p+1, patches.Load())
+			require.ErrorIs(t, call(), ErrUnauthorized)
+			assert.Equal(t, before+1, grants.Load(), "and backing off again")
+		})
+	}
+}
+
+// TestPasswordGrant_AcceptedTokenRefreshedAfterLaterRefusal: the back-off is
+// for a fresh token refused at once, not for one the server accepted: a
+// refreshed token that worked and is revoked later is replaced at the next
+// 401 as usual.
+func TestPasswordGrant_AcceptedTokenRefreshedAfterLaterRefusal(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	c := passwordClient(t, a)
+	call := func() error {
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		return err
+	}
+	require.NoError(t, call()) // tok-1
+	a.revokeAll()
+	require.NoError(t, call()) // tok-1 refused, tok-2 (fresh) accepted
+	a.revokeAll()
+	require.NoError(t, call()) // tok-2 refused later: tok-3, no back-off
+	assert.Equal(t, int32(3), a.issued.Load())
+}

@@ -3,6 +3,9 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -35,6 +38,58 @@ type Client struct {
 	hc      *http.Client
 	maxBody int64
 	forms   []string // secretForms of the static secrets it sends
+	desc    string   // what fmt and slog print of it
+}
+
+// Format prints the Client's server and kind of auth, never its
+// credentials, whatever the verb (a value receiver, so that a Client value
+// prints the same).
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.desc) }
+
+// LogValue is what log/slog records of the Client: as Format.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.desc) }
+
+// sameOriginAuth returns a shallow copy of hc whose redirects carry the
+// Authorization header only to the origin (scheme, host and port) of the
+// first request: Go keeps it for another port of the same host and after an
+// https → http redirect. hc's own CheckRedirect (or Go's limit of 10) still
+// decides whether to follow.
+func sameOriginAuth(hc *http.Client) *http.Client {
+	cp, check := *hc, hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		var err error
+		if check != nil {
+			err = check(req, via)
+		} else if len(via) >= 10 {
+			err = errors.New("stopped after 10 redirects")
+		}
+		if o := via[0].URL; req.URL.Scheme != o.Scheme || !strings.EqualFold(req.URL.Host, o.Host) {
+			req.Header.Del("Authorization")
+		}
+		return err
+	}
+	return &cp
+}
+
+// proxySecrets returns the password in the URL of the proxy that rt (an
+// *http.Transport, nil for the default) sends requests to u through, and its
+// user:password: a proxy may echo them in a status text or body.
+func proxySecrets(rt http.RoundTripper, u *url.URL) (pw, basic []string) {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	tr, ok := rt.(*http.Transport)
+	if !ok || tr.Proxy == nil {
+		return nil, nil
+	}
+	p, err := tr.Proxy(&http.Request{Method: http.MethodPatch, URL: u, Header: http.Header{}})
+	if err != nil || p == nil || p.User == nil {
+		return nil, nil
+	}
+	if pass, ok := p.User.Password(); ok {
+		return []string{pass}, []string{p.User.Username() + ":" + pass}
+	}
+	return nil, nil
 }
 
 // NewClient returns a Client for the Enkash server at baseURL, e.g.
@@ -90,11 +145,15 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	hc := s.hc
 	if hc == nil {
 		hc = defaultHTTPClient(s.timeout)
+		s.proxySecrets, s.proxyBasic = proxySecrets(hc.Transport, u)
 		if s.wrapRT != nil {
 			if hc.Transport = s.wrapRT(hc.Transport); hc.Transport == nil {
 				return nil, errors.New("enkash: NewClient: WithTransportWrapper returned a nil transport")
 			}
 		}
+	} else {
+		s.proxySecrets, s.proxyBasic = proxySecrets(hc.Transport, u)
+		hc = sameOriginAuth(hc)
 	}
 	// The generated client resolves operation paths against the server
 	// URL: with a trailing slash a path prefix is kept.
@@ -115,7 +174,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, errors.New("enkash: NewClient: " + err.Error())
 	}
-	return &Client{gen: gen, hc: hc, maxBody: s.maxBody, forms: forms}, nil
+	desc := "&wrapper.Client{" + server + " auth:" + [...]string{"none", "token", "source", "password"}[s.auth] + " credentials:" + redacted + "}"
+	return &Client{gen: gen, hc: hc, maxBody: s.maxBody, forms: forms, desc: desc}, nil
 }
 
 func defaultHTTPClient(timeout time.Duration) *http.Client {

@@ -1,19 +1,30 @@
 package wrapper
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
@@ -392,4 +403,186 @@ func TestNetworkErrorTyped(t *testing.T) {
 	assert.False(t, errors.As(err, &ae))
 	assert.Len(t, rec.get(), DefaultMaxAttempts-1, "network errors are retried")
 	assert.NotContains(t, err.Error(), fxToken)
+}
+
+// TestClient_PrintsNoCredentials: a Client printed with any verb, as a
+// pointer or a value, or logged with slog, shows no token, password, client
+// secret or Basic credentials — also after the password grant fetched a
+// token.
+func TestClient_PrintsNoCredentials(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("POST /oauth/token", status(200, "application/json", `{"access_token":"`+echoToken+`","expires_in":3600}`))
+	ts.mux.HandleFunc("/", status(200, "application/json", okEnvelope))
+	for name, opt := range map[string]Option{
+		"token":          WithToken(echoToken),
+		"password grant": WithPasswordCredentials(fxClientID, echoSecret, fxUser, echoPassword),
+		"token source":   WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: echoToken})),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := NewClient(ts.URL+prefix, opt)
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			require.NoError(t, err)
+			out := printed(c) + printed(*c) // a copy prints the same
+			assert.Contains(t, out, "wrapper.Client")
+			var js bytes.Buffer
+			slog.New(slog.NewJSONHandler(&js, nil)).Info("x", "client", c)
+			assert.Contains(t, js.String(), `"client":"&wrapper.Client{`, "LogValue")
+			assert.Empty(t, secretLeaks(out, echoToken, echoPassword, echoSecret))
+			assert.NotContains(t, out, base64.StdEncoding.EncodeToString([]byte(fxClientID + ":" + echoSecret))[:12])
+		})
+	}
+}
+
+// dualServer serves h over TLS and plain HTTP on one host and port (it
+// sniffs the first byte), so that a redirect can change only the scheme.
+// It returns the https URL and a client trusting its certificate.
+func dualServer(t *testing.T, h http.Handler) (string, *http.Client) {
+	t.Helper()
+	cert := httptest.NewTLSServer(h) // for its certificate and client
+	t.Cleanup(cert.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(sniffListener{ln, cert.TLS}) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "https://" + ln.Addr().String(), cert.Client()
+}
+
+type sniffListener struct {
+	net.Listener
+	cfg *tls.Config
+}
+
+func (l sniffListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	pc := &peekedConn{c, bufio.NewReader(c)}
+	b, err := pc.r.Peek(1)
+	_ = c.SetReadDeadline(time.Time{})
+	if err == nil && b[0] == 0x16 { // a TLS handshake record
+		return tls.Server(pc, l.cfg), nil
+	}
+	return pc, nil
+}
+
+type peekedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *peekedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// TestWithHTTPClient_RedirectAuthorizationStaysOnOrigin: with a client of
+// the caller's that follows redirects, the Authorization header reaches no
+// other origin — not another port of the same host, not the same host and
+// port over plain http — while a redirect within the origin keeps it, and
+// the caller's CheckRedirect still decides whether to follow (their client
+// itself is not modified).
+func TestWithHTTPClient_RedirectAuthorizationStaysOnOrigin(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	target := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("Authorization"))
+		mu.Unlock()
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	other := httptest.NewServer(target)
+	defer other.Close()
+	redirectTo := func(to func(r *http.Request) string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/there") {
+				target(w, r)
+				return
+			}
+			http.Redirect(w, r, to(r), http.StatusTemporaryRedirect)
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		to       func(r *http.Request) string // where the server redirects
+		tls      bool
+		check    func(*http.Request, []*http.Request) error
+		wantAuth string // "" none, "-" no request reached the target
+	}{
+		{"another port of the same host", func(*http.Request) string { return other.URL + "/there" }, false, nil, ""},
+		{"same host and port over plain http", func(r *http.Request) string { return "http://" + r.Host + "/there" }, true, nil, ""},
+		{"within the origin", func(r *http.Request) string { return r.URL.Path + "/there" }, false, nil, "Bearer " + echoToken},
+		{"within the origin over https", func(r *http.Request) string { return r.URL.Path + "/there" }, true, nil, "Bearer " + echoToken},
+		{"caller's CheckRedirect stops it", func(*http.Request) string { return other.URL + "/there" }, false,
+			func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, "-"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mu.Lock()
+			got = nil
+			mu.Unlock()
+			h := redirectTo(c.to)
+			base, hc := "", &http.Client{Transport: &http.Transport{}}
+			if c.tls {
+				base, hc = dualServer(t, h)
+			} else {
+				s := httptest.NewServer(h)
+				defer s.Close()
+				base = s.URL
+			}
+			hc.CheckRedirect = c.check
+			defer hc.CloseIdleConnections()
+			before := *hc
+			cl, err := NewClient(base, WithToken(echoToken), WithHTTPClient(hc), WithoutRetries())
+			require.NoError(t, err)
+			_, err = cl.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.Equal(t, fmt.Sprintf("%p", before.CheckRedirect), fmt.Sprintf("%p", hc.CheckRedirect), "caller's client unchanged")
+			mu.Lock()
+			defer mu.Unlock()
+			if c.wantAuth == "-" {
+				assert.ErrorIs(t, err, ErrUnexpectedStatus)
+				assert.Empty(t, got)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, []string{c.wantAuth}, got)
+		})
+	}
+}
+
+// TestProxyTextsMasked: an HTTP proxy (raw TCP) refusing with 407 and
+// echoing its own password and Proxy-Authorization — in the body of a
+// plain-http request's answer, or in the status text of a CONNECT that
+// net/http turns into an error — gets neither into any error of the tree.
+func TestProxyTextsMasked(t *testing.T) {
+	const proxyPass = "px/Proxy+Pass-31415"
+	proxyBasic := "proxyuser:" + proxyPass
+	for name, base := range map[string]string{
+		"plain http: 407 body":     "http://127.0.0.1:9",
+		"CONNECT: 407 status text": "https://127.0.0.1:9",
+	} {
+		t.Run(name, func(t *testing.T) {
+			proxy := rawServer(t, func(r *http.Request, _ []byte) string {
+				body := "denied " + r.Header.Get("Proxy-Authorization") + " " + proxyPass + " refused"
+				return "HTTP/1.1 407 Proxy password " + proxyPass + " refused\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+			})
+			pu, err := url.Parse(proxy)
+			require.NoError(t, err)
+			pu.User = url.UserPassword("proxyuser", proxyPass)
+			hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+			defer hc.CloseIdleConnections()
+			c, err := NewClient(base, WithToken(echoToken), WithHTTPClient(hc), WithoutRetries())
+			require.NoError(t, err)
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			require.Error(t, err)
+			out := printedTree(err)
+			var ae *APIError
+			if errors.As(err, &ae) {
+				out += ae.Snippet
+			}
+			assert.Empty(t, secretLeaks(out, proxyPass, echoToken))
+			assert.NotContains(t, out, base64.StdEncoding.EncodeToString([]byte(proxyBasic))[:12])
+			assert.Contains(t, out, "refused", "the rest of the text stays readable")
+		})
+	}
 }

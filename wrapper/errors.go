@@ -179,11 +179,6 @@ type APIError struct {
 	// Err is the underlying cause when the body could not be used
 	// (ErrResponseTooLarge, a JSON syntax error, …); nil otherwise.
 	Err error
-
-	// secrets are what the client sent that the server must not get back
-	// into our output (the token, the password): Error masks them in the
-	// finished text too, where quoting may have formed them anew.
-	secrets []string
 }
 
 // Error describes the failure without the body or personal data.
@@ -235,7 +230,7 @@ func (e *APIError) Error() string {
 		b.WriteString("; body: ")
 		b.WriteString(strconv.Quote(e.Snippet))
 	}
-	return maskSecrets(b.String(), e.secrets)
+	return b.String()
 }
 
 // GoString keeps %#v from printing fields that Error() masks.

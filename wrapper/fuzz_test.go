@@ -198,7 +198,8 @@ var wrapperSentinels = []error{
 // body bytes (retries included; the sleeper does not wait). The call never
 // panics; it either succeeds with a customer, or fails with an *APIError or an
 // error wrapping a wrapper sentinel; and no error text contains the client's
-// bearer token, which the fuzzed bodies may echo anywhere.
+// bearer token, which the fuzzed bodies may echo anywhere — nor does any
+// error of its tree, printed with any verb.
 func FuzzResponseDecoding(f *testing.F) {
 	tok := fuzzPlantedToken
 	for _, s := range []struct {
@@ -264,7 +265,7 @@ func FuzzResponseDecoding(f *testing.F) {
 		if !typed {
 			t.Fatalf("untyped error %T: %v", err, err)
 		}
-		texts := []string{err.Error(), fmt.Sprintf("%+v", err)}
+		texts := []string{err.Error(), printedTree(err)} // every error of the tree, every verb
 		if ae != nil {
 			texts = append(texts, ae.GoString(), ae.Snippet, fmt.Sprintf("%+v", ae.SubErrors))
 		}

@@ -101,9 +101,9 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	if err != nil {
 		var le *layerError
 		if errors.As(err, &le) {
-			return nil, &redactedError{le.err, c.callForms(ci)}
+			return nil, redactErr(le.err, c.callForms(ci))
 		}
-		return nil, &redactedError{fmt.Errorf("enkash: building request: %w", err), c.callForms(ci)}
+		return nil, redactErr(fmt.Errorf("enkash: building request: %w", err), c.callForms(ci))
 	}
 	bp := getBuf()
 	body, rerr := readInto(resp.Body, *bp)
@@ -115,7 +115,7 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 			ae.mask(c.callForms(ci))
 			return nil, ae
 		}
-		return nil, &redactedError{bodyReadError(ctx, resp.StatusCode, rerr), c.callForms(ci)}
+		return nil, redactErr(bodyReadError(ctx, resp.StatusCode, rerr), c.callForms(ci))
 	}
 	var env E
 	derr := json.Unmarshal(body, &env)
@@ -132,7 +132,7 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 	ae := newAPIError(resp, body, p.errorResponse, p.responseCode, p.responseMessage, derr, forms)
 	ae.mask(forms) // a server echoing what we sent
 	if ci.waitErr != nil {
-		return nil, &redactedError{fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", ci.waitErr, ae), forms}
+		return nil, redactErr(fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", ci.waitErr, ae), forms)
 	}
 	return nil, ae
 }
@@ -191,7 +191,7 @@ func newAPIError(resp *http.Response, body []byte, er *api.ErrorResponse, code *
 				}
 			}
 			if er.ApiSubErrors != nil {
-				e.SubErrors = subErrors(*er.ApiSubErrors)
+				e.SubErrors = subErrors(maskSubErrors(*er.ApiSubErrors, forms)) // secrets first
 			}
 		} else if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			e.Err = fmt.Errorf("%w: 2xx envelope without payload", ErrInvalidResponse)

@@ -127,7 +127,7 @@ func TestRefreshOncePerCallAcrossRetries(t *testing.T) {
 	assert.Equal(t, int32(2), a.issued.Load(), "tokens: the first and one refresh")
 }
 
-// tokenCache.invalidate "drops the token of generation gen, unless a newer
+// tokenCache.answered "drops the token of generation gen, unless a newer
 // one has replaced it already": a caller that saw a 401 for an old token
 // does not throw away the new one (another token fetch, the password sent
 // again). Kills refresh/no-generation-guard.
@@ -139,11 +139,11 @@ func TestInvalidateOncePerGeneration(t *testing.T) {
 	h, gen, err := c.header(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer token-1-abcdef", h)
-	c.invalidate(gen) // a 401 for token 1
+	c.answered(gen, true) // a 401 for token 1
 	h, _, err = c.header(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer token-2-abcdef", h)
-	c.invalidate(gen) // a concurrent caller's 401 for token 1 again
+	c.answered(gen, true) // a concurrent caller's 401 for token 1 again
 	h, _, err = c.header(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer token-2-abcdef", h)

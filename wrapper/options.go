@@ -2,11 +2,11 @@ package wrapper
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +36,8 @@ type settings struct {
 	sleep        func(ctx context.Context, d time.Duration) error
 	jitter       func(int64) int64
 	now          func() time.Time
+	proxySecrets []string // the proxy URL's password (set by NewClient)
+	proxyBasic   []string // and its user:password
 }
 
 type authKind int
@@ -50,13 +52,16 @@ const (
 var errAuthConflict = errors.New("enkash: more than one of WithToken, WithTokenSource, WithPasswordCredentials")
 
 // secretForms are the forms of every secret these settings send: the static
-// token, the password, the client secret and the Basic credentials.
+// token, the password, the client secret, the Basic credentials, and the
+// password of the proxy in the transport's proxy URL (a proxy may echo it).
 func (s *settings) secretForms() []string {
-	var basic string
-	if s.clientID != "" || s.clientSecret != "" {
-		basic = base64.StdEncoding.EncodeToString([]byte(s.clientID + ":" + s.clientSecret))
+	forms := slices.Clone(secretForms(append([]string{s.token, s.password, s.clientSecret}, s.proxySecrets...)...))
+	for _, b := range append([]string{s.clientID + ":" + s.clientSecret}, s.proxyBasic...) {
+		if len(b) > 1 { // base64 only: a client id alone is no secret
+			forms = append(forms, base64Forms(b)...)
+		}
 	}
-	return secretForms(s.token, s.password, s.clientSecret, basic)
+	return longestFirst(forms)
 }
 
 func (s *settings) setAuth(k authKind) error {
@@ -146,7 +151,8 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 // the token's lifetime; lifetimes above a day count as a day) and shared by
 // concurrent calls: at most one token request is in flight, and one that no
 // caller waits for any more is cancelled. After a 401 a new token is fetched
-// and the request retried once.
+// and the request retried once; when that fresh token is refused too, no
+// token is fetched for a minute and calls fail at once with ErrUnauthorized.
 //
 // The token request is bounded by 30s and does not follow redirects. The
 // password and a non-empty client secret must have at least 4 characters
@@ -177,10 +183,13 @@ func WithTokenExpiryMargin(d time.Duration) Option {
 	}
 }
 
-// WithHTTPClient sends requests with hc instead of the default client. hc is
-// used as is: its Timeout, Transport and CheckRedirect apply (Go drops the
-// Authorization header on redirects to another host; the default client
-// follows no redirects at all). Cannot be combined with WithTimeout.
+// WithHTTPClient sends requests with hc instead of the default client (which
+// follows no redirects at all). Its Timeout, Transport and CheckRedirect
+// apply, but the Client uses a shallow copy of hc whose redirects carry the
+// Authorization header only to the origin (scheme, host and port) of the
+// request; hc itself is not modified. A password in the URL of the proxy
+// its *http.Transport uses is masked like the other secrets. Cannot be
+// combined with WithTimeout.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {

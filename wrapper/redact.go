@@ -1,12 +1,17 @@
 package wrapper
 
 import (
-	"encoding/json"
+	"encoding/base64"
+	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/oapi-codegen/nullable"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -313,12 +318,7 @@ func applySpans(s string, spans []span) string {
 	if len(spans) == 0 {
 		return s
 	}
-	// insertion sort by start: the list is short
-	for i := 1; i < len(spans); i++ {
-		for j := i; j > 0 && spans[j].from < spans[j-1].from; j-- {
-			spans[j], spans[j-1] = spans[j-1], spans[j]
-		}
-	}
+	slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
 	var b strings.Builder
 	b.Grow(len(s))
 	pos := 0
@@ -363,11 +363,20 @@ func snippet(body []byte, forms []string) string {
 // without masking ordinary words; options refuse shorter ones.
 const minSecretLen = 4
 
-// secretForms returns every form in which the client sends or a server may
-// echo each secret: as is, URL-encoded (a form body or query), path-escaped,
-// JSON-escaped and Go-quoted (net/http quotes a malformed line with %q),
-// longest first.
+// fragMin is the shortest piece of a secret masked wherever it appears: a
+// token cut in two, one half per field, is masked in both.
+const fragMin = 8
+
+// secretForms returns the forms of each secret that masker.mask looks for,
+// longest first: the secret, with its spaces as '+' (a form body or query),
+// and in base64 — both alphabets, padded and not, and the part that encodes
+// only the secret inside a longer base64 text, at each of the three offsets
+// it may start at. Escaped forms (URL, JSON, Go quoting; any mix) need no
+// entry: masker.mask decodes escapes before it looks.
 func secretForms(secrets ...string) []string {
+	if m := lastForms.Load(); m != nil && slices.Equal(m.in, secrets) {
+		return m.out
+	}
 	var forms []string
 	add := func(f string) {
 		if len(f) >= minSecretLen && !slices.Contains(forms, f) {
@@ -379,39 +388,60 @@ func secretForms(secrets ...string) []string {
 			continue
 		}
 		add(sec)
-		for _, esc := range []string{url.QueryEscape(sec), url.PathEscape(sec), javaURLEncode(sec)} {
-			add(esc)
-			add(lowerHex(esc)) // %2f as well as %2F
+		add(strings.ReplaceAll(sec, " ", "+")) // a form body's spaces, for the escape decoder
+		for _, f := range base64Forms(sec) {
+			add(f)
 		}
-		if j, err := json.Marshal(sec); err == nil {
-			add(string(j[1 : len(j)-1]))
-		}
-		q := strconv.Quote(sec)
-		add(q[1 : len(q)-1])
 	}
-	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	forms = slices.Clip(longestFirst(forms)) // an append copies: it is shared
+	lastForms.Store(&formsMemo{slices.Clone(secrets), forms})
 	return forms
 }
 
-// javaURLEncode is Java's URLEncoder.encode (what a Spring server echoing a
-// form value may write): like url.QueryEscape but '*' stays and '~' is %7E.
-func javaURLEncode(s string) string {
-	return strings.NewReplacer("%2A", "*", "~", "%7E").Replace(url.QueryEscape(s))
+// lastForms and lastMasker remember the last result of secretForms and
+// maskerFor: a Client's calls share their secrets, and a call asking for
+// ResponseMetadata has its request id redacted, success or not.
+var (
+	lastForms  atomic.Pointer[formsMemo]
+	lastMasker atomic.Pointer[masker]
+)
+
+type formsMemo struct{ in, out []string }
+
+// maskerFor returns a masker of forms (see masker.mask).
+func maskerFor(forms []string) *masker {
+	if m := lastMasker.Load(); m != nil && slices.Equal(m.forms, forms) {
+		return m
+	}
+	m := newMasker(forms)
+	lastMasker.Store(m)
+	return m
 }
 
-// lowerHex lower-cases the hex digits of %XX escapes.
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			for j := i + 1; j <= i+2; j++ {
-				if b[j] >= 'A' && b[j] <= 'F' {
-					b[j] += 'a' - 'A'
-				}
+// base64Forms returns sec in base64, both alphabets, padded and not, and
+// the part that encodes only sec inside a longer base64 text starting 1 or
+// 2 bytes off a 3-byte boundary (the characters that mix in other bits
+// dropped).
+func base64Forms(sec string) []string {
+	var forms []string
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		raw := enc.WithPadding(base64.NoPadding)
+		forms = append(forms, enc.EncodeToString([]byte(sec)), raw.EncodeToString([]byte(sec)))
+		for k := 1; k <= 2; k++ {
+			e := raw.EncodeToString(append(make([]byte, k), sec...))
+			if mid := e[(8*k+5)/6 : 8*(k+len(sec))/6]; len(mid) >= fragMin {
+				forms = append(forms, mid)
 			}
 		}
 	}
-	return string(b)
+	return forms
+}
+
+// longestFirst sorts forms longest first, so that a form inside a longer one
+// leaves no rest of it unmasked.
+func longestFirst(forms []string) []string {
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return forms
 }
 
 // maskSecrets replaces every form in forms found in s.
@@ -424,34 +454,202 @@ func maskSecrets(s string, forms []string) string {
 	return s
 }
 
+// masker masks secret forms (see maskAll); built once for many texts.
+type masker struct {
+	forms []string
+	win   map[uint64]bool // every fragMin-byte window of a form
+	short []string        // forms shorter than fragMin
+}
+
+func newMasker(forms []string) *masker {
+	m := &masker{forms: forms, win: map[uint64]bool{}}
+	for _, f := range forms {
+		if len(f) < fragMin {
+			m.short = append(m.short, f)
+		}
+		var w uint64
+		for i := 0; i < len(f); i++ {
+			if w = w<<8 | uint64(f[i]); i >= fragMin-1 {
+				m.win[w] = true
+			}
+		}
+	}
+	return m
+}
+
+// mask masks in s each form, then — in s and in s with its JSON, Go and URL
+// escapes decoded — every run of fragMin or more bytes of a form and each
+// short form: one pass of a rolling window over the text, linear in its
+// length.
+func (m *masker) mask(s string) string {
+	if len(m.forms) == 0 {
+		return s
+	}
+	s = maskSecrets(s, m.forms)
+	var spans []span
+	for _, decode := range []bool{false, true} {
+		d, from, to := s, []int32(nil), []int32(nil)
+		if decode {
+			if d, from, to = unescape(s); from == nil {
+				break
+			}
+		}
+		mark := func(a, b int) {
+			if from != nil {
+				a, b = int(from[a]), int(to[b-1])
+			}
+			if n := len(spans); n > 0 && a >= spans[n-1].from && a <= spans[n-1].to {
+				spans[n-1].to = max(spans[n-1].to, b) // the next window of one run
+				return
+			}
+			spans = append(spans, span{a, b})
+		}
+		var w uint64
+		for i := 0; i < len(d); i++ {
+			if w = w<<8 | uint64(d[i]); i >= fragMin-1 && m.win[w] {
+				mark(i-fragMin+1, i+1)
+			}
+		}
+		for _, f := range m.short {
+			for off := 0; ; {
+				i := strings.Index(d[off:], f)
+				if i < 0 {
+					break
+				}
+				mark(off+i, off+i+len(f))
+				off += i + len(f)
+			}
+		}
+	}
+	return applySpans(s, spans)
+}
+
+// maskAll masks the secrets of forms in s: see masker.mask.
+func maskAll(s string, forms []string) string { return maskerFor(forms).mask(s) }
+
+// unescape decodes in s the escapes a server may wrap a secret in — JSON's
+// \uXXXX and \/ (any \c), Go's \xXX, URL's %XX — and returns the result
+// with, for each of its bytes, where in s the escape that gave it starts and
+// ends. from is nil when s holds no escape.
+func unescape(s string) (d string, from, to []int32) {
+	if !strings.ContainsAny(s, `\%`) {
+		return s, nil, nil
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		n, w := len(b), 1
+		switch c := s[i]; {
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b, w = append(b, byte(v)), 3
+		case c == '\\' && i+5 < len(s) && s[i+1] == 'u' && isHex(s[i+2]) && isHex(s[i+3]) && isHex(s[i+4]) && isHex(s[i+5]):
+			v, _ := strconv.ParseUint(s[i+2:i+6], 16, 16)
+			b, w = utf8.AppendRune(b, rune(v)), 6
+		case c == '\\' && i+3 < len(s) && s[i+1] == 'x' && isHex(s[i+2]) && isHex(s[i+3]):
+			v, _ := strconv.ParseUint(s[i+2:i+4], 16, 8)
+			b, w = append(b, byte(v)), 4
+		case c == '\\' && i+1 < len(s):
+			b, w = append(b, s[i+1]), 2
+			if k := strings.IndexByte("ntrbf", s[i+1]); k >= 0 {
+				b[n] = "\n\t\r\b\f"[k]
+			}
+		default:
+			b = append(b, c)
+		}
+		for range len(b) - n {
+			from, to = append(from, int32(i)), append(to, int32(i+w))
+		}
+		i += w
+	}
+	return string(b), from, to
+}
+
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
 // redact is the one pass that every text leaving the client goes through
 // (error strings, log attributes, and so the CLI's output): first the exact
-// secrets the client sent, in every form (secretForms), then the values of
-// the spec's personal-data and secret properties, then the heuristics of
-// scrub.
+// secrets the client sent, in every form, and their fragments (maskAll),
+// then the values of the spec's personal-data and secret properties, then
+// the heuristics of scrub.
 func redact(s string, forms []string) string {
-	return scrubJSONish(maskSecrets(s, forms))
+	return scrubJSONish(maskAll(s, forms))
 }
 
-// redactedError is an error whose text passes through redact; errors.Is and
-// errors.As still see what it wraps.
+// redactedError stands in an error tree for an error that printed a secret
+// or personal data: its text redacted, what it wrapped sanitised, so that
+// errors.Is and errors.As still see the sentinels and types below it.
 type redactedError struct {
-	err   error
-	forms []string
+	msg  string
+	errs []error
 }
 
-func (e *redactedError) Error() string { return redact(e.err.Error(), e.forms) }
-func (e *redactedError) Unwrap() error { return e.err }
+func (e *redactedError) Error() string   { return e.msg }
+func (e *redactedError) Unwrap() []error { return e.errs }
 
-// mask masks the secret forms in every server-supplied text of e, and keeps
-// them so that Error masks its finished text too (quoting may form a secret
-// anew).
-func (e *APIError) mask(forms []string) {
-	if len(forms) == 0 {
-		return
+// redactErr returns err with every error in its tree that prints (with %v,
+// %+v or %#v) a secret of forms or personal data replaced by a sanitised
+// copy: a *url.Error or *net.OpError by a copy of its own type with its URL
+// redacted, an *APIError by a copy, others by a redactedError. Errors that
+// print nothing to mask are kept as they are.
+func redactErr(err error, forms []string) error {
+	e, _ := sanitize(err, maskerFor(forms))
+	return e
+}
+
+func sanitize(err error, m *masker) (error, bool) {
+	if err == nil {
+		return nil, false
 	}
-	e.secrets = append(e.secrets, forms...)
-	m := func(s string) string { return maskSecrets(s, forms) }
+	var kids []error
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		kids = u.Unwrap()
+	case interface{ Unwrap() error }:
+		if k := u.Unwrap(); k != nil {
+			kids = []error{k}
+		}
+	}
+	clean, changed := make([]error, len(kids)), false
+	for i, k := range kids {
+		var c bool
+		clean[i], c = sanitize(k, m)
+		changed = changed || c
+	}
+	var inner error
+	if len(clean) == 1 {
+		inner = clean[0]
+	}
+	switch e := err.(type) {
+	case *APIError: // its texts are masked when it is made
+		if !changed {
+			return err, false
+		}
+		cp := *e
+		cp.Err = inner
+		return &cp, true
+	case *ValidationError: // names fields and rules, never values
+		return err, false
+	}
+	text := fmt.Sprintf("%v\x00%+v\x00%#v", err, err, err)
+	if !changed && scrubJSONish(m.mask(text)) == text {
+		return err, false
+	}
+	switch e := err.(type) {
+	case *url.Error:
+		return &url.Error{Op: e.Op, URL: scrubJSONish(m.mask(e.URL)), Err: inner}, true
+	case *net.OpError:
+		cp := *e
+		cp.Err = inner
+		return &cp, true
+	}
+	return &redactedError{scrubJSONish(m.mask(err.Error())), clean}, true
+}
+
+// mask masks the secret forms in every server-supplied text of e, before
+// any heuristic runs (Error applies those), and sanitises Err.
+func (e *APIError) mask(forms []string) {
+	mk := maskerFor(forms)
+	m := mk.mask
 	e.ErrorType = api.ErrorType(m(string(e.ErrorType)))
 	e.ErrorMessage = m(e.ErrorMessage)
 	e.ResponseMessage = m(e.ResponseMessage)
@@ -465,4 +663,24 @@ func (e *APIError) mask(forms []string) {
 			se.RejectedValue = m(v)
 		}
 	}
+	e.Err, _ = sanitize(e.Err, mk)
+}
+
+// maskSubErrors returns a copy of in with the secrets of forms masked in
+// every text, for subErrors to run its heuristics on.
+func maskSubErrors(in []api.ApiSubError, forms []string) []api.ApiSubError {
+	m := maskerFor(forms)
+	out := slices.Clone(in)
+	for i := range out {
+		s := &out[i]
+		for _, p := range []**string{&s.Object, &s.Field, &s.Message} {
+			if *p != nil {
+				*p = Ptr(m.mask(**p))
+			}
+		}
+		if v, ok := s.RejectedValue[true].(string); ok {
+			s.RejectedValue = nullable.NewNullableWithValue[any](m.mask(v))
+		}
+	}
+	return out
 }

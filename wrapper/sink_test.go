@@ -42,14 +42,14 @@ func (s *textSink) String() string {
 	return s.b.String()
 }
 
-// recordErr adds every rendering of err a caller might print: Error(), %v,
-// %+v, and for an *APIError in the chain its GoString (%#v), Snippet and
+// recordErr adds every rendering of err a caller might print: every error
+// of its tree with every verb and as a slog attribute, and for an *APIError in the chain its GoString (%#v), Snippet and
 // sub-errors (with their redacted RejectedValue). nil is ignored.
 func (s *textSink) recordErr(err error) {
 	if err == nil {
 		return
 	}
-	s.add(err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err))
+	s.add(err.Error(), printedTree(err)) // every error of the tree, every verb, slog
 	var ae *APIError
 	if errors.As(err, &ae) {
 		s.add(ae.GoString(), fmt.Sprintf("%#v", ae), ae.Snippet, fmt.Sprintf("%+v", ae.SubErrors))
