@@ -91,14 +91,24 @@ type decoder struct {
 	d    *jx.Decoder
 	data []byte
 	str  string
+	// exact: read every string from its raw bytes (see errExact).
+	exact bool
+	// utf8: data is valid UTF-8, and so is every string in it.
+	utf8 bool
 }
+
+// errExact asks for the document to be decoded again in exact mode: a
+// string with escapes decoded to U+FFFD, and jx pairs surrogate escapes
+// differently from encoding/json in one case (a high surrogate followed by
+// another high one), which only the raw bytes can tell.
+var errExact = errors.New("decode again reading strings from their raw bytes")
 
 // decodeDocument runs decode over data, which must hold one JSON value and
 // nothing else but white space.
-func decodeDocument(data []byte, decode func(*decoder) error) error {
+func decodeDocument(data []byte, exact bool, decode func(*decoder) error) error {
 	d := jx.GetDecoder()
 	d.ResetBytes(data)
-	dc := decoder{d: d, data: data, str: string(data)}
+	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data)}
 	err := decode(&dc)
 	if err == nil {
 		if serr := d.Skip(); !errors.Is(serr, io.EOF) {
@@ -107,9 +117,22 @@ func decodeDocument(data []byte, decode func(*decoder) error) error {
 	}
 	jx.PutDecoder(d)
 	if err != nil {
+		if errors.Is(err, errExact) {
+			return errExact
+		}
 		return decodeError(err)
 	}
 	return nil
+}
+
+// alias reports where b, a slice jx returned, starts in the document, or
+// not ok when jx built b elsewhere (the string had escapes).
+func (dc *decoder) alias(b []byte) (int, bool) {
+	off := dc.offset(b)
+	if len(b) == 0 || off < 0 || off+len(b) > len(dc.data) || &dc.data[off] != &b[0] {
+		return 0, false
+	}
+	return off, true
 }
 
 // offset is where b, a slice of the document jx returned, starts in it.
@@ -146,11 +169,47 @@ func (dc *decoder) string() (string, bool, error) {
 	default:
 		return "", false, dc.typeError("string")
 	}
-	raw, err := dc.d.Raw()
+	if dc.exact {
+		raw, err := dc.d.Raw()
+		if err != nil {
+			return "", false, err
+		}
+		return dc.unquote(raw), true, nil
+	}
+	b, err := dc.d.StrBytes()
 	if err != nil {
 		return "", false, err
 	}
-	return dc.unquote(raw), true, nil
+	if len(b) == 0 {
+		return "", true, nil
+	}
+	if off, ok := dc.alias(b); ok { // no escape: a substring
+		if dc.utf8 || utf8.Valid(b) {
+			return dc.str[off : off+len(b)], true, nil
+		}
+		return validUTF8(b), true, nil
+	}
+	if bytes.Contains(b, replacementChar) {
+		return "", false, errExact
+	}
+	return validUTF8(b), true, nil
+}
+
+var replacementChar = []byte("\uFFFD")
+
+// validUTF8 returns b as a string with every byte that is not UTF-8
+// replaced by U+FFFD, as encoding/json does.
+func validUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		sb.WriteRune(r)
+		b = b[n:]
+	}
+	return sb.String()
 }
 
 // unquote returns the value of the JSON string raw (quotes included): a
@@ -254,19 +313,14 @@ func (dc *decoder) key(k []byte) (string, bool) {
 	if len(k) == 0 {
 		return "", true
 	}
-	off := dc.offset(k)
-	if off < 0 || off+len(k) > len(dc.data) || &dc.data[off] != &k[0] {
+	off, ok := dc.alias(k)
+	if !ok {
 		return "", false
 	}
-	s := dc.str[off : off+len(k)]
-	if utf8.ValidString(s) {
-		return s, true
+	if dc.utf8 || utf8.Valid(k) {
+		return dc.str[off : off+len(k)], true
 	}
-	var b strings.Builder
-	for _, r := range s {
-		b.WriteRune(r) // an invalid byte ranges as U+FFFD
-	}
-	return b.String(), true
+	return validUTF8(k), true
 }
 
 // rawMember is an object member kept for later decoding.
@@ -493,7 +547,13 @@ func (dc *decoder) unmarshal(v any) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerResponseEnvelope) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfCustomerResponseEnvelope(key []byte) int {
@@ -605,7 +665,13 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponse) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func (x *TokenResponse) decodeJX(dc *decoder) error {
@@ -640,7 +706,13 @@ func (t TokenResponse) DecodeTokenResponseCamel() (TokenResponseCamel, error) {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *OAuthError) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfOAuthError(key []byte) int {
@@ -718,7 +790,13 @@ func (x *OAuthError) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ErrorResponse) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfErrorResponse(key []byte) int {
@@ -881,7 +959,13 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerResponse) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfCustomerResponse(key []byte) int {
@@ -1312,7 +1396,13 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponseSnake) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfTokenResponseSnake(key []byte) int {
@@ -1437,7 +1527,13 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponseCamel) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfTokenResponseCamel(key []byte) int {
@@ -1543,7 +1639,13 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ApiSubError) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func (x *ApiSubError) decodeJX(dc *decoder) error {
@@ -1602,7 +1704,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[0] != nil {
 			at = `field`
 			sub.ResetBytes(known[0])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str}
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
 			if dc.d.Next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -1622,7 +1724,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[1] != nil {
 			at = `message`
 			sub.ResetBytes(known[1])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str}
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
 			if dc.d.Next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -1642,7 +1744,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[2] != nil {
 			at = `object`
 			sub.ResetBytes(known[2])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str}
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
 			if dc.d.Next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -1662,7 +1764,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[3] != nil {
 			at = `rejectedValue`
 			sub.ResetBytes(known[3])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str}
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
 			if err := dc.unmarshal(&x.RejectedValue); err != nil {
 				return err
 			}
@@ -1690,7 +1792,13 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerKeyContactResponse) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfCustomerKeyContactResponse(key []byte) int {
@@ -1852,7 +1960,13 @@ func (x *CustomerKeyContactResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerReminderConfigResponse) DecodeJSON(data []byte) error {
-	return decodeDocument(data, x.decodeJX)
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
 }
 
 func fieldOfCustomerReminderConfigResponse(key []byte) int {

@@ -93,7 +93,7 @@ func (g *generator) typeDecoder(b *bytes.Buffer, typ string, s *openapi3.Schema)
 	fmt.Fprintf(b, "// DecodeJSON decodes the JSON document data into x exactly as\n")
 	fmt.Fprintf(b, "// json.Unmarshal(data, x) does (see the package's decoding notes),\n")
 	fmt.Fprintf(b, "// without reflection. Its errors are *DecodeError.\n")
-	fmt.Fprintf(b, "func (x *%s) DecodeJSON(data []byte) error {\nreturn decodeDocument(data, x.decodeJX)\n}\n\n", typ)
+	fmt.Fprintf(b, "func (x *%s) DecodeJSON(data []byte) error {\nsaved := *x\nerr := decodeDocument(data, false, x.decodeJX)\nif err == errExact {\n*x = saved\nerr = decodeDocument(data, true, x.decodeJX)\n}\nreturn err\n}\n\n", typ)
 	switch {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
 		return g.unionDecoder(b, where, typ, s)
@@ -220,7 +220,7 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 	b.WriteString("if escaped {\nreturn x.UnmarshalJSON(whole)\n}\n")
 	b.WriteString("at := \"\"\nerr = func() error {\n")
 	for i, f := range fields {
-		fmt.Fprintf(b, "if known[%d] != nil {\nat = %s\nsub.ResetBytes(known[%d])\ndc := &decoder{d: sub, data: dc.data, str: dc.str}\n", i, goString(f.JSON), i)
+		fmt.Fprintf(b, "if known[%d] != nil {\nat = %s\nsub.ResetBytes(known[%d])\ndc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}\n", i, goString(f.JSON), i)
 		if err := g.decodeValue(b, "x."+f.Name, f.Type, s.Properties[f.JSON], where+"."+f.JSON); err != nil {
 			return err
 		}

@@ -94,14 +94,24 @@ type decoder struct {
 	d    *jx.Decoder
 	data []byte
 	str  string
+	// exact: read every string from its raw bytes (see errExact).
+	exact bool
+	// utf8: data is valid UTF-8, and so is every string in it.
+	utf8 bool
 }
+
+// errExact asks for the document to be decoded again in exact mode: a
+// string with escapes decoded to U+FFFD, and jx pairs surrogate escapes
+// differently from encoding/json in one case (a high surrogate followed by
+// another high one), which only the raw bytes can tell.
+var errExact = errors.New("decode again reading strings from their raw bytes")
 
 // decodeDocument runs decode over data, which must hold one JSON value and
 // nothing else but white space.
-func decodeDocument(data []byte, decode func(*decoder) error) error {
+func decodeDocument(data []byte, exact bool, decode func(*decoder) error) error {
 	d := jx.GetDecoder()
 	d.ResetBytes(data)
-	dc := decoder{d: d, data: data, str: string(data)}
+	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data)}
 	err := decode(&dc)
 	if err == nil {
 		if serr := d.Skip(); !errors.Is(serr, io.EOF) {
@@ -110,9 +120,22 @@ func decodeDocument(data []byte, decode func(*decoder) error) error {
 	}
 	jx.PutDecoder(d)
 	if err != nil {
+		if errors.Is(err, errExact) {
+			return errExact
+		}
 		return decodeError(err)
 	}
 	return nil
+}
+
+// alias reports where b, a slice jx returned, starts in the document, or
+// not ok when jx built b elsewhere (the string had escapes).
+func (dc *decoder) alias(b []byte) (int, bool) {
+	off := dc.offset(b)
+	if len(b) == 0 || off < 0 || off+len(b) > len(dc.data) || &dc.data[off] != &b[0] {
+		return 0, false
+	}
+	return off, true
 }
 
 // offset is where b, a slice of the document jx returned, starts in it.
@@ -149,11 +172,47 @@ func (dc *decoder) string() (string, bool, error) {
 	default:
 		return "", false, dc.typeError("string")
 	}
-	raw, err := dc.d.Raw()
+	if dc.exact {
+		raw, err := dc.d.Raw()
+		if err != nil {
+			return "", false, err
+		}
+		return dc.unquote(raw), true, nil
+	}
+	b, err := dc.d.StrBytes()
 	if err != nil {
 		return "", false, err
 	}
-	return dc.unquote(raw), true, nil
+	if len(b) == 0 {
+		return "", true, nil
+	}
+	if off, ok := dc.alias(b); ok { // no escape: a substring
+		if dc.utf8 || utf8.Valid(b) {
+			return dc.str[off : off+len(b)], true, nil
+		}
+		return validUTF8(b), true, nil
+	}
+	if bytes.Contains(b, replacementChar) {
+		return "", false, errExact
+	}
+	return validUTF8(b), true, nil
+}
+
+var replacementChar = []byte("\uFFFD")
+
+// validUTF8 returns b as a string with every byte that is not UTF-8
+// replaced by U+FFFD, as encoding/json does.
+func validUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		sb.WriteRune(r)
+		b = b[n:]
+	}
+	return sb.String()
 }
 
 // unquote returns the value of the JSON string raw (quotes included): a
@@ -257,19 +316,14 @@ func (dc *decoder) key(k []byte) (string, bool) {
 	if len(k) == 0 {
 		return "", true
 	}
-	off := dc.offset(k)
-	if off < 0 || off+len(k) > len(dc.data) || &dc.data[off] != &k[0] {
+	off, ok := dc.alias(k)
+	if !ok {
 		return "", false
 	}
-	s := dc.str[off : off+len(k)]
-	if utf8.ValidString(s) {
-		return s, true
+	if dc.utf8 || utf8.Valid(k) {
+		return dc.str[off : off+len(k)], true
 	}
-	var b strings.Builder
-	for _, r := range s {
-		b.WriteRune(r) // an invalid byte ranges as U+FFFD
-	}
-	return b.String(), true
+	return validUTF8(k), true
 }
 
 // rawMember is an object member kept for later decoding.
