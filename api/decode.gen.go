@@ -95,6 +95,60 @@ type decoder struct {
 	exact bool
 	// utf8: data is valid UTF-8, and so is every string in it.
 	utf8 bool
+	// at is where the value about to be decoded starts in data, when
+	// known (after an unescaped key), else -1: next reads the value's kind
+	// there instead of asking jx.
+	at int
+}
+
+// keyed records where the value of the object member whose key jx just
+// returned starts (jx has checked the colon and that a value follows).
+func (dc *decoder) keyed(key []byte) {
+	dc.at = -1
+	off, ok := dc.alias(key)
+	if !ok {
+		return
+	}
+	i := off + len(key) + 1
+	for i < len(dc.data) && isSpace(dc.data[i]) {
+		i++
+	}
+	if i >= len(dc.data) || dc.data[i] != ':' {
+		return
+	}
+	i++
+	for i < len(dc.data) && isSpace(dc.data[i]) {
+		i++
+	}
+	if i < len(dc.data) {
+		dc.at = i
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// next is the kind of the next value, as jx's Next says.
+func (dc *decoder) next() jx.Type {
+	if dc.at < 0 {
+		return dc.d.Next()
+	}
+	switch c := dc.data[dc.at]; c {
+	case '"':
+		return jx.String
+	case 'n':
+		return jx.Null
+	case 't', 'f':
+		return jx.Bool
+	case '[':
+		return jx.Array
+	case '{':
+		return jx.Object
+	default:
+		if c == '-' || '0' <= c && c <= '9' {
+			return jx.Number
+		}
+	}
+	return jx.Invalid
 }
 
 // errExact asks for the document to be decoded again in exact mode: a
@@ -108,7 +162,7 @@ var errExact = errors.New("decode again reading strings from their raw bytes")
 func decodeDocument(data []byte, exact bool, decode func(*decoder) error) error {
 	d := jx.GetDecoder()
 	d.ResetBytes(data)
-	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data)}
+	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data), at: -1}
 	err := decode(&dc)
 	if err == nil {
 		if serr := d.Skip(); !errors.Is(serr, io.EOF) {
@@ -162,7 +216,7 @@ func (dc *decoder) typeError(want string) error {
 
 // string reads a string (ok) or null (not ok: nothing to set).
 func (dc *decoder) string() (string, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.String:
 	case jx.Null:
 		return "", false, dc.d.Null()
@@ -386,7 +440,7 @@ func (dc *decoder) literal(raw []byte) string {
 // number reads a json.Number: a number literal, or a string holding a
 // valid one (as encoding/json accepts); null is not ok (nothing to set).
 func (dc *decoder) number() (string, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Number:
 		raw, err := dc.d.Raw()
 		if err != nil {
@@ -453,7 +507,7 @@ func isValidNumber(s string) bool {
 
 // int reads an integer literal that fits in bits; null is not ok.
 func (dc *decoder) int(bits int) (int64, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Number:
 	case jx.Null:
 		return 0, false, dc.d.Null()
@@ -473,7 +527,7 @@ func (dc *decoder) int(bits int) (int64, bool, error) {
 
 // float reads a number that fits a float of bits; null is not ok.
 func (dc *decoder) float(bits int) (float64, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Number:
 	case jx.Null:
 		return 0, false, dc.d.Null()
@@ -493,7 +547,7 @@ func (dc *decoder) float(bits int) (float64, bool, error) {
 
 // bool reads true or false; null is not ok.
 func (dc *decoder) bool() (bool, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Bool:
 		v, err := dc.d.Bool()
 		return v, err == nil, err
@@ -505,7 +559,7 @@ func (dc *decoder) bool() (bool, bool, error) {
 
 // time reads a time.Time as its UnmarshalJSON does; null leaves it as is.
 func (dc *decoder) time(t *time.Time) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.String:
@@ -530,7 +584,7 @@ func (dc *decoder) time(t *time.Time) error {
 // unmarshal decodes the next value (an arbitrary JSON value, or a type with
 // its own UnmarshalJSON) with encoding/json.
 func (dc *decoder) unmarshal(v any) error {
-	if dc.d.Next() == jx.Invalid {
+	if dc.next() == jx.Invalid {
 		return dc.typeError("JSON value")
 	}
 	raw, err := dc.d.Raw()
@@ -578,7 +632,7 @@ func fieldOfCustomerResponseEnvelope(key []byte) int {
 var foldedNamesOfCustomerResponseEnvelope = [...]string{`ERRORRESPONSE`, `PAYLOAD`, `RESPONSE_CODE`, `RESPONSE_MESSAGE`}
 
 func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -587,10 +641,11 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfCustomerResponseEnvelope(key) {
 		case 0:
 			at = `errorResponse`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -605,7 +660,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `payload`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -620,7 +675,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `response_code`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -637,7 +692,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `response_message`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -733,7 +788,7 @@ func fieldOfOAuthError(key []byte) int {
 var foldedNamesOfOAuthError = [...]string{`ERROR`, `ERROR_DESCRIPTION`}
 
 func (x *OAuthError) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -742,10 +797,11 @@ func (x *OAuthError) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfOAuthError(key) {
 		case 0:
 			at = `error`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -762,7 +818,7 @@ func (x *OAuthError) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `error_description`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -823,7 +879,7 @@ func fieldOfErrorResponse(key []byte) int {
 var foldedNamesOfErrorResponse = [...]string{`APISUBERRORS`, `ERRORMESSAGE`, `ERRORTYPE`, `REQUESTID`, `TIMESTAMP`}
 
 func (x *ErrorResponse) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -832,10 +888,11 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfErrorResponse(key) {
 		case 0:
 			at = `apiSubErrors`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -844,7 +901,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 				if x.ApiSubErrors == nil {
 					x.ApiSubErrors = new([]ApiSubError)
 				}
-				switch dc.d.Next() {
+				switch dc.next() {
 				case jx.Null:
 					if err := dc.d.Null(); err != nil {
 						return err
@@ -853,6 +910,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 				case jx.Array:
 					s37, n38 := (*x.ApiSubErrors), 0
 					err := dc.d.Arr(func(d *jx.Decoder) error {
+						dc.at = -1
 						if n38 >= len(s37) {
 							if n38 < cap(s37) {
 								s37 = s37[:n38+1]
@@ -880,7 +938,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `errorMessage`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -897,7 +955,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `errorType`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -914,7 +972,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `requestId`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -931,7 +989,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 4:
 			at = `timestamp`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1044,7 +1102,7 @@ func fieldOfCustomerResponse(key []byte) int {
 var foldedNamesOfCustomerResponse = [...]string{`ACCOUNTNUMBER`, `ACTIVE`, `ADDRESS`, `ASSIGNEDAGENT`, `BANKNAME`, `BRANCHCODES`, `COMPANYID`, `CONTACTEMAIL`, `CONTACTNUMBER`, `CREATEDBY`, `CREATEDBYNAME`, `CREATEDON`, `CUSTOMERID`, `CUSTOMERKEYCONTACTS`, `CUSTOMERLOGO`, `CUSTOMERREMINDERS`, `DSOMEDIAN`, `ID`, `IFSC`, `LEGALNAME`, `MODIFIEDBY`, `MODIFIEDBYNAME`, `MODIFIEDON`, `NETAMOUNT`, `PANORGSTIN`, `PARENTCOMPANYID`, `PARENTLEGALNAME`, `PINCODE`, `STATE`, `UNIQUEREFNO`, `WARNINGS`}
 
 func (x *CustomerResponse) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -1053,6 +1111,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfCustomerResponse(key) {
 		case 0:
 			at = `accountNumber`
@@ -1091,7 +1150,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			}
 		case 5:
 			at = `branchCodes`
-			switch dc.d.Next() {
+			switch dc.next() {
 			case jx.Null:
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -1100,6 +1159,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			case jx.Array:
 				s39, n40 := x.BranchCodes, 0
 				err := dc.d.Arr(func(d *jx.Decoder) error {
+					dc.at = -1
 					if n40 >= len(s39) {
 						if n40 < cap(s39) {
 							s39 = s39[:n40+1]
@@ -1175,7 +1235,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			}
 		case 13:
 			at = `customerKeyContacts`
-			switch dc.d.Next() {
+			switch dc.next() {
 			case jx.Null:
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -1184,6 +1244,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			case jx.Array:
 				s41, n42 := x.CustomerKeyContacts, 0
 				err := dc.d.Arr(func(d *jx.Decoder) error {
+					dc.at = -1
 					if n42 >= len(s41) {
 						if n42 < cap(s41) {
 							s41 = s41[:n42+1]
@@ -1217,7 +1278,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			}
 		case 15:
 			at = `customerReminders`
-			switch dc.d.Next() {
+			switch dc.next() {
 			case jx.Null:
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -1226,6 +1287,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			case jx.Array:
 				s43, n44 := x.CustomerReminders, 0
 				err := dc.d.Arr(func(d *jx.Decoder) error {
+					dc.at = -1
 					if n44 >= len(s43) {
 						if n44 < cap(s43) {
 							s43 = s43[:n44+1]
@@ -1348,7 +1410,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			}
 		case 30:
 			at = `warnings`
-			switch dc.d.Next() {
+			switch dc.next() {
 			case jx.Null:
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -1357,6 +1419,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 			case jx.Array:
 				s45, n46 := x.Warnings, 0
 				err := dc.d.Arr(func(d *jx.Decoder) error {
+					dc.at = -1
 					if n46 >= len(s45) {
 						if n46 < cap(s45) {
 							s45 = s45[:n46+1]
@@ -1429,7 +1492,7 @@ func fieldOfTokenResponseSnake(key []byte) int {
 var foldedNamesOfTokenResponseSnake = [...]string{`ACCESS_TOKEN`, `EXPIRES_IN`, `REFRESH_TOKEN`, `SCOPE`, `TOKEN_TYPE`}
 
 func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -1438,6 +1501,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfTokenResponseSnake(key) {
 		case 0:
 			at = `access_token`
@@ -1448,7 +1512,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `expires_in`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1465,7 +1529,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `refresh_token`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1482,7 +1546,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `scope`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1499,7 +1563,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 4:
 			at = `token_type`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1558,7 +1622,7 @@ func fieldOfTokenResponseCamel(key []byte) int {
 var foldedNamesOfTokenResponseCamel = [...]string{`ACCESSTOKEN`, `EXPIRESIN`, `REFRESHTOKEN`, `TOKENTYPE`}
 
 func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -1567,6 +1631,7 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfTokenResponseCamel(key) {
 		case 0:
 			at = `accessToken`
@@ -1577,7 +1642,7 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `expiresIn`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1594,7 +1659,7 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `refreshToken`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1611,7 +1676,7 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `tokenType`
-			if dc.d.Next() == jx.Null {
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1649,7 +1714,7 @@ func (x *ApiSubError) DecodeJSON(data []byte) error {
 }
 
 func (x *ApiSubError) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -1704,8 +1769,8 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[0] != nil {
 			at = `field`
 			sub.ResetBytes(known[0])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
-			if dc.d.Next() == jx.Null {
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1724,8 +1789,8 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[1] != nil {
 			at = `message`
 			sub.ResetBytes(known[1])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
-			if dc.d.Next() == jx.Null {
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1744,8 +1809,8 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[2] != nil {
 			at = `object`
 			sub.ResetBytes(known[2])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
-			if dc.d.Next() == jx.Null {
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
+			if dc.next() == jx.Null {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1764,7 +1829,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		if known[3] != nil {
 			at = `rejectedValue`
 			sub.ResetBytes(known[3])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}
+			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
 			if err := dc.unmarshal(&x.RejectedValue); err != nil {
 				return err
 			}
@@ -1843,7 +1908,7 @@ func fieldOfCustomerKeyContactResponse(key []byte) int {
 var foldedNamesOfCustomerKeyContactResponse = [...]string{`CREATEDBY`, `CREATEDON`, `CUSTOMERID`, `CUSTOMERNAME`, `DELETED`, `EMAIL`, `KEYCONTACTPERSONID`, `MAIL_ENABLED`, `MOBILE`, `MODIFIEDBY`, `MODIFIEDON`, `NAME`, `SMS_ENABLED`, `WHATSAPP_ENABLED`}
 
 func (x *CustomerKeyContactResponse) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -1852,6 +1917,7 @@ func (x *CustomerKeyContactResponse) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfCustomerKeyContactResponse(key) {
 		case 0:
 			at = `createdBy`
@@ -1997,7 +2063,7 @@ func fieldOfCustomerReminderConfigResponse(key []byte) int {
 var foldedNamesOfCustomerReminderConfigResponse = [...]string{`CUSTOMERID`, `CUSTOMERREMINDERID`, `DUEDATEDIFFERENCE`, `REMINDERINTERVAL`, `REMINDERTIME`, `REMINDERTYPE`, `STAGE`}
 
 func (x *CustomerReminderConfigResponse) decodeJX(dc *decoder) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.Object:
@@ -2006,6 +2072,7 @@ func (x *CustomerReminderConfigResponse) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
 		switch fieldOfCustomerReminderConfigResponse(key) {
 		case 0:
 			at = `customerId`

@@ -117,8 +117,8 @@ func (g *generator) typeDecoder(b *bytes.Buffer, typ string, s *openapi3.Schema)
 	}
 	g.fieldIndex(b, typ, fields)
 	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
-	b.WriteString("switch dc.d.Next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
-	b.WriteString("at := \"\"\nerr := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {\n")
+	b.WriteString("switch dc.next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
+	b.WriteString("at := \"\"\nerr := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {\ndc.keyed(key)\n")
 	fmt.Fprintf(b, "switch fieldOf%s(key) {\n", typ)
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %d:\nat = %s\n", i, goString(f.JSON))
@@ -207,7 +207,7 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 		return fmt.Errorf("%s: AdditionalProperties is not a map[string]T", where)
 	}
 	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
-	b.WriteString("switch dc.d.Next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
+	b.WriteString("switch dc.next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
 	b.WriteString("whole, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\n")
 	fmt.Fprintf(b, "var known [%d][]byte\nvar extra []rawMember\nescaped := false\n", len(fields))
 	b.WriteString("sub := jx.GetDecoder()\ndefer jx.PutDecoder(sub)\nsub.ResetBytes(whole)\n")
@@ -220,7 +220,7 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 	b.WriteString("if escaped {\nreturn x.UnmarshalJSON(whole)\n}\n")
 	b.WriteString("at := \"\"\nerr = func() error {\n")
 	for i, f := range fields {
-		fmt.Fprintf(b, "if known[%d] != nil {\nat = %s\nsub.ResetBytes(known[%d])\ndc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8}\n", i, goString(f.JSON), i)
+		fmt.Fprintf(b, "if known[%d] != nil {\nat = %s\nsub.ResetBytes(known[%d])\ndc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}\n", i, goString(f.JSON), i)
 		if err := g.decodeValue(b, "x."+f.Name, f.Type, s.Properties[f.JSON], where+"."+f.JSON); err != nil {
 			return err
 		}
@@ -297,7 +297,7 @@ func (g *generator) decodeValue(b *bytes.Buffer, target string, t ast.Expr, s *o
 		if err := g.decodeValue(&inner, "(*"+target+")", elem, s, where); err != nil {
 			return err
 		}
-		fmt.Fprintf(b, "if dc.d.Next() == jx.Null {\nif err := dc.d.Null(); err != nil {\nreturn err\n}\n%s = nil\n} else {\nif %s == nil {\n%s = new(%s)\n}\n%s}\n",
+		fmt.Fprintf(b, "if dc.next() == jx.Null {\nif err := dc.d.Null(); err != nil {\nreturn err\n}\n%s = nil\n} else {\nif %s == nil {\n%s = new(%s)\n}\n%s}\n",
 			target, target, target, exprString(elem), inner.String())
 	case kSlice:
 		if s == nil || s.Value == nil || s.Value.Items == nil {
@@ -309,7 +309,7 @@ func (g *generator) decodeValue(b *bytes.Buffer, target string, t ast.Expr, s *o
 			return err
 		}
 		et := exprString(elem)
-		fmt.Fprintf(b, `switch dc.d.Next() {
+		fmt.Fprintf(b, `switch dc.next() {
 case jx.Null:
 if err := dc.d.Null(); err != nil {
 return err
@@ -318,6 +318,7 @@ return err
 case jx.Array:
 %[2]s, %[3]s := %[1]s, 0
 err := dc.d.Arr(func(d *jx.Decoder) error {
+dc.at = -1
 if %[3]s >= len(%[2]s) {
 if %[3]s < cap(%[2]s) {
 %[2]s = %[2]s[:%[3]s+1]

@@ -98,6 +98,60 @@ type decoder struct {
 	exact bool
 	// utf8: data is valid UTF-8, and so is every string in it.
 	utf8 bool
+	// at is where the value about to be decoded starts in data, when
+	// known (after an unescaped key), else -1: next reads the value's kind
+	// there instead of asking jx.
+	at int
+}
+
+// keyed records where the value of the object member whose key jx just
+// returned starts (jx has checked the colon and that a value follows).
+func (dc *decoder) keyed(key []byte) {
+	dc.at = -1
+	off, ok := dc.alias(key)
+	if !ok {
+		return
+	}
+	i := off + len(key) + 1
+	for i < len(dc.data) && isSpace(dc.data[i]) {
+		i++
+	}
+	if i >= len(dc.data) || dc.data[i] != ':' {
+		return
+	}
+	i++
+	for i < len(dc.data) && isSpace(dc.data[i]) {
+		i++
+	}
+	if i < len(dc.data) {
+		dc.at = i
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// next is the kind of the next value, as jx's Next says.
+func (dc *decoder) next() jx.Type {
+	if dc.at < 0 {
+		return dc.d.Next()
+	}
+	switch c := dc.data[dc.at]; c {
+	case '"':
+		return jx.String
+	case 'n':
+		return jx.Null
+	case 't', 'f':
+		return jx.Bool
+	case '[':
+		return jx.Array
+	case '{':
+		return jx.Object
+	default:
+		if c == '-' || '0' <= c && c <= '9' {
+			return jx.Number
+		}
+	}
+	return jx.Invalid
 }
 
 // errExact asks for the document to be decoded again in exact mode: a
@@ -111,7 +165,7 @@ var errExact = errors.New("decode again reading strings from their raw bytes")
 func decodeDocument(data []byte, exact bool, decode func(*decoder) error) error {
 	d := jx.GetDecoder()
 	d.ResetBytes(data)
-	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data)}
+	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data), at: -1}
 	err := decode(&dc)
 	if err == nil {
 		if serr := d.Skip(); !errors.Is(serr, io.EOF) {
@@ -165,7 +219,7 @@ func (dc *decoder) typeError(want string) error {
 
 // string reads a string (ok) or null (not ok: nothing to set).
 func (dc *decoder) string() (string, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.String:
 	case jx.Null:
 		return "", false, dc.d.Null()
@@ -389,7 +443,7 @@ func (dc *decoder) literal(raw []byte) string {
 // number reads a json.Number: a number literal, or a string holding a
 // valid one (as encoding/json accepts); null is not ok (nothing to set).
 func (dc *decoder) number() (string, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Number:
 		raw, err := dc.d.Raw()
 		if err != nil {
@@ -456,7 +510,7 @@ func isValidNumber(s string) bool {
 
 // int reads an integer literal that fits in bits; null is not ok.
 func (dc *decoder) int(bits int) (int64, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Number:
 	case jx.Null:
 		return 0, false, dc.d.Null()
@@ -476,7 +530,7 @@ func (dc *decoder) int(bits int) (int64, bool, error) {
 
 // float reads a number that fits a float of bits; null is not ok.
 func (dc *decoder) float(bits int) (float64, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Number:
 	case jx.Null:
 		return 0, false, dc.d.Null()
@@ -496,7 +550,7 @@ func (dc *decoder) float(bits int) (float64, bool, error) {
 
 // bool reads true or false; null is not ok.
 func (dc *decoder) bool() (bool, bool, error) {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Bool:
 		v, err := dc.d.Bool()
 		return v, err == nil, err
@@ -508,7 +562,7 @@ func (dc *decoder) bool() (bool, bool, error) {
 
 // time reads a time.Time as its UnmarshalJSON does; null leaves it as is.
 func (dc *decoder) time(t *time.Time) error {
-	switch dc.d.Next() {
+	switch dc.next() {
 	case jx.Null:
 		return dc.d.Null()
 	case jx.String:
@@ -533,7 +587,7 @@ func (dc *decoder) time(t *time.Time) error {
 // unmarshal decodes the next value (an arbitrary JSON value, or a type with
 // its own UnmarshalJSON) with encoding/json.
 func (dc *decoder) unmarshal(v any) error {
-	if dc.d.Next() == jx.Invalid {
+	if dc.next() == jx.Invalid {
 		return dc.typeError("JSON value")
 	}
 	raw, err := dc.d.Raw()
