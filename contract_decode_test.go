@@ -30,18 +30,24 @@ import (
 type decoderCase struct {
 	name  string
 	typ   reflect.Type
-	check func(data []byte) (gotErr, wantErr error, got, want any)
+	check func(data []byte) decodeResult
+}
+
+// decodeResult is what the generated decoder and json.Unmarshal gave.
+type decodeResult struct {
+	got, want       any
+	gotErr, wantErr error
 }
 
 // same decodes data into a fresh T both ways.
 func same[T any, PT interface {
 	*T
 	DecodeJSON([]byte) error
-}](data []byte) (error, error, any, any) {
+}](data []byte) decodeResult {
 	var got, want T
 	gerr := PT(&got).DecodeJSON(data)
 	werr := json.Unmarshal(data, &want)
-	return gerr, werr, got, want
+	return decodeResult{got, want, gerr, werr}
 }
 
 // decoderCases lists every generated decoder: the response schemas of the
@@ -56,13 +62,13 @@ var decoderCases = []decoderCase{
 	{"OAuthError", reflect.TypeFor[api.OAuthError](), same[api.OAuthError]},
 	{"TokenResponseSnake", reflect.TypeFor[api.TokenResponseSnake](), same[api.TokenResponseSnake]},
 	{"TokenResponseCamel", reflect.TypeFor[api.TokenResponseCamel](), same[api.TokenResponseCamel]},
-	{"TokenResponse", reflect.TypeFor[api.TokenResponseSnake](), func(data []byte) (error, error, any, any) {
+	{"TokenResponse", reflect.TypeFor[api.TokenResponseSnake](), func(data []byte) decodeResult {
 		// The union keeps the raw value; compare it and both views.
 		var got, want api.TokenResponse
 		gerr := got.DecodeJSON(data)
 		werr := json.Unmarshal(data, &want)
 		if gerr != nil || werr != nil {
-			return gerr, werr, nil, nil
+			return decodeResult{nil, nil, gerr, werr}
 		}
 		// A view that fails is compared as failing only: json.Unmarshal
 		// leaves a partly decoded value behind, the decoder stops early.
@@ -93,9 +99,9 @@ var decoderCases = []decoderCase{
 		w := append(view(want, true), view(want, false)...)
 		// Decode… agrees with As… on the same union.
 		if !reflect.DeepEqual(g[1], g[3]) || g[2] != g[4] || !reflect.DeepEqual(g[6], g[8]) || g[7] != g[9] {
-			return fmt.Errorf("Decode… differs from As…: %v", g), nil, g, w
+			return decodeResult{g, w, fmt.Errorf("Decode… differs from As…: %v", g), nil}
 		}
-		return nil, nil, g, w
+		return decodeResult{g, w, nil, nil}
 	}},
 }
 
@@ -105,7 +111,8 @@ func checkDecoders(t testing.TB, data []byte) int {
 	t.Helper()
 	ok := 0
 	for _, dc := range decoderCases {
-		gerr, werr, got, want := dc.check(data)
+		res := dc.check(data)
+		gerr, werr, got, want := res.gotErr, res.wantErr, res.got, res.want
 		switch {
 		case gerr != nil && werr != nil:
 			var de *api.DecodeError
@@ -156,7 +163,8 @@ func TestGeneratedDecoders_MatchUnmarshalOnRandomBodies(t *testing.T) {
 		if i%17 == 0 && len(body) > 0 {
 			body = corrupt(r, body)
 		}
-		gerr, werr, got, want := dc.check(body)
+		res := dc.check(body)
+		gerr, werr, got, want := res.gotErr, res.wantErr, res.got, res.want
 		if (gerr == nil) != (werr == nil) || gerr == nil && !reflect.DeepEqual(got, want) {
 			t.Fatalf("body %d (%s) %q:\ngenerated      %v %#v\njson.Unmarshal %v %#v", i, dc.name, body, gerr, got, werr, want)
 		}

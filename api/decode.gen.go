@@ -654,7 +654,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 				if x.ErrorResponse == nil {
 					x.ErrorResponse = new(ErrorResponse)
 				}
-				if err := (&(*x.ErrorResponse)).decodeJX(dc); err != nil {
+				if err := x.ErrorResponse.decodeJX(dc); err != nil {
 					return err
 				}
 			}
@@ -669,7 +669,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 				if x.Payload == nil {
 					x.Payload = new(CustomerResponse)
 				}
-				if err := (&(*x.Payload)).decodeJX(dc); err != nil {
+				if err := x.Payload.decodeJX(dc); err != nil {
 					return err
 				}
 			}

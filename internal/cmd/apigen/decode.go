@@ -346,7 +346,11 @@ return dc.typeError("array")
 			return fmt.Errorf("%s: inline object schemas are not handled by apigen (use a $ref)", where)
 		}
 		g.needDecoder(ts, s.Value)
-		fmt.Fprintf(b, "if err := (&%s).decodeJX(dc); err != nil {\nreturn err\n}\n", target)
+		recv := "(&" + target + ")"
+		if strings.HasPrefix(target, "(*") && strings.HasSuffix(target, ")") {
+			recv = target[2 : len(target)-1] // the pointer itself
+		}
+		fmt.Fprintf(b, "if err := %s.decodeJX(dc); err != nil {\nreturn err\n}\n", recv)
 	default:
 		return fmt.Errorf("%s: Go type %s is not handled by apigen's decoder", where, ts)
 	}
