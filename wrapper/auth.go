@@ -262,14 +262,14 @@ func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 		return nil, tokenError(resp, body, s.forms)
 	}
 	var tr api.TokenResponse
-	if err := json.Unmarshal(lenientIntegers(body, api.TokenResponseSnake{}, api.TokenResponseCamel{}), &tr); err != nil {
+	if err := tr.DecodeJSON(lenientIntegers(body, api.TokenResponseSnake{}, api.TokenResponseCamel{})); err != nil {
 		// No snippet: a token response that is not JSON (e.g. form-encoded
 		// access_token=…) still carries the token.
 		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON"))}
 	}
 	// TokenResponse is oneOf snake_case / camelCase; read both views.
-	snake, serr := tr.AsTokenResponseSnake()
-	camel, cerr := tr.AsTokenResponseCamel()
+	snake, serr := tr.DecodeTokenResponseSnake()
+	camel, cerr := tr.DecodeTokenResponseCamel()
 	tok := &oauth2.Token{TokenType: "Bearer"}
 	switch {
 	case serr == nil && snake.AccessToken != "":
@@ -297,7 +297,7 @@ func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 func tokenError(resp *http.Response, body []byte, forms []string) error {
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
 	var oe api.OAuthError
-	if json.Unmarshal(body, &oe) == nil && oe.Error != nil {
+	if oe.DecodeJSON(body) == nil && oe.Error != nil {
 		e.ErrorMessage = *oe.Error
 		if oe.ErrorDescription != nil {
 			e.ErrorMessage += ": " + *oe.ErrorDescription

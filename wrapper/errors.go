@@ -276,9 +276,12 @@ func (e *APIError) Is(target error) bool {
 type decodeError struct{ err error }
 
 func (d decodeError) Error() string {
+	var de *api.DecodeError
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case errors.As(d.err, &de):
+		return de.Error() // the property and the reason, never a value
 	case errors.As(d.err, &se):
 		return "malformed JSON at offset " + strconv.FormatInt(se.Offset, 10)
 	case errors.As(d.err, &te):

@@ -66,6 +66,13 @@ type envelope[P any] struct {
 	responseMessage *string
 }
 
+// decodable is a generated response envelope type: its DecodeJSON (api's
+// decode.gen.go) decodes a body as json.Unmarshal would.
+type decodable[E any] interface {
+	*E
+	DecodeJSON([]byte) error
+}
+
 // bodyReader is the request body handed to the generated client: a
 // *bytes.Reader, so that net/http can rewind it (GetBody) for a retry.
 type bodyReader = bytes.Reader
@@ -76,7 +83,7 @@ type bodyReader = bytes.Reader
 // payload P or an *APIError; verify checks a payload against the request
 // (an error makes the call fail with ErrInvalidResponse). It is the same for
 // every operation.
-func invoke[E, P any](ctx context.Context, c *Client, op string,
+func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op string,
 	encode func([]byte) ([]byte, error),
 	send func(context.Context, *bodyReader) (*http.Response, error),
 	parts func(*E) envelope[P],
@@ -118,7 +125,7 @@ func invoke[E, P any](ctx context.Context, c *Client, op string,
 		return nil, redactErr(bodyReadError(ctx, resp.StatusCode, rerr), c.callForms(ci))
 	}
 	var env E
-	derr := json.Unmarshal(body, &env)
+	derr := PE(&env).DecodeJSON(body)
 	p := parts(&env)
 	if derr == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && p.errorResponse == nil && p.payload != nil {
 		if err := verify(p.payload); err != nil {

@@ -7,6 +7,7 @@ package wrapper_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -37,6 +38,22 @@ func TestRegenDrill(t *testing.T) {
 		assert.Equal(t, "29", cust.GstState, "the new response property decodes")
 		stored, _ := srv.Customer(id)
 		assert.Equal(t, "29", stored.GstState)
+	})
+	t.Run("new response property decodes through the generated decoder", func(t *testing.T) {
+		// The client decodes responses with api's generated DecodeJSON
+		// (decode.gen.go): it knows the new property, by its spec name and
+		// case-insensitively as encoding/json does, and gives the same value.
+		body := []byte(`{"payload":{"customerId":"KCDEMO0000000001","GSTSTATE":"27","gstState":"29"}}`)
+		var got, want api.CustomerResponseEnvelope
+		require.NoError(t, got.DecodeJSON(body))
+		require.NoError(t, json.Unmarshal(body, &want))
+		require.NotNil(t, got.Payload)
+		assert.Equal(t, "29", got.Payload.GstState)
+		assert.Equal(t, want, got)
+		err := new(api.CustomerResponseEnvelope).DecodeJSON([]byte(`{"payload":{"gstState":29}}`))
+		var de *api.DecodeError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, "payload.gstState", de.Path, "the decoder's error names the new property")
 	})
 	t.Run("new property: null reaches the wire and clears", func(t *testing.T) {
 		srv.ResetRequests()

@@ -52,11 +52,53 @@ func TestUnhandledKeywordsFailLoudly(t *testing.T) {
 func TestGeneratesFromTheRealSpec(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, run("../../../openapi.yaml", "../../../api/api.gen.go", dir))
-	for _, f := range []string{"validate.gen.go", "encode.gen.go", "sensitive.gen.go"} {
+	for _, f := range []string{"validate.gen.go", "encode.gen.go", "decode.gen.go", "sensitive.gen.go"} {
 		want, err := os.ReadFile(filepath.Join("../../../api", f))
 		require.NoError(t, err)
 		got, err := os.ReadFile(filepath.Join(dir, f))
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got), "%s differs from a fresh generation: run go generate", f)
+	}
+}
+
+// TestUnhandledResponseShapesFailLoudly: a response type the decoder
+// generator cannot decode exactly as encoding/json does stops generation
+// with an error naming the schema, instead of a decoder that differs.
+func TestUnhandledResponseShapesFailLoudly(t *testing.T) {
+	spec, err := os.ReadFile("../../../openapi.yaml")
+	require.NoError(t, err)
+	src, err := os.ReadFile("../../../api/api.gen.go")
+	require.NoError(t, err)
+	const specAnchor = "    CustomerReminderConfigResponse:\n      type: object\n      properties:\n"
+	const srcAnchor = "\tStage        string       `json:\"stage,omitempty\"`\n"
+	tests := []struct {
+		name, specInsert, srcOld, srcNew, want string
+	}{
+		{"Go type without a decoder", "", "\tActive              bool ", "\tActive              complex128 ",
+			"CustomerResponse.active: Go type complex128 is not handled by apigen's decoder"},
+		{"properties differing only in case", "        Stage:\n          type: string\n", srcAnchor,
+			srcAnchor + "\tStageUpper string `json:\"Stage\"`\n",
+			`response schema CustomerReminderConfigResponse: properties "stage" and "Stage" differ only in case`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := string(spec)
+			require.Contains(t, s, specAnchor)
+			s = strings.Replace(s, specAnchor, specAnchor+tc.specInsert, 1)
+			g := string(src)
+			require.Equal(t, 1, strings.Count(g, tc.srcOld), "anchor %q", tc.srcOld)
+			g = strings.Replace(g, tc.srcOld, tc.srcNew, 1)
+			dir := t.TempDir()
+			p, gp := filepath.Join(dir, "openapi.yaml"), filepath.Join(dir, "api.gen.go")
+			require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+			require.NoError(t, os.WriteFile(gp, []byte(g), 0o644))
+			out := filepath.Join(dir, "out")
+			require.NoError(t, os.Mkdir(out, 0o755))
+			err := run(p, gp, out)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			entries, _ := os.ReadDir(out)
+			assert.Empty(t, entries, "nothing generated when generation fails")
+		})
 	}
 }

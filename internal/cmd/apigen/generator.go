@@ -27,6 +27,9 @@ type generator struct {
 	// encoding
 	encoded  map[string]*openapi3.Schema
 	encOrder []string
+	// decoding
+	decoded  map[string]*openapi3.Schema
+	decOrder []string
 
 	tmp int
 }
@@ -56,7 +59,8 @@ type param struct {
 
 func newGenerator(doc *openapi3.T, pkg *goPkg) *generator {
 	return &generator{doc: doc, pkg: pkg, patternIdx: map[string]int{},
-		validated: map[string]*openapi3.Schema{}, encoded: map[string]*openapi3.Schema{}}
+		validated: map[string]*openapi3.Schema{}, encoded: map[string]*openapi3.Schema{},
+		decoded: map[string]*openapi3.Schema{}}
 }
 
 func (g *generator) generate() (map[string][]byte, error) {
@@ -75,7 +79,11 @@ func (g *generator) generate() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{"validate.gen.go": val, "encode.gen.go": enc, "sensitive.gen.go": sens}, nil
+	dec, err := g.genDecode()
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{"validate.gen.go": val, "encode.gen.go": enc, "sensitive.gen.go": sens, "decode.gen.go": dec}, nil
 }
 
 // collectOperations finds every operation and the Go names oapi-codegen gave

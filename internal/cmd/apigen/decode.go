@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// genDecode writes decode.gen.go: a DecodeJSON method, on
+// github.com/go-faster/jx, for the schema of every JSON response of every
+// operation and every struct reachable from one. Each decodes exactly as
+// json.Unmarshal does into the same Go type (see decodeRuntime), which the
+// equivalence tests of the module root check on both JSON engines.
+func (g *generator) genDecode() ([]byte, error) {
+	if err := g.collectResponses(); err != nil {
+		return nil, err
+	}
+	var body bytes.Buffer
+	for i := 0; i < len(g.decOrder); i++ {
+		typ := g.decOrder[i]
+		if err := g.typeDecoder(&body, typ, g.decoded[typ]); err != nil {
+			return nil, err
+		}
+	}
+	var b bytes.Buffer
+	header(&b, g.pkg.Name, `"bytes"`, `"encoding/json"`, `"errors"`, `"io"`, `"strconv"`, `"strings"`, `"time"`,
+		`"unicode"`, `"unicode/utf16"`, `"unicode/utf8"`, ``, `"github.com/go-faster/jx"`)
+	b.WriteString(decodeRuntime)
+	b.Write(body.Bytes())
+	b.WriteString("var (\n_ = time.Time{}\n_ json.Number\n)\n")
+	return b.Bytes(), nil
+}
+
+// collectResponses queues the schema of every JSON response.
+func (g *generator) collectResponses() error {
+	paths := g.doc.Paths.InMatchingOrder()
+	sort.Strings(paths)
+	for _, path := range paths {
+		item := g.doc.Paths.Value(path)
+		ops := item.Operations()
+		for _, m := range sortedKeys(ops) {
+			op := ops[m]
+			if op.Responses == nil {
+				continue
+			}
+			resp := op.Responses.Map()
+			for _, status := range sortedKeys(resp) {
+				r := resp[status]
+				if r.Value == nil {
+					continue
+				}
+				for _, mt := range sortedKeys(r.Value.Content) {
+					if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+						continue
+					}
+					c := r.Value.Content[mt]
+					where := fmt.Sprintf("%s %s response %s", m, path, status)
+					if c.Schema == nil || c.Schema.Ref == "" {
+						return fmt.Errorf("%s: response schema must be a $ref to a component schema", where)
+					}
+					typ := refName(c.Schema.Ref)
+					if _, ok := g.pkg.Structs[typ]; !ok {
+						return fmt.Errorf("%s: response type %s not found in the generated code", where, typ)
+					}
+					g.needDecoder(typ, c.Schema.Value)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (g *generator) needDecoder(typ string, s *openapi3.Schema) {
+	if _, ok := g.decoded[typ]; !ok {
+		g.decoded[typ] = s
+		g.decOrder = append(g.decOrder, typ)
+	}
+}
+
+// typeDecoder writes the decoder of one struct type: a union (oneOf), a
+// struct with additional properties (oapi-codegen's own UnmarshalJSON), or
+// a plain struct.
+func (g *generator) typeDecoder(b *bytes.Buffer, typ string, s *openapi3.Schema) error {
+	where := "response schema " + typ
+	st := g.pkg.Structs[typ]
+	if st == nil {
+		return fmt.Errorf("%s: no struct %s in the generated code", where, typ)
+	}
+	fmt.Fprintf(b, "// DecodeJSON decodes the JSON document data into x exactly as\n")
+	fmt.Fprintf(b, "// json.Unmarshal(data, x) does (see the package's decoding notes),\n")
+	fmt.Fprintf(b, "// without reflection. Its errors are *DecodeError.\n")
+	fmt.Fprintf(b, "func (x *%s) DecodeJSON(data []byte) error {\nsaved := *x\nerr := decodeDocument(data, false, x.decodeJX)\nif err == errExact {\n*x = saved\nerr = decodeDocument(data, true, x.decodeJX)\n}\nreturn err\n}\n\n", typ)
+	switch {
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		return g.unionDecoder(b, where, typ, s)
+	case g.hasAdditionalProperties(st):
+		return g.additionalDecoder(b, where, typ, s, st)
+	}
+	if g.pkg.Methods[typ+".UnmarshalJSON"] {
+		return fmt.Errorf("%s: %s has its own UnmarshalJSON that apigen does not know", where, typ)
+	}
+	for _, f := range st.Fields {
+		if f.JSON == "" {
+			return fmt.Errorf("%s: field %s has no JSON name: not handled by apigen's decoder", where, f.Name)
+		}
+	}
+	fields, err := g.structProps(where, typ, s)
+	if err != nil {
+		return err
+	}
+	if err := checkFoldUnique(where, fields); err != nil {
+		return err
+	}
+	g.fieldIndex(b, typ, fields)
+	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
+	b.WriteString("switch dc.next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
+	b.WriteString("at := \"\"\nerr := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {\ndc.keyed(key)\n")
+	fmt.Fprintf(b, "switch fieldOf%s(key) {\n", typ)
+	for i, f := range fields {
+		fmt.Fprintf(b, "case %d:\nat = %s\n", i, goString(f.JSON))
+		if err := g.decodeValue(b, "x."+f.Name, f.Type, s.Properties[f.JSON], where+"."+f.JSON); err != nil {
+			return err
+		}
+	}
+	b.WriteString("default:\nat = \"\"\nreturn d.Skip()\n}\nreturn nil\n})\nreturn atPath(err, at)\n}\n\n")
+	return nil
+}
+
+// checkFoldUnique refuses a struct with two JSON names that encoding/json
+// would match to the same key case-insensitively (the decoder's fold
+// fallback assumes one field per folded name), or with a name that is not
+// ASCII (the fold below compares against ASCII upper case).
+func checkFoldUnique(where string, fields []goField) error {
+	seen := map[string]string{}
+	for _, f := range fields {
+		for _, r := range f.JSON {
+			if r >= 0x80 {
+				return fmt.Errorf("%s: property %q is not ASCII: not handled by apigen's decoder", where, f.JSON)
+			}
+		}
+		up := strings.ToUpper(f.JSON)
+		if other, ok := seen[up]; ok {
+			return fmt.Errorf("%s: properties %q and %q differ only in case: not handled by apigen's decoder", where, other, f.JSON)
+		}
+		seen[up] = f.JSON
+	}
+	return nil
+}
+
+// fieldIndex writes fieldOf<T>: the index of the field a key selects, as
+// encoding/json v1 picks it: the exact name first, else the name equal
+// under Unicode case folding; -1 for none.
+func (g *generator) fieldIndex(b *bytes.Buffer, typ string, fields []goField) {
+	fmt.Fprintf(b, "func fieldOf%s(key []byte) int {\nswitch string(key) {\n", typ)
+	for i, f := range fields {
+		fmt.Fprintf(b, "case %s:\nreturn %d\n", goString(f.JSON), i)
+	}
+	b.WriteString("}\n")
+	fmt.Fprintf(b, "for i, name := range foldedNamesOf%s {\nif foldEqual(key, name) {\nreturn i\n}\n}\nreturn -1\n}\n\n", typ)
+	fmt.Fprintf(b, "var foldedNamesOf%s = [...]string{", typ)
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(goString(strings.ToUpper(f.JSON)))
+	}
+	b.WriteString("}\n\n")
+}
+
+// hasAdditionalProperties: oapi-codegen gives a schema with
+// additionalProperties an AdditionalProperties map and its own
+// UnmarshalJSON (exact keys, the last duplicate wins, the rest into the map).
+func (g *generator) hasAdditionalProperties(st *goStruct) bool {
+	for _, f := range st.Fields {
+		if f.Name == "AdditionalProperties" && f.JSON == "" {
+			return g.pkg.Methods[st.Name+".UnmarshalJSON"]
+		}
+	}
+	return false
+}
+
+// additionalDecoder decodes as oapi-codegen's UnmarshalJSON for a struct with
+// additional properties: keys match exactly, only the last occurrence of a
+// key counts, known properties decode into their fields and every other key
+// goes into AdditionalProperties (decoded with encoding/json: an arbitrary
+// JSON value). A key written with escapes falls back to the type's own
+// UnmarshalJSON, so that its spelling is exactly encoding/json's.
+func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *openapi3.Schema, st *goStruct) error {
+	var fields []goField
+	var extra goField
+	for _, f := range st.Fields {
+		if f.JSON == "" {
+			extra = f
+			continue
+		}
+		if _, ok := s.Properties[f.JSON]; !ok {
+			return fmt.Errorf("%s: field %s.%s has no property %q in the spec", where, typ, f.Name, f.JSON)
+		}
+		fields = append(fields, f)
+	}
+	mt, ok := extra.Type.(*ast.MapType)
+	if !ok || exprString(mt.Key) != "string" {
+		return fmt.Errorf("%s: AdditionalProperties is not a map[string]T", where)
+	}
+	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
+	b.WriteString("switch dc.next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
+	b.WriteString("whole, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\n")
+	fmt.Fprintf(b, "var known [%d][]byte\nvar extra []rawMember\nescaped := false\n", len(fields))
+	b.WriteString("sub := jx.GetDecoder()\ndefer jx.PutDecoder(sub)\nsub.ResetBytes(whole)\n")
+	b.WriteString("err = sub.ObjBytes(func(d *jx.Decoder, key []byte) error {\nraw, err := d.Raw()\nif err != nil {\nreturn err\n}\nswitch string(key) {\n")
+	for i, f := range fields {
+		fmt.Fprintf(b, "case %s:\nknown[%d] = raw\nreturn nil\n", goString(f.JSON), i)
+	}
+	b.WriteString("}\n")
+	b.WriteString("k, ok := dc.key(key)\nif !ok {\nescaped = true\nreturn nil\n}\nextra = setMember(extra, k, raw)\nreturn nil\n})\nif err != nil {\nreturn err\n}\n")
+	b.WriteString("if escaped {\nreturn x.UnmarshalJSON(whole)\n}\n")
+	b.WriteString("at := \"\"\nerr = func() error {\n")
+	for i, f := range fields {
+		fmt.Fprintf(b, "if known[%d] != nil {\nat = %s\nsub.ResetBytes(known[%d])\ndc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}\n", i, goString(f.JSON), i)
+		if err := g.decodeValue(b, "x."+f.Name, f.Type, s.Properties[f.JSON], where+"."+f.JSON); err != nil {
+			return err
+		}
+		b.WriteString("}\n")
+	}
+	b.WriteString("return nil\n}()\nif err != nil {\nreturn atPath(err, at)\n}\n")
+	fmt.Fprintf(b, "if len(extra) > 0 {\nm := make(map[string]%s, len(extra))\nfor _, e := range extra {\nvar v %s\nif err := json.Unmarshal(e.raw, &v); err != nil {\nreturn &DecodeError{Reason: \"additional property\", Err: err}\n}\nm[e.key] = v\n}\nx.AdditionalProperties = m\n}\nreturn nil\n}\n\n",
+		exprString(mt.Value), exprString(mt.Value))
+	return nil
+}
+
+// unionDecoder: oapi-codegen keeps a oneOf as the raw JSON (its
+// UnmarshalJSON copies the value); Decode<Variant> decodes it as one of the
+// alternatives, as As<Variant> does with encoding/json.
+func (g *generator) unionDecoder(b *bytes.Buffer, where, typ string, s *openapi3.Schema) error {
+	st := g.pkg.Structs[typ]
+	if len(st.Fields) != 1 || st.Fields[0].Name != "union" {
+		return fmt.Errorf("%s: a oneOf/anyOf type must be oapi-codegen's union struct", where)
+	}
+	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\nif dc.d.Next() == jx.Invalid {\nreturn dc.typeError(\"JSON value\")\n}\nraw, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\nx.union = append(x.union[:0], raw...)\nreturn nil\n}\n\n", typ)
+	variants := append(append([]*openapi3.SchemaRef{}, s.OneOf...), s.AnyOf...)
+	for _, v := range variants {
+		if v.Ref == "" {
+			return fmt.Errorf("%s: every oneOf/anyOf alternative must be a $ref", where)
+		}
+		vt := refName(v.Ref)
+		if !g.pkg.Methods[typ+".As"+vt] {
+			return fmt.Errorf("%s: no method %s.As%s in the generated code", where, typ, vt)
+		}
+		g.needDecoder(vt, v.Value)
+		fmt.Fprintf(b, "// Decode%s returns the union as a %s: what As%s\n// returns, decoded by the generated decoder instead of encoding/json.\n", vt, vt, vt)
+		fmt.Fprintf(b, "func (t %s) Decode%s() (%s, error) {\nvar v %s\nerr := v.DecodeJSON(t.union)\nreturn v, err\n}\n\n", typ, vt, vt, vt)
+	}
+	return nil
+}
+
+// decodeValue writes code decoding the next JSON value into target (an
+// addressable Go expression of type t), as encoding/json does.
+func (g *generator) decodeValue(b *bytes.Buffer, target string, t ast.Expr, s *openapi3.SchemaRef, where string) error {
+	ts := exprString(t)
+	switch ts {
+	case "time.Time":
+		fmt.Fprintf(b, "if err := dc.time(&%s); err != nil {\nreturn err\n}\n", target)
+		return nil
+	case "json.Number":
+		fmt.Fprintf(b, "if v, ok, err := dc.number(); err != nil {\nreturn err\n} else if ok {\n%s = json.Number(v)\n}\n", target)
+		return nil
+	case "interface{}":
+		fmt.Fprintf(b, "if err := dc.unmarshal(&%s); err != nil {\nreturn err\n}\n", target)
+		return nil
+	}
+	k, elem := g.kind(t)
+	switch k {
+	case kNullable:
+		// Nullable's own UnmarshalJSON (null, or the value through
+		// encoding/json): exact by construction.
+		fmt.Fprintf(b, "if err := dc.unmarshal(&%s); err != nil {\nreturn err\n}\n", target)
+	case kString:
+		conv := "v"
+		if ts != "string" {
+			conv = ts + "(v)"
+		}
+		fmt.Fprintf(b, "if v, ok, err := dc.string(); err != nil {\nreturn err\n} else if ok {\n%s = %s\n}\n", target, conv)
+	case kBool:
+		fmt.Fprintf(b, "if v, ok, err := dc.bool(); err != nil {\nreturn err\n} else if ok {\n%s = v\n}\n", target)
+	case kInt:
+		bits := map[string]int{"int": 64, "int32": 32, "int64": 64}[ts]
+		fmt.Fprintf(b, "if v, ok, err := dc.int(%d); err != nil {\nreturn err\n} else if ok {\n%s = %s(v)\n}\n", bits, target, ts)
+	case kFloat:
+		bits := map[string]int{"float32": 32, "float64": 64}[ts]
+		fmt.Fprintf(b, "if v, ok, err := dc.float(%d); err != nil {\nreturn err\n} else if ok {\n%s = %s(v)\n}\n", bits, target, ts)
+	case kPtr:
+		var inner bytes.Buffer
+		if err := g.decodeValue(&inner, "(*"+target+")", elem, s, where); err != nil {
+			return err
+		}
+		fmt.Fprintf(b, "if dc.next() == jx.Null {\nif err := dc.d.Null(); err != nil {\nreturn err\n}\n%s = nil\n} else {\nif %s == nil {\n%s = new(%s)\n}\n%s}\n",
+			target, target, target, exprString(elem), inner.String())
+	case kSlice:
+		if s == nil || s.Value == nil || s.Value.Items == nil {
+			return fmt.Errorf("%s: array without items", where)
+		}
+		sv, n := g.tmpName("s"), g.tmpName("n")
+		var inner bytes.Buffer
+		if err := g.decodeValue(&inner, sv+"["+n+"]", elem, s.Value.Items, where+"[]"); err != nil {
+			return err
+		}
+		et := exprString(elem)
+		fmt.Fprintf(b, `switch dc.next() {
+case jx.Null:
+if err := dc.d.Null(); err != nil {
+return err
+}
+%[1]s = nil
+case jx.Array:
+%[2]s, %[3]s := %[1]s, 0
+err := dc.d.Arr(func(d *jx.Decoder) error {
+dc.at = -1
+if %[3]s >= len(%[2]s) {
+if %[3]s < cap(%[2]s) {
+%[2]s = %[2]s[:%[3]s+1]
+} else {
+var zero %[4]s
+%[2]s = append(%[2]s, zero)
+}
+}
+%[5]s%[3]s++
+return nil
+})
+if err != nil {
+return atIndex(err, %[3]s)
+}
+if %[3]s == 0 {
+%[2]s = []%[4]s{}
+}
+%[1]s = %[2]s[:%[3]s]
+default:
+return dc.typeError("array")
+}
+`, target, sv, n, et, inner.String())
+	case kStruct:
+		if s == nil || s.Ref == "" {
+			return fmt.Errorf("%s: inline object schemas are not handled by apigen (use a $ref)", where)
+		}
+		g.needDecoder(ts, s.Value)
+		recv := "(&" + target + ")"
+		if strings.HasPrefix(target, "(*") && strings.HasSuffix(target, ")") {
+			recv = target[2 : len(target)-1] // the pointer itself
+		}
+		fmt.Fprintf(b, "if err := %s.decodeJX(dc); err != nil {\nreturn err\n}\n", recv)
+	default:
+		return fmt.Errorf("%s: Go type %s is not handled by apigen's decoder", where, ts)
+	}
+	return nil
+}
