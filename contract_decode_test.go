@@ -54,6 +54,8 @@ func same[T any, PT interface {
 // operations and what they reach.
 var decoderCases = []decoderCase{
 	{"CustomerResponseEnvelope", reflect.TypeFor[api.CustomerResponseEnvelope](), same[api.CustomerResponseEnvelope]},
+	{"ActivateCustomerResponseEnvelope", reflect.TypeFor[api.ActivateCustomerResponseEnvelope](), same[api.ActivateCustomerResponseEnvelope]},
+	{"DeleteCustomerResponseEnvelope", reflect.TypeFor[api.DeleteCustomerResponseEnvelope](), same[api.DeleteCustomerResponseEnvelope]},
 	{"CustomerResponse", reflect.TypeFor[api.CustomerResponse](), same[api.CustomerResponse]},
 	{"CustomerKeyContactResponse", reflect.TypeFor[api.CustomerKeyContactResponse](), same[api.CustomerKeyContactResponse]},
 	{"CustomerReminderConfigResponse", reflect.TypeFor[api.CustomerReminderConfigResponse](), same[api.CustomerReminderConfigResponse]},
@@ -557,4 +559,29 @@ func FuzzGeneratedDecoders(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkDecoders(t, data) })
+}
+
+// TestGeneratedDecoders_EveryDecoderIsChecked: each DecodeJSON method in
+// api/decode.gen.go has a row in decoderCases, so a response schema added to
+// the spec (say, a new operation's envelope) cannot escape the equivalence
+// checks above.
+func TestGeneratedDecoders_EveryDecoderIsChecked(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("api", "decode.gen.go"))
+	require.NoError(t, err)
+	listed := map[string]bool{}
+	for _, dc := range decoderCases {
+		listed[dc.name] = true
+	}
+	found := 0
+	for _, line := range strings.Split(string(src), "\n") {
+		// func (x *T) DecodeJSON(data []byte) error {
+		rest, ok := strings.CutPrefix(line, "func (x *")
+		if !ok || !strings.Contains(rest, ") DecodeJSON(") {
+			continue
+		}
+		name := rest[:strings.Index(rest, ")")]
+		found++
+		assert.True(t, listed[name], "generated decoder %s has no row in decoderCases", name)
+	}
+	require.NotZero(t, found, "no DecodeJSON method found in api/decode.gen.go")
 }

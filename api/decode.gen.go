@@ -600,6 +600,246 @@ func (dc *decoder) unmarshal(v any) error {
 // DecodeJSON decodes the JSON document data into x exactly as
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
+func (x *ActivateCustomerResponseEnvelope) DecodeJSON(data []byte) error {
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
+}
+
+func fieldOfActivateCustomerResponseEnvelope(key []byte) int {
+	switch string(key) {
+	case `errorResponse`:
+		return 0
+	case `payload`:
+		return 1
+	case `response_code`:
+		return 2
+	case `response_message`:
+		return 3
+	}
+	for i, name := range foldedNamesOfActivateCustomerResponseEnvelope {
+		if foldEqual(key, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+var foldedNamesOfActivateCustomerResponseEnvelope = [...]string{`ERRORRESPONSE`, `PAYLOAD`, `RESPONSE_CODE`, `RESPONSE_MESSAGE`}
+
+func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
+	switch dc.next() {
+	case jx.Null:
+		return dc.d.Null()
+	case jx.Object:
+	default:
+		return dc.typeError("object")
+	}
+	at := ""
+	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
+		switch fieldOfActivateCustomerResponseEnvelope(key) {
+		case 0:
+			at = `errorResponse`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.ErrorResponse = nil
+			} else {
+				if x.ErrorResponse == nil {
+					x.ErrorResponse = new(ErrorResponse)
+				}
+				if err := x.ErrorResponse.decodeJX(dc); err != nil {
+					return err
+				}
+			}
+		case 1:
+			at = `payload`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.Payload = nil
+			} else {
+				if x.Payload == nil {
+					x.Payload = new(map[string]interface{})
+				}
+				if err := dc.unmarshal(&(*x.Payload)); err != nil {
+					return err
+				}
+			}
+		case 2:
+			at = `response_code`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.ResponseCode = nil
+			} else {
+				if x.ResponseCode == nil {
+					x.ResponseCode = new(int32)
+				}
+				if v, ok, err := dc.int(32); err != nil {
+					return err
+				} else if ok {
+					(*x.ResponseCode) = int32(v)
+				}
+			}
+		case 3:
+			at = `response_message`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.ResponseMessage = nil
+			} else {
+				if x.ResponseMessage == nil {
+					x.ResponseMessage = new(string)
+				}
+				if v, ok, err := dc.string(); err != nil {
+					return err
+				} else if ok {
+					(*x.ResponseMessage) = v
+				}
+			}
+		default:
+			at = ""
+			return d.Skip()
+		}
+		return nil
+	})
+	return atPath(err, at)
+}
+
+// DecodeJSON decodes the JSON document data into x exactly as
+// json.Unmarshal(data, x) does (see the package's decoding notes),
+// without reflection. Its errors are *DecodeError.
+func (x *DeleteCustomerResponseEnvelope) DecodeJSON(data []byte) error {
+	saved := *x
+	err := decodeDocument(data, false, x.decodeJX)
+	if err == errExact {
+		*x = saved
+		err = decodeDocument(data, true, x.decodeJX)
+	}
+	return err
+}
+
+func fieldOfDeleteCustomerResponseEnvelope(key []byte) int {
+	switch string(key) {
+	case `errorResponse`:
+		return 0
+	case `payload`:
+		return 1
+	case `response_code`:
+		return 2
+	case `response_message`:
+		return 3
+	}
+	for i, name := range foldedNamesOfDeleteCustomerResponseEnvelope {
+		if foldEqual(key, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+var foldedNamesOfDeleteCustomerResponseEnvelope = [...]string{`ERRORRESPONSE`, `PAYLOAD`, `RESPONSE_CODE`, `RESPONSE_MESSAGE`}
+
+func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
+	switch dc.next() {
+	case jx.Null:
+		return dc.d.Null()
+	case jx.Object:
+	default:
+		return dc.typeError("object")
+	}
+	at := ""
+	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
+		dc.keyed(key)
+		switch fieldOfDeleteCustomerResponseEnvelope(key) {
+		case 0:
+			at = `errorResponse`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.ErrorResponse = nil
+			} else {
+				if x.ErrorResponse == nil {
+					x.ErrorResponse = new(ErrorResponse)
+				}
+				if err := x.ErrorResponse.decodeJX(dc); err != nil {
+					return err
+				}
+			}
+		case 1:
+			at = `payload`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.Payload = nil
+			} else {
+				if x.Payload == nil {
+					x.Payload = new(string)
+				}
+				if v, ok, err := dc.string(); err != nil {
+					return err
+				} else if ok {
+					(*x.Payload) = v
+				}
+			}
+		case 2:
+			at = `response_code`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.ResponseCode = nil
+			} else {
+				if x.ResponseCode == nil {
+					x.ResponseCode = new(int32)
+				}
+				if v, ok, err := dc.int(32); err != nil {
+					return err
+				} else if ok {
+					(*x.ResponseCode) = int32(v)
+				}
+			}
+		case 3:
+			at = `response_message`
+			if dc.next() == jx.Null {
+				if err := dc.d.Null(); err != nil {
+					return err
+				}
+				x.ResponseMessage = nil
+			} else {
+				if x.ResponseMessage == nil {
+					x.ResponseMessage = new(string)
+				}
+				if v, ok, err := dc.string(); err != nil {
+					return err
+				} else if ok {
+					(*x.ResponseMessage) = v
+				}
+			}
+		default:
+			at = ""
+			return d.Skip()
+		}
+		return nil
+	})
+	return atPath(err, at)
+}
+
+// DecodeJSON decodes the JSON document data into x exactly as
+// json.Unmarshal(data, x) does (see the package's decoding notes),
+// without reflection. Its errors are *DecodeError.
 func (x *CustomerResponseEnvelope) DecodeJSON(data []byte) error {
 	saved := *x
 	err := decodeDocument(data, false, x.decodeJX)

@@ -268,7 +268,9 @@ func (g *generator) decodeValue(b *bytes.Buffer, target string, t ast.Expr, s *o
 	case "json.Number":
 		fmt.Fprintf(b, "if v, ok, err := dc.number(); err != nil {\nreturn err\n} else if ok {\n%s = json.Number(v)\n}\n", target)
 		return nil
-	case "interface{}":
+	case "interface{}", "map[string]interface{}":
+		// Untyped JSON (an any or a free-form object): encoding/json's own
+		// reading of it, exactly.
 		fmt.Fprintf(b, "if err := dc.unmarshal(&%s); err != nil {\nreturn err\n}\n", target)
 		return nil
 	}
