@@ -111,6 +111,11 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 //     iterator may reuse its maps and slices for the next item.
 //   - Order: results are yielded as calls complete, not in input order;
 //     Result.Index is the item's position in updates.
+//   - Connections: the calls go through c.ForConcurrency(concurrency): c's
+//     credentials and token, a connection pool of the batch's own that
+//     opens at most concurrency connections per host and keeps them for
+//     the next calls, closed when the batch ends (with a client built
+//     WithHTTPClient, that client as it is).
 //   - Cold start: items are sent one at a time until one has reached the
 //     server, then the batch fans out. On HTTP/2 the later calls share the
 //     connection the first one opened, instead of each dialling its own
@@ -156,7 +161,8 @@ func UpdateCustomers(ctx context.Context, c *wrapper.Client, updates iter.Seq[Up
 type batch struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
-	c        *wrapper.Client
+	c        *wrapper.Client // sized for the batch's concurrency
+	own      *wrapper.Client // the caller's
 	gate     *gate
 	stop     <-chan struct{}
 	n        int
@@ -179,7 +185,7 @@ func newBatch(ctx context.Context, c *wrapper.Client, s *settings) *batch {
 	if s.limit > 0 && s.limit != rate.Inf {
 		g.limiter = rate.NewLimiter(s.limit, s.burst)
 	}
-	return &batch{ctx: ctx, cancel: cancel, c: c, gate: g, stop: s.stop, n: s.concurrency,
+	return &batch{ctx: ctx, cancel: cancel, c: c.ForConcurrency(s.concurrency), own: c, gate: g, stop: s.stop, n: s.concurrency,
 		results: make(chan Result), cold: true, busy: map[string]customerRun{}}
 }
 
@@ -278,5 +284,8 @@ func (b *batch) close() {
 	b.cancel()
 	for ; b.inflight > 0; b.inflight-- {
 		<-b.results
+	}
+	if b.c != b.own {
+		b.c.CloseIdleConnections() // the batch's own connections
 	}
 }

@@ -39,7 +39,8 @@ type Client struct {
 	gen     *api.Client
 	hc      *http.Client
 	maxBody int64
-	forms   []string // secretForms of the static secrets it sends
+	forms   []string                         // secretForms of the static secrets it sends
+	sized   func(conns int) (*Client, error) // ForConcurrency; nil with WithHTTPClient
 }
 
 // NewClient returns a Client for the Enkash server at baseURL, e.g.
@@ -94,11 +95,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	hc := s.hc
 	if hc == nil {
-		hc = defaultHTTPClient(s.timeout)
-		if s.wrapRT != nil {
-			if hc.Transport = s.wrapRT(hc.Transport); hc.Transport == nil {
-				return nil, errors.New("enkash: NewClient: WithTransportWrapper returned a nil transport")
-			}
+		if hc, err = defaultHTTPClient(s.timeout, s.wrapRT, 0); err != nil {
+			return nil, err
 		}
 	}
 	// The generated client resolves operation paths against the server
@@ -109,21 +107,61 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var doer api.HttpRequestDoer = &limitDoer{next: hc, max: s.maxBody}
 	forms := s.secretForms()
-	doer = &logDoer{next: doer, logger: s.logger, forms: forms}
-	if auth != nil {
-		doer = &authDoer{next: doer, auth: auth}
+	// build layers a Client over an HTTP client; ForConcurrency builds
+	// another over a transport of its own, sharing auth and the token cache.
+	var build func(hc *http.Client) (*Client, error)
+	build = func(hc *http.Client) (*Client, error) {
+		var doer api.HttpRequestDoer = &limitDoer{next: hc, max: s.maxBody}
+		doer = &logDoer{next: doer, logger: s.logger, forms: forms}
+		if auth != nil {
+			doer = &authDoer{next: doer, auth: auth}
+		}
+		doer = &retryDoer{next: doer, userAgent: []string{s.userAgent}, policy: s.retry.withDefaults(), sleep: s.sleep, jitter: s.jitter, now: s.now, maxBody: s.maxBody}
+		gen, err := api.NewClient(server, api.WithHTTPClient(doer))
+		if err != nil {
+			return nil, errors.New("enkash: NewClient: " + err.Error())
+		}
+		c := &Client{gen: gen, hc: hc, maxBody: s.maxBody, forms: forms}
+		if s.hc == nil {
+			c.sized = func(n int) (*Client, error) {
+				hc, err := defaultHTTPClient(s.timeout, s.wrapRT, n)
+				if err != nil {
+					return nil, err
+				}
+				return build(hc)
+			}
+		}
+		return c, nil
 	}
-	doer = &retryDoer{next: doer, userAgent: []string{s.userAgent}, policy: s.retry.withDefaults(), sleep: s.sleep, jitter: s.jitter, now: s.now, maxBody: s.maxBody}
-	gen, err := api.NewClient(server, api.WithHTTPClient(doer))
-	if err != nil {
-		return nil, errors.New("enkash: NewClient: " + err.Error())
-	}
-	return &Client{gen: gen, hc: hc, maxBody: s.maxBody, forms: forms}, nil
+	return build(hc)
 }
 
-func defaultHTTPClient(timeout time.Duration) *http.Client {
+// ForConcurrency returns a Client for up to n calls in flight at once, as
+// package bulk runs a batch: it shares c's credentials and cached token,
+// retry policy, logger and limits, and sends through a default transport
+// of its own that opens at most n connections per host (Go's transport
+// otherwise dials a new connection for a request that finds none idle even
+// when one is about to come back, so a burst of calls opens more than n),
+// and over HTTP/2 waits for a free stream of its connection rather than
+// dialling another. Close its idle connections (CloseIdleConnections) when
+// done with it. A Client built WithHTTPClient returns itself: the HTTP
+// client given is used as it is.
+func (c *Client) ForConcurrency(n int) *Client {
+	if c.sized == nil || n < 1 {
+		return c
+	}
+	sc, err := c.sized(n)
+	if err != nil { // the transport wrapper refused the second transport
+		return c
+	}
+	return sc
+}
+
+// defaultHTTPClient is the SDK's HTTP client, its transport wrapped by
+// wrapRT when given; conns > 0 caps the connections per host (and makes
+// HTTP/2 wait for a free stream instead of opening another connection).
+func defaultHTTPClient(timeout time.Duration, wrapRT func(http.RoundTripper) http.RoundTripper, conns int) (*http.Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
@@ -137,7 +175,17 @@ func defaultHTTPClient(timeout time.Duration) *http.Client {
 	tr.MaxIdleConns = 0 // no limit
 	tr.MaxIdleConnsPerHost = maxIdleConns
 	tr.MaxResponseHeaderBytes = maxResponseHeaderBytes
-	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: noRedirect}
+	if conns > 0 {
+		tr.MaxConnsPerHost = conns
+		tr.HTTP2 = &http.HTTP2Config{StrictMaxConcurrentRequests: true}
+	}
+	hc := &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: noRedirect}
+	if wrapRT != nil {
+		if hc.Transport = wrapRT(tr); hc.Transport == nil {
+			return nil, errors.New("enkash: NewClient: WithTransportWrapper returned a nil transport")
+		}
+	}
+	return hc, nil
 }
 
 // isLoopback reports whether host is localhost or a loopback IP.
