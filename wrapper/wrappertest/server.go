@@ -40,6 +40,9 @@ const (
 	DefaultTokenTTL = time.Hour
 	// DefaultMaxBodyBytes is the largest request body the server reads by default.
 	DefaultMaxBodyBytes = 1 << 20
+	// DefaultRequestLogSize is how many requests Server.Requests keeps by
+	// default (the most recent): about 12 MB of full update requests.
+	DefaultRequestLogSize = 10_000
 )
 
 // Server is a fake Enkash API server listening on a loopback address. Create it
@@ -72,7 +75,7 @@ type Server struct {
 	customers  map[string]api.CustomerResponse
 	tokens     map[string]issuedToken
 	faults     []*Fault
-	requests   []RecordedRequest
+	requests   requestLog
 	violations []error
 }
 
@@ -94,6 +97,8 @@ type config struct {
 	maxBody   int64
 	connState func(net.Conn, http.ConnState)
 	delay     time.Duration
+	logSize   int
+	create    bool
 }
 
 // Credentials are what the token endpoint accepts: HTTP Basic
@@ -192,6 +197,23 @@ func WithResponseDelay(d time.Duration) Option {
 	return func(c *config) { c.delay = d }
 }
 
+// WithRequestLogSize makes Server.Requests keep the n most recent requests
+// (DefaultRequestLogSize by default), so that the fake's memory stays
+// bounded however many requests it serves; n <= 0 keeps none.
+func WithRequestLogSize(n int) Option {
+	return func(c *config) { c.logSize = max(n, 0) }
+}
+
+// WithAutoCreate makes the first update of a customer the store does not
+// hold create it, blank but for its customerId (and the parentCompanyId
+// query parameter, when given), before the update is applied: any
+// customerId that passes the spec's validation can be updated, as in a
+// sandbox for a user's own data. Without it such an update gets 404
+// RECORD_NOT_FOUND.
+func WithAutoCreate() Option {
+	return func(c *config) { c.create = true }
+}
+
 // NewServer starts and returns a new fake server. The caller should call Close
 // when finished, to shut it down.
 func NewServer(opts ...Option) *Server {
@@ -204,6 +226,7 @@ func NewServer(opts ...Option) *Server {
 		ttl:     DefaultTokenTTL,
 		clock:   time.Now,
 		maxBody: DefaultMaxBodyBytes,
+		logSize: DefaultRequestLogSize,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -224,6 +247,7 @@ func NewServer(opts ...Option) *Server {
 		conns:     make(map[net.Conn]struct{}),
 		customers: make(map[string]api.CustomerResponse, len(cfg.customers)),
 		tokens:    make(map[string]issuedToken),
+		requests:  requestLog{size: cfg.logSize},
 	}
 	s.seq.Store(1_000_000) // generated ids never collide with the demo data's
 	for _, c := range cfg.customers {

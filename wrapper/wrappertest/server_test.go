@@ -87,7 +87,7 @@ func TestConcurrentUpdates(t *testing.T) {
 	}
 	seeds = append(seeds, api.CustomerResponse{CustomerId: "KCSHARED00000000"})
 	var newConns atomic.Int64
-	srv, _ := newServer(t, wrappertest.WithCustomers(seeds...), wrappertest.WithConnState(func(_ net.Conn, st http.ConnState) {
+	srv, _ := newServer(t, wrappertest.WithCustomers(seeds...), wrappertest.WithRequestLogSize(workers*calls), wrappertest.WithConnState(func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
 			newConns.Add(1)
 		}

@@ -42,6 +42,12 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 
 	s.mu.Lock()
 	c, ok := s.customers[id]
+	if !ok && s.cfg.create { // the path id passed the spec's validation
+		c, ok = api.CustomerResponse{CustomerId: id, CreatedBy: modifiedBy, CreatedOn: s.now().Truncate(time.Millisecond)}, true
+		if params.ParentCompanyId != nil {
+			c.ParentCompanyId = *params.ParentCompanyId
+		}
+	}
 	if !ok || (params.ParentCompanyId != nil && *params.ParentCompanyId != c.ParentCompanyId) {
 		s.mu.Unlock()
 		s.writeError(w, r, http.StatusNotFound, api.ErrorTypeRecordNotFound, "Customer not found", []subError{{Object: "path", Field: "customerId", Message: "no such customer"}})
