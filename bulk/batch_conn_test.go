@@ -35,7 +35,8 @@ func TestUpdateCustomers_HTTP2ColdStart(t *testing.T) {
 				ok++
 			}
 			assert.Equal(t, n, ok)
-			assert.LessOrEqual(t, conns.Load(), int32(2), "a cold start against HTTP/2 opens at most 2 connections")
+			assert.Positive(t, conns.accepted.Load(), "connections are counted")
+			assert.LessOrEqual(t, conns.accepted.Load(), int32(2), "a cold start against HTTP/2 opens at most 2 connections")
 
 			ctrlSrv, ctrlConns := connServer(t, true, h)
 			ctrl := tlsClient(t, ctrlSrv)
@@ -50,7 +51,7 @@ func TestUpdateCustomers_HTTP2ColdStart(t *testing.T) {
 			}
 			close(start)
 			wg.Wait()
-			t.Logf("control: %d single calls started at once opened %d connections; the batch opened %d", n, ctrlConns.Load(), conns.Load())
+			t.Logf("control: %d single calls started at once opened %d connections; the batch opened %d", n, ctrlConns.accepted.Load(), conns.accepted.Load())
 		})
 	}
 }
@@ -80,10 +81,19 @@ func TestUpdateCustomers_HTTP1ConnectionsFollowConcurrency(t *testing.T) {
 			ok := 0
 			for r := range UpdateCustomers(context.Background(), c, distinctUpdates(tt.items), WithConcurrency(tt.concurrency)) {
 				require.NoError(t, r.Err)
-				ok++
+				if ok++; ok == tt.items {
+					conns.done.Store(true)
+				}
 			}
 			assert.Equal(t, tt.items, ok)
-			assert.LessOrEqual(t, int(conns.Load()), tt.concurrency, "connections beyond the concurrency: some were closed and dialled again")
+			t.Logf("connections accepted %d, used %d, closed during the run %d", conns.accepted.Load(), conns.used.Load(), conns.closed.Load())
+			assert.Positive(t, conns.used.Load(), "connections are counted")
+			// A connection closed during the run is replaced by another: rare
+			// (0 in most runs, 1 now and then at concurrency 256), where an
+			// idle pool smaller than the concurrency closes one per call or so.
+			assert.LessOrEqual(t, int(conns.closed.Load()), tt.items/100, "connections closed during the run")
+			assert.LessOrEqual(t, int(conns.used.Load()), tt.concurrency+int(conns.closed.Load()),
+				"connections beyond the concurrency: some were dialled while others were free")
 		})
 	}
 }

@@ -113,21 +113,50 @@ func replyOK(w http.ResponseWriter, id string) {
 	fmt.Fprintf(w, `{"payload":{"customerId":%q},"response_code":0,"response_message":"SUCCESS"}`, id)
 }
 
-// connServer starts h on an httptest server counting the connections it
-// accepts: HTTP/1.1 over TLS, or HTTP/2 over TLS.
-func connServer(t *testing.T, h2 bool, h http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
-	var conns atomic.Int32
+// connCounts counts a test server's connections: those accepted (dialled
+// by the client) and those that carried a request. Under load (the suite
+// runs on two busy cores) a handshake can fail and the client dial again:
+// that connection is accepted but carries nothing.
+type connCounts struct {
+	accepted, used atomic.Int32
+	// closed counts the used connections that closed before done was set
+	// (by the test, once it has every result: the batch then closes its
+	// idle connections).
+	closed atomic.Int32
+	done   atomic.Bool
+}
+
+// connServer starts h on an httptest server over TLS (HTTP/1.1, or HTTP/2
+// when h2), counting its connections.
+func connServer(t *testing.T, h2 bool, h http.HandlerFunc) (*httptest.Server, *connCounts) {
+	var counts connCounts
+	var mu sync.Mutex
+	active := map[net.Conn]bool{}
 	srv := httptest.NewUnstartedServer(h)
 	srv.EnableHTTP2 = h2
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes of closed spare connections
-	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			conns.Add(1)
+	srv.Config.ConnState = func(c net.Conn, st http.ConnState) {
+		switch st {
+		case http.StateNew:
+			counts.accepted.Add(1)
+		case http.StateActive:
+			mu.Lock()
+			defer mu.Unlock()
+			if !active[c] {
+				active[c] = true
+				counts.used.Add(1)
+			}
+		case http.StateClosed:
+			mu.Lock()
+			defer mu.Unlock()
+			if active[c] && !counts.done.Load() {
+				counts.closed.Add(1)
+			}
 		}
 	}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return srv, &conns
+	return srv, &counts
 }
 
 // tlsClient is a wrapper.Client for srv with the SDK's default transport

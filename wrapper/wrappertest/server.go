@@ -3,6 +3,7 @@ package wrappertest
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -48,7 +49,7 @@ const (
 // Server is a fake Enkash API server listening on a loopback address. Create it
 // with NewServer or NewTestServer. All its methods are safe for concurrent use.
 type Server struct {
-	// URL is the base URL of the server, of the form http://127.0.0.1:port, with
+	// URL is the base URL of the server, of the form http://127.0.0.1:port (https:// with WithTLS or WithHTTP2), with
 	// no trailing slash, as in httptest.Server.
 	URL string
 	// Token is the static bearer token the server accepts (DefaultToken unless
@@ -99,6 +100,7 @@ type config struct {
 	delay     time.Duration
 	logSize   int
 	create    bool
+	tls, h2   bool
 }
 
 // Credentials are what the token endpoint accepts: HTTP Basic
@@ -214,6 +216,19 @@ func WithAutoCreate() Option {
 	return func(c *config) { c.create = true }
 }
 
+// WithTLS serves HTTPS (HTTP/1.1) with httptest's self-signed certificate
+// instead of plain HTTP: trust it through Server.Client or
+// Server.Certificate.
+func WithTLS() Option {
+	return func(c *config) { c.tls = true }
+}
+
+// WithHTTP2 serves HTTPS with HTTP/2 offered (and HTTP/1.1 for clients
+// that do not ask for it), as httptest.Server.EnableHTTP2 does.
+func WithHTTP2() Option {
+	return func(c *config) { c.tls, c.h2 = true, true }
+}
+
 // NewServer starts and returns a new fake server. The caller should call Close
 // when finished, to shut it down.
 func NewServer(opts ...Option) *Server {
@@ -290,7 +305,12 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s.ts.Config.ErrorLog = slog.NewLogLogger(cfg.logger.Handler(), slog.LevelDebug)
-	s.ts.Start()
+	if cfg.tls {
+		s.ts.EnableHTTP2 = cfg.h2
+		s.ts.StartTLS()
+	} else {
+		s.ts.Start()
+	}
 	s.URL = s.ts.URL
 	return s
 }
@@ -345,6 +365,10 @@ func (s *Server) trackConn(c net.Conn, st http.ConnState) {
 		_ = c.Close()
 	}
 }
+
+// Certificate returns the certificate the server presents with WithTLS or
+// WithHTTP2 (self-signed: trust it as a root), nil over plain HTTP.
+func (s *Server) Certificate() *x509.Certificate { return s.ts.Certificate() }
 
 // Client returns an HTTP client configured for making requests to the server,
 // as httptest.Server.Client. It sends no token by itself.
