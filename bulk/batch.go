@@ -115,7 +115,8 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 //     credentials and token, a connection pool of the batch's own that
 //     opens at most concurrency connections per host and keeps them for
 //     the next calls, closed when the batch ends (with a client built
-//     WithHTTPClient, that client as it is).
+//     WithHTTPClient, that client as it is). Run one batch per job, not one
+//     per handful of items: each batch starts with a cold pool.
 //   - Cold start: items are sent one at a time until one has reached the
 //     server, then the batch fans out. On HTTP/2 the later calls share the
 //     connection the first one opened, instead of each dialling its own

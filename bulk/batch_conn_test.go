@@ -14,10 +14,11 @@ import (
 )
 
 // TestUpdateCustomers_HTTP2ColdStart: a batch at concurrency 64 or 256
-// starting cold against an HTTP/2 server opens at most 2 connections (one
-// would do; Go's server allows 250 streams per connection, so at 256 the
-// transport may open a second). The control shows what the batch avoids:
-// the same number of single calls started at once on a cold client.
+// starting cold against an HTTP/2 server opens at most 2 connections, and
+// beyond the server's stream limit (250 for Go's server) at most one more
+// per call over it: Go's transport dials for a request that finds every
+// stream taken. The control shows what the batch avoids: the same number of
+// single calls started at once on a cold client.
 func TestUpdateCustomers_HTTP2ColdStart(t *testing.T) {
 	for _, n := range []int{64, 256} {
 		t.Run(fmt.Sprintf("concurrency %d", n), func(t *testing.T) {
@@ -36,7 +37,9 @@ func TestUpdateCustomers_HTTP2ColdStart(t *testing.T) {
 			}
 			assert.Equal(t, n, ok)
 			assert.Positive(t, conns.accepted.Load(), "connections are counted")
-			assert.LessOrEqual(t, conns.accepted.Load(), int32(2), "a cold start against HTTP/2 opens at most 2 connections")
+			const streams = 250 // http2's default MaxConcurrentStreams, httptest's server's
+			bound := max(2, 1+n-streams)
+			assert.LessOrEqual(t, int(conns.accepted.Load()), bound, "a cold start against HTTP/2 opens at most 2 connections, more only beyond the server's streams")
 
 			ctrlSrv, ctrlConns := connServer(t, true, h)
 			ctrl := tlsClient(t, ctrlSrv)
@@ -67,7 +70,7 @@ func TestUpdateCustomers_HTTP2ColdStart(t *testing.T) {
 func TestUpdateCustomers_HTTP1ConnectionsFollowConcurrency(t *testing.T) {
 	tests := []struct{ concurrency, items int }{
 		{8, 400},
-		{256, 2560},
+		{256, 1024},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("concurrency %d, %d items", tt.concurrency, tt.items), func(t *testing.T) {

@@ -411,7 +411,6 @@ func TestClient_ForConcurrency(t *testing.T) {
 	tr, ok := sc.hc.Transport.(*http.Transport)
 	require.True(t, ok)
 	assert.Equal(t, 16, tr.MaxConnsPerHost)
-	assert.True(t, tr.HTTP2.StrictMaxConcurrentRequests)
 	assert.NotSame(t, c.hc.Transport, tr)
 	assert.Zero(t, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the caller's Client is unchanged")
 	assert.Same(t, c, c.ForConcurrency(0), "n below 1: the Client itself")
