@@ -177,7 +177,7 @@ func hasStateFlag(bin string) bool {
 func BenchmarkSyncBinary(b *testing.B) {
 	dir := b.TempDir()
 	bins := []struct{ name, path string }{{"baseline", baselineBin(b)}, {"current", binPath}}
-	b.Logf("baseline: %s", bins[0].path)
+	fmt.Printf("baseline: %s\n", bins[0].path)
 
 	// Dry run: the same file through both binaries.
 	dry := benchRows(b, "SYNC_BENCH_DRYRUN_ROWS", 1_000_000)
@@ -194,7 +194,7 @@ func BenchmarkSyncBinary(b *testing.B) {
 		})
 	}
 	if base, cur := dryWall["baseline"], dryWall["current"]; base > 0 && cur > 0 {
-		b.Logf("dry run of %d rows: current/baseline rows/s = %.2f (target >= 3)", dry, base.Seconds()/cur.Seconds())
+		fmt.Printf("dry run of %d rows: current/baseline rows/s = %.2f (target >= 3)\n", dry, base.Seconds()/cur.Seconds())
 	}
 
 	// Live, over TLS, with a 20 ms delay per request.
@@ -214,7 +214,7 @@ func BenchmarkSyncBinary(b *testing.B) {
 
 	// Rerun of the unchanged 1M-row file (the state-based sync).
 	if !hasStateFlag(binPath) {
-		b.Logf("rerun of an unchanged %d-row file: skipped, this CLI has no --state flag (the state-based sync is not on this branch)", dry)
+		fmt.Printf("rerun of an unchanged %d-row file: skipped, this CLI has no --state flag (the state-based sync is not on this branch)\n", dry)
 		return
 	}
 	b.Run(fmt.Sprintf("rerun-unchanged/rows=%d/bin=current", dry), func(b *testing.B) {
