@@ -28,12 +28,14 @@ demo-sync:
 	  if [ $$status -ne 1 ]; then echo "demo-sync: want exit status 1 (one invalid row), got $$status" >&2; exit 1; fi; \
 	  echo "demo-sync: exit status 1 as expected: 3 rows ok, line 4 invalid"
 
-## bench-sync: the sync benchmark (not part of test or ci): 10,000 rows
-## against wrappertest with a 20 ms delay at concurrency 8 and 64, 1,000
-## at concurrency 1 (10,000 would take over 200 s), and --dry-run over
-## 1,000,000 rows: calls/s, connections, peak RSS
+## bench-sync: the sync benchmark (not part of test or ci), the current CLI
+## against one built from $$SYNC_BENCH_BASELINE (default 49493b4) in the same
+## run: --dry-run of 1,000,000 rows (rows/s ratio, peak RSS), live sync of
+## 10,000 rows over TLS with a 20 ms delay at concurrency 8, 64, 256 on
+## HTTP/1.1 and HTTP/2 (calls/s against N/RTT, TLS connections), and the
+## rerun of an unchanged file when the CLI has --state
 bench-sync:
-	SYNC_BENCH_ROWS_C1=$${SYNC_BENCH_ROWS_C1:-1000} $(GO) test -run '^$$' -bench BenchmarkSyncBinary -benchtime 1x -timeout 30m ./cmd/enkash-customer/
+	$(GO) test -run '^$$' -bench BenchmarkSyncBinary -benchtime 1x -timeout 60m ./cmd/enkash-customer/
 
 ## build: the CLI binary in bin/
 build:

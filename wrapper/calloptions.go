@@ -1,8 +1,10 @@
 package wrapper
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -15,12 +17,34 @@ type CallOption func(*callSettings)
 type callSettings struct {
 	parentCompanyID *string
 	meta            *ResponseMetadata
+	gate            SendGate
 }
 
 // WithParentCompanyID sends the parentCompanyId query parameter (checked
 // against the spec's pattern before sending).
 func WithParentCompanyID(id string) CallOption {
 	return func(cs *callSettings) { cs.parentCompanyID = &id }
+}
+
+// SendGate paces calls that share it, such as the calls of one batch
+// (package bulk): a rate limiter and a "not before" time that a server's
+// Retry-After moves. It must be safe for concurrent use.
+type SendGate interface {
+	// Wait blocks until the call may send its next attempt. A non-nil
+	// error ends the call unsent, with that error.
+	Wait(ctx context.Context) error
+	// HoldFor asks that no call passing the gate sends within d from now:
+	// the Retry-After of a 429 or 503, capped at RetryPolicy.MaxRetryAfter.
+	HoldFor(d time.Duration)
+}
+
+// WithSendGate makes the call pass g before each attempt, and tell g of
+// every Retry-After it gets on a 429 or 503 (also one it does not retry:
+// too long, or on its last attempt), so that every call sharing g holds
+// back as the server asked. The call itself then waits at g instead of
+// sleeping for the Retry-After on its own.
+func WithSendGate(g SendGate) CallOption {
+	return func(cs *callSettings) { cs.gate = g }
 }
 
 // noCallOptions is shared, read-only, by calls without options: passing a

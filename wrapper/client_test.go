@@ -586,3 +586,29 @@ func TestProxyTextsMasked(t *testing.T) {
 		})
 	}
 }
+
+// TestClient_ForConcurrency: the sized Client shares the token cache (one
+// password grant for both), has its own transport capped at n connections
+// per host, and a Client built WithHTTPClient is returned as it is.
+func TestClient_ForConcurrency(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	c := passwordClient(t, a)
+	sc := c.ForConcurrency(16)
+	t.Cleanup(sc.CloseIdleConnections)
+	require.NotSame(t, c, sc)
+	for _, cl := range []*Client{c, sc, c} {
+		_, err := cl.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int32(1), a.issued.Load(), "one token for both clients")
+	tr, ok := sc.hc.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.Equal(t, 16, tr.MaxConnsPerHost)
+	assert.NotSame(t, c.hc.Transport, tr)
+	assert.Zero(t, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the caller's Client is unchanged")
+	assert.Same(t, c, c.ForConcurrency(0), "n below 1: the Client itself")
+
+	own, err := NewClient(a.URL+prefix, WithHTTPClient(&http.Client{}), WithToken(fxToken))
+	require.NoError(t, err)
+	assert.Same(t, own, own.ForConcurrency(16), "a caller's HTTP client is used as given")
+}

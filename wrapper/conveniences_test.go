@@ -49,7 +49,8 @@ func TestWithTransportWrapperRules(t *testing.T) {
 	require.NoError(t, err)
 	tr, ok := seen.(*http.Transport)
 	require.True(t, ok)
-	assert.Equal(t, defaultMaxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
+	assert.Equal(t, maxIdleConns, tr.MaxIdleConnsPerHost)
+	assert.Zero(t, tr.MaxIdleConns, "no limit over all hosts")
 	assert.Equal(t, int64(maxResponseHeaderBytes), tr.MaxResponseHeaderBytes)
 }
 

@@ -19,7 +19,7 @@ func (c *Client) ActivateCustomer(ctx context.Context, customerID string, opts .
 		return c.gen.ActivateCustomer(ctx, customerID, params)
 	}, func(e *api.ActivateCustomerResponseEnvelope) envelope[map[string]any] {
 		return envelope[map[string]any]{e.Payload, e.ErrorResponse, e.ResponseCode, e.ResponseMessage}
-	}, anyPayload, cs.meta)
+	}, anyPayload, cs)
 	return payloadValue(p), err
 }
 
@@ -35,7 +35,7 @@ func (c *Client) DeleteCustomer(ctx context.Context, customerID string, opts ...
 		return c.gen.DeleteCustomer(ctx, customerID, params)
 	}, func(e *api.DeleteCustomerResponseEnvelope) envelope[string] {
 		return envelope[string]{e.Payload, e.ErrorResponse, e.ResponseCode, e.ResponseMessage}
-	}, anyPayload, cs.meta)
+	}, anyPayload, cs)
 	return payloadValue(p), err
 }
 

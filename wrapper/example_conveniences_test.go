@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -54,7 +55,7 @@ func ExampleWithTransportWrapper() {
 	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken("my-token"), wrapper.WithTimeout(10*time.Second),
 		wrapper.WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper {
 			tr := rt.(*http.Transport) // the SDK's default transport
-			fmt.Println("idle connections kept per host:", tr.MaxIdleConnsPerHost)
+			fmt.Println("idle connections kept: every one in use before:", tr.MaxIdleConnsPerHost == math.MaxInt)
 			counter = &countingTransport{next: rt}
 			return counter
 		}))
@@ -69,7 +70,7 @@ func ExampleWithTransportWrapper() {
 	}
 	fmt.Println("requests seen by the wrapper:", counter.n.Load())
 	// Output:
-	// idle connections kept per host: 100
+	// idle connections kept: every one in use before: true
 	// requests seen by the wrapper: 2
 }
 

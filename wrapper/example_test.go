@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/wrapper"
@@ -121,4 +122,61 @@ func ExampleWithPasswordCredentials() {
 	// Output:
 	// authorization: Bearer t-123-demo
 	// authorization: Bearer t-123-demo
+}
+
+// slotGate is a SendGate letting one call send at a time (a toy: package
+// bulk's gate is a rate limiter and a shared Retry-After hold).
+type slotGate struct {
+	waits int
+	held  []string
+}
+
+func (g *slotGate) Wait(context.Context) error { g.waits++; return nil }
+func (g *slotGate) HoldFor(d time.Duration)    { g.held = append(g.held, d.String()) }
+
+// Pace calls together: the gate is passed before every attempt, and told of
+// every Retry-After, so that calls sharing it all hold back.
+func ExampleWithSendGate() {
+	n := 0
+	srv := fakeEnkash(func(w http.ResponseWriter, r *http.Request) {
+		if n++; n == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		_, _ = io.WriteString(w, `{"payload":{"customerId":"KCABCDEFGH123456"},"response_code":0}`)
+	})
+	defer srv.Close()
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken("my-token"))
+	if err != nil {
+		panic(err)
+	}
+	defer c.CloseIdleConnections()
+	g := &slotGate{}
+	_, err = c.UpdateCustomer(context.Background(), "KCABCDEFGH123456", api.UpdateCustomerRequest{}, wrapper.WithSendGate(g))
+	fmt.Println("error:", err)
+	fmt.Println("waits at the gate:", g.waits, "holds:", g.held)
+	// Output:
+	// error: <nil>
+	// waits at the gate: 2 holds: [0s]
+}
+
+// A Client for a burst of concurrent calls: the same credentials and token,
+// a connection pool of its own sized for them; close it when done.
+func ExampleClient_ForConcurrency() {
+	srv := fakeEnkash(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"payload":{"customerId":"KCABCDEFGH123456"},"response_code":0}`)
+	})
+	defer srv.Close()
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken("my-token"))
+	if err != nil {
+		panic(err)
+	}
+	defer c.CloseIdleConnections()
+	burst := c.ForConcurrency(32)
+	defer burst.CloseIdleConnections()
+	_, err = burst.UpdateCustomer(context.Background(), "KCABCDEFGH123456", api.UpdateCustomerRequest{})
+	fmt.Println("error:", err)
+	// Output:
+	// error: <nil>
 }

@@ -22,6 +22,7 @@ type callInfo struct {
 	refreshed bool     // the auth layer has already refreshed after a 401
 	authHdrs  []string // every Authorization value the call sent
 	waitErr   error    // the wait before a retry ended early (ctx done)
+	gate      SendGate // WithSendGate, read by the retry layer
 }
 
 type callKey struct{}
@@ -88,12 +89,12 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	send func(context.Context, *bodyReader) (*http.Response, error),
 	parts func(*E) envelope[P],
 	verify func(*P) error,
-	meta *ResponseMetadata,
+	cs *callSettings,
 ) (_ *P, err error) {
-	ci := &callInfo{op: op}
+	ci := &callInfo{op: op, gate: cs.gate}
 	var resp *http.Response
-	if meta != nil {
-		defer func() { meta.fill(c, ci, resp, err) }()
+	if cs.meta != nil {
+		defer func() { cs.meta.fill(c, ci, resp, err) }()
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("enkash: %w", err)

@@ -80,7 +80,9 @@ func loadServer(t *testing.T, workers int, opts ...wrappertest.Option) *wrappert
 	for w := range workers {
 		seeds = append(seeds, api.CustomerResponse{CustomerId: loadID(w), ParentCompanyId: loadParentID, LegalName: "Load Ltd"})
 	}
-	return wrappertest.NewTestServer(t, append([]wrappertest.Option{wrappertest.WithToken(fxToken), wrappertest.WithCustomers(seeds...)}, opts...)...)
+	// The load tests count every request: the log keeps them all.
+	return wrappertest.NewTestServer(t, append([]wrappertest.Option{wrappertest.WithToken(fxToken), wrappertest.WithCustomers(seeds...),
+		wrappertest.WithRequestLogSize(1 << 20)}, opts...)...)
 }
 
 // TestLoadSharedClient: 64 goroutines × 200 calls through ONE Client with

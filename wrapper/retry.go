@@ -225,14 +225,14 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 	req.Header["Accept"] = hdrJSON
 	req.Header["User-Agent"] = d.userAgent
-	gate := gateOf(ctx) // set by UpdateCustomers: shared by the batch's calls
+	gate := ci.gate // WithSendGate: shared with other calls (a batch)
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, &layerError{fmt.Errorf("enkash: %w", err)}
 		}
 		if gate != nil {
-			if err := gate.wait(ctx, d.sleep, d.now); err != nil {
-				if errors.Is(err, ErrBatchStopped) {
+			if err := gate.Wait(ctx); err != nil {
+				if ctx.Err() == nil { // the gate's own reason (a stopped batch)
 					return nil, &layerError{err}
 				}
 				return nil, &layerError{fmt.Errorf("enkash: %w", err)}
@@ -276,10 +276,10 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		}
 		if !d.policy.retryableStatus(resp.StatusCode) || attempt >= d.policy.MaxAttempts {
 			if gate != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-				// Not retried here, but the rest of the batch still holds
+				// Not retried here, but the calls sharing the gate still hold
 				// back as the server asked (up to MaxRetryAfter).
 				if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), d.now()); ok {
-					gate.holdUntil(d.now().Add(min(ra, d.policy.MaxRetryAfter)))
+					gate.HoldFor(min(ra, d.policy.MaxRetryAfter))
 				}
 			}
 			return resp, nil
@@ -300,18 +300,18 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			if ra, ok := parseRetryAfter(v, d.now()); ok {
 				if ra > d.policy.MaxRetryAfter {
 					if gate != nil {
-						gate.holdUntil(d.now().Add(d.policy.MaxRetryAfter))
+						gate.HoldFor(d.policy.MaxRetryAfter)
 					}
 					return giveBack()
 				}
 				wait = ra
 				if gate != nil {
-					// The whole batch holds back, this call included: it
+					// Every call sharing the gate holds back, this one included: it
 					// waits at the gate before its next attempt.
 					if dl, ok := ctx.Deadline(); ok && d.now().Add(wait).After(dl) {
 						return giveBack()
 					}
-					gate.holdUntil(d.now().Add(wait))
+					gate.HoldFor(wait)
 					continue
 				}
 			}

@@ -332,3 +332,108 @@ func TestRetryPolicyRefusesNegativeValues(t *testing.T) {
 	_, err := NewClient("https://api.enkash.example", WithMaxAttempts(0))
 	assert.Error(t, err)
 }
+
+// fixedClock is a clock that never moves: Retry-After dates and waits are
+// then exact.
+func fixedClock() func() time.Time {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	return func() time.Time { return t0 }
+}
+
+// TestUpdateCustomer_RetryAfterHoldsOnlyItsCall: without a SendGate a
+// Retry-After holds only the call that got it.
+func TestUpdateCustomer_RetryAfterHoldsOnlyItsCall(t *testing.T) {
+	var n atomic.Int32
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "5")
+			reply(w, 429, "text/plain", "slow down")
+			return
+		}
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	c, rec := newClient(t, ts, withClock(fixedClock()))
+	for range 3 {
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []time.Duration{5 * time.Second}, rec.get())
+}
+
+// gateRecorder is a SendGate that records its use: Wait returns err.
+type gateRecorder struct {
+	mu    sync.Mutex
+	waits int
+	holds []time.Duration
+	err   error
+}
+
+func (g *gateRecorder) Wait(context.Context) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.waits++
+	return g.err
+}
+
+func (g *gateRecorder) HoldFor(d time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.holds = append(g.holds, d)
+}
+
+// TestWithSendGate_PacesEveryAttempt: a call with WithSendGate passes the
+// gate before each attempt and hands it every Retry-After of a 429 or 503
+// (capped at MaxRetryAfter, also when the call does not retry), instead of
+// sleeping on its own; a gate that refuses ends the call unsent.
+func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
+	errClosed := errors.New("gate closed")
+	tests := []struct {
+		name      string
+		opts      []Option
+		status    int
+		retryAt   string
+		gateErr   error
+		wantWaits int
+		wantHolds []time.Duration
+		wantReqs  int32
+		wantErr   error
+	}{
+		{"429 Retry-After 5: held, retried at the gate", nil, 429, "5", nil, 2, []time.Duration{5 * time.Second}, 2, nil},
+		{"503 Retry-After 2: held, retried at the gate", nil, 503, "2", nil, 2, []time.Duration{2 * time.Second}, 2, nil},
+		{"429 Retry-After over the cap: not retried, held for the cap", nil, 429, "120", nil, 1, []time.Duration{DefaultMaxRetryAfter}, 1, ErrRateLimited},
+		{"429 on the last attempt: not retried, still held", []Option{WithMaxAttempts(1)}, 429, "3", nil, 1, []time.Duration{3 * time.Second}, 1, ErrRateLimited},
+		{"429 without Retry-After: backoff, no hold", nil, 429, "", nil, 2, nil, 2, nil},
+		{"the gate refuses: nothing sent", nil, 200, "", errClosed, 1, nil, 0, errClosed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n atomic.Int32
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) == 1 && tt.status != 200 {
+					if tt.retryAt != "" {
+						w.Header().Set("Retry-After", tt.retryAt)
+					}
+					reply(w, tt.status, "text/plain", "slow down")
+					return
+				}
+				reply(w, 200, "application/json", okEnvelope)
+			})
+			c, rec := newClient(t, ts, append([]Option{withClock(fixedClock())}, tt.opts...)...)
+			g := &gateRecorder{err: tt.gateErr}
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithSendGate(g))
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tt.wantWaits, g.waits, "Wait calls")
+			assert.Equal(t, tt.wantHolds, g.holds, "HoldFor calls")
+			assert.Equal(t, tt.wantReqs, n.Load(), "requests")
+			for _, d := range rec.get() {
+				assert.NotEqual(t, 5*time.Second, d, "the call slept for the Retry-After itself")
+			}
+		})
+	}
+}

@@ -160,7 +160,9 @@ func newTargetClient(t target, getenv func(string) string, stderr io.Writer, ext
 	}
 	switch {
 	case t.sandbox || (baseURL == "" && len(given) == 0):
-		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+		// Any customerId the spec accepts works (created blank on its first
+		// update), so a user's own file runs end to end; no request log.
+		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers(), wrappertest.WithAutoCreate(), wrappertest.WithRequestLogSize(0))
 		cleanup = srv.Close
 		why := "no --base-url, $ENKASH_BASE_URL or credentials"
 		if t.sandbox {
@@ -173,7 +175,7 @@ func newTargetClient(t target, getenv func(string) string, stderr io.Writer, ext
 				why += " (ignoring " + strings.Join(ignored, ", ") + ")"
 			}
 		}
-		fmt.Fprintf(stderr, "enkash-customer: %s: using the embedded sandbox at %s, not Enkash (demo customers %s, %s, %s)\n",
+		fmt.Fprintf(stderr, "enkash-customer: %s: using the embedded sandbox at %s, not Enkash (demo customers %s, %s, %s; any other valid customerId starts blank)\n",
 			why, srv.URL, wrappertest.DemoCustomerID, wrappertest.DemoCustomerID2, wrappertest.DemoCustomerID3)
 		baseURL = srv.URL
 		clientOpts = append(clientOpts, wrapper.WithToken(srv.Token))

@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/enkash-oss/enkash-go/wrapper"
+	"github.com/enkash-oss/enkash-go/bulk"
 )
 
 // exitInterrupted is the exit status after SIGINT (128 + 2, as shells do).
@@ -85,7 +85,7 @@ func parseSyncArgs(args []string) (syncOptions, error) {
 	fs.StringVar(&o.format, "format", "", "jsonl or csv")
 	fs.StringVar(&o.nullMarker, "null-marker", `\N`, "CSV cell meaning null")
 	fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "send the valid rows")
-	fs.IntVar(&o.concurrency, "concurrency", wrapper.DefaultBatchConcurrency, "calls in flight")
+	fs.IntVar(&o.concurrency, "concurrency", bulk.DefaultConcurrency, "calls in flight")
 	fs.Float64Var(&o.rate, "rate", 0, "requests per second")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print, send nothing")
 	fs.StringVar(&o.report, "report", "", "report file")
@@ -296,7 +296,7 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	seen := 0 // rows read again in pass 2: must equal pass 1's total
-	updates := func(yield func(wrapper.CustomerUpdate) bool) {
+	updates := func(yield func(bulk.Update) bool) {
 		idx := 0
 		for row := range in.rows(o, &readErr) {
 			seen++
@@ -317,27 +317,27 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			pending[idx] = syncRow{line: row.line, customerID: row.customerID}
 			mu.Unlock()
 			idx++
-			if !yield(wrapper.CustomerUpdate{CustomerID: row.customerID, ParentCompanyID: row.parentID, Body: row.body}) {
+			if !yield(bulk.Update{CustomerID: row.customerID, ParentCompanyID: row.parentID, Body: row.body}) {
 				return
 			}
 		}
 	}
-	var batchOpts []wrapper.BatchOption
-	batchOpts = append(batchOpts, wrapper.WithConcurrency(o.concurrency))
+	var batchOpts []bulk.Option
+	batchOpts = append(batchOpts, bulk.WithConcurrency(o.concurrency))
 	if o.rate > 0 {
-		batchOpts = append(batchOpts, wrapper.WithRateLimit(rate.Limit(o.rate), 1))
+		batchOpts = append(batchOpts, bulk.WithRateLimit(rate.Limit(o.rate), 1))
 	}
 	// The calls run on a context SIGINT does not cancel; SIGINT stops the
 	// batch gracefully instead: no new row starts, rows still waiting to
 	// send (for --rate or a Retry-After hold) are dropped unsent, and the
 	// calls in flight finish and are reported.
-	batchOpts = append(batchOpts, wrapper.WithGracefulStop(ctx.Done()))
-	for r := range client.UpdateCustomers(context.WithoutCancel(ctx), updates, batchOpts...) {
+	batchOpts = append(batchOpts, bulk.WithGracefulStop(ctx.Done()))
+	for r := range bulk.UpdateCustomers(context.WithoutCancel(ctx), client, updates, batchOpts...) {
 		mu.Lock()
 		row := pending[r.Index]
 		delete(pending, r.Index)
 		mu.Unlock()
-		if errors.Is(r.Err, wrapper.ErrBatchStopped) {
+		if errors.Is(r.Err, bulk.ErrStopped) {
 			continue // never sent: not reported, so --resume sends it
 		}
 		rl := resultLine(row.line, r, row.customerID)

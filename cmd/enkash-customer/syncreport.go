@@ -10,6 +10,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/enkash-oss/enkash-go/bulk"
 	"github.com/enkash-oss/enkash-go/wrapper"
 )
 
@@ -36,7 +37,7 @@ type reportLine struct {
 }
 
 // resultLine is the report line of a row that was sent.
-func resultLine(line int, r wrapper.BatchResult, customerID string) reportLine {
+func resultLine(line int, r bulk.Result, customerID string) reportLine {
 	rl := reportLine{Line: line, CustomerID: customerID, Status: statusOK,
 		HTTPStatus: r.Meta.StatusCode, RequestID: r.Meta.RequestID}
 	if r.Err != nil {

@@ -212,3 +212,26 @@ func TestVersionOf(t *testing.T) {
 	assert.Equal(t, "(devel)", versionOf(&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true))
 	assert.Equal(t, "v1.4.0", versionOf(&debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, true))
 }
+
+// TestBinarySandboxTakesAnyValidCustomerID: the embedded sandbox updates a
+// customerId it has never seen (created blank), for update and for a sync
+// of the user's own file; an id the spec refuses is still refused.
+func TestBinarySandboxTakesAnyValidCustomerID(t *testing.T) {
+	env := []string{"ENKASH_TOKEN=", "ENKASH_BASE_URL=", "ENKASH_PASSWORD=", "ENKASH_CLIENT_ID=", "ENKASH_CLIENT_SECRET=", "ENKASH_USERNAME="}
+	res := runBinary(t, env, "", "update", "--set", "legalName=My Own Co", "KCMYOWN000000007")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "any other valid customerId starts blank")
+	var got api.CustomerResponse
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &got))
+	assert.Equal(t, "KCMYOWN000000007", got.CustomerId)
+	assert.Equal(t, "My Own Co", got.LegalName)
+
+	rows := `{"customerId":"KCMYOWN000000001","update":{"legalName":"One"}}` + "\n" +
+		`{"customerId":"KCMYOWN000000002","parentCompanyId":"CEKMYOWN01","update":{"state":"Goa"}}` + "\n" +
+		`{"customerId":"KCMYOWN000000001","update":{"state":"Kerala"}}` + "\n"
+	res = runBinary(t, env, "", "sync", writeFile(t, "own.jsonl", rows))
+	require.Equal(t, exitOK, res.code, res.stderr)
+
+	res = runBinary(t, env, "", "update", "--set", "legalName=X", "KCmyown000000007")
+	assert.Equal(t, exitUsage, res.code, "a customerId the spec's pattern refuses: %s", res.stderr)
+}

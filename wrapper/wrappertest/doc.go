@@ -20,7 +20,7 @@
 // Every request is, in order:
 //
 //  1. read through a size limit (WithMaxBodyBytes, 1 MiB by default) and recorded
-//     (see Server.Requests);
+//     (see Server.Requests: the most recent WithRequestLogSize requests);
 //  2. answered by an injected fault, if one is pending (see Server.Inject); injected
 //     answers skip everything below;
 //  3. authenticated and validated with kin-openapi's openapi3filter.ValidateRequest
@@ -106,7 +106,8 @@
 //
 // # Request log
 //
-// Server.Requests returns every request received, with its headers and body bytes.
+// Server.Requests returns the requests received (the WithRequestLogSize most recent,
+// DefaultRequestLogSize by default), with their headers and body bytes.
 // The recorded headers include Authorization unredacted so tests can assert on it;
 // RecordedRequest.String and the server's log output redact it.
 package wrappertest

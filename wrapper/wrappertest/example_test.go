@@ -120,3 +120,26 @@ func ExampleWithCredentials() {
 	// 200 395003 ops@example.com
 	// 401 invalid_grant
 }
+
+// A sandbox for your own data: any customerId the spec accepts is created
+// blank on its first update; no request log is kept.
+func ExampleWithAutoCreate() {
+	srv := wrappertest.NewServer(wrappertest.WithAutoCreate(), wrappertest.WithRequestLogSize(0))
+	defer srv.Close()
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
+	if err != nil {
+		panic(err)
+	}
+	defer c.CloseIdleConnections()
+	var body api.UpdateCustomerRequest
+	body.LegalName.Set("My Own Traders")
+	cust, err := c.UpdateCustomer(context.Background(), "KCMYOWN000000001", body)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(cust.CustomerId, cust.LegalName)
+	fmt.Println("requests kept:", len(srv.Requests()))
+	// Output:
+	// KCMYOWN000000001 My Own Traders
+	// requests kept: 0
+}

@@ -72,16 +72,17 @@ func (s *Server) record(r *http.Request, body []byte) {
 		RequestID: requestID(r),
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, rr)
+	s.requests.add(rr)
 	s.mu.Unlock()
 }
 
-// Requests returns copies of the requests received so far, oldest first.
+// Requests returns copies of the requests received so far, oldest first:
+// the most recent WithRequestLogSize (DefaultRequestLogSize by default).
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]RecordedRequest, len(s.requests))
-	for i, r := range s.requests {
+	out := s.requests.list()
+	for i, r := range out {
 		r.Header = r.Header.Clone()
 		r.Body = append([]byte(nil), r.Body...)
 		out[i] = r
@@ -93,5 +94,32 @@ func (s *Server) Requests() []RecordedRequest {
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests.reset()
 }
+
+// requestLog keeps the size most recent requests in a ring.
+type requestLog struct {
+	size int
+	ring []RecordedRequest
+	next int // where the next request goes once the ring is full
+}
+
+func (l *requestLog) add(r RecordedRequest) {
+	switch {
+	case l.size == 0:
+	case len(l.ring) < l.size:
+		l.ring = append(l.ring, r)
+	default:
+		l.ring[l.next] = r
+		l.next = (l.next + 1) % l.size
+	}
+}
+
+// list returns the requests oldest first (shallow copies).
+func (l *requestLog) list() []RecordedRequest {
+	out := make([]RecordedRequest, 0, len(l.ring))
+	out = append(out, l.ring[l.next:]...)
+	return append(out, l.ring[:l.next]...)
+}
+
+func (l *requestLog) reset() { l.ring, l.next = nil, 0 }

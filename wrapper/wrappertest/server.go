@@ -3,6 +3,7 @@ package wrappertest
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -40,12 +41,15 @@ const (
 	DefaultTokenTTL = time.Hour
 	// DefaultMaxBodyBytes is the largest request body the server reads by default.
 	DefaultMaxBodyBytes = 1 << 20
+	// DefaultRequestLogSize is how many requests Server.Requests keeps by
+	// default (the most recent): about 12 MB of full update requests.
+	DefaultRequestLogSize = 10_000
 )
 
 // Server is a fake Enkash API server listening on a loopback address. Create it
 // with NewServer or NewTestServer. All its methods are safe for concurrent use.
 type Server struct {
-	// URL is the base URL of the server, of the form http://127.0.0.1:port, with
+	// URL is the base URL of the server, of the form http://127.0.0.1:port (https:// with WithTLS or WithHTTP2), with
 	// no trailing slash, as in httptest.Server.
 	URL string
 	// Token is the static bearer token the server accepts (DefaultToken unless
@@ -72,7 +76,7 @@ type Server struct {
 	customers  map[string]api.CustomerResponse
 	tokens     map[string]issuedToken
 	faults     []*Fault
-	requests   []RecordedRequest
+	requests   requestLog
 	violations []error
 }
 
@@ -94,6 +98,9 @@ type config struct {
 	maxBody   int64
 	connState func(net.Conn, http.ConnState)
 	delay     time.Duration
+	logSize   int
+	create    bool
+	tls, h2   bool
 }
 
 // Credentials are what the token endpoint accepts: HTTP Basic
@@ -192,6 +199,36 @@ func WithResponseDelay(d time.Duration) Option {
 	return func(c *config) { c.delay = d }
 }
 
+// WithRequestLogSize makes Server.Requests keep the n most recent requests
+// (DefaultRequestLogSize by default), so that the fake's memory stays
+// bounded however many requests it serves; n <= 0 keeps none.
+func WithRequestLogSize(n int) Option {
+	return func(c *config) { c.logSize = max(n, 0) }
+}
+
+// WithAutoCreate makes the first update of a customer the store does not
+// hold create it, blank but for its customerId (and the parentCompanyId
+// query parameter, when given), before the update is applied: any
+// customerId that passes the spec's validation can be updated, as in a
+// sandbox for a user's own data. Without it such an update gets 404
+// RECORD_NOT_FOUND.
+func WithAutoCreate() Option {
+	return func(c *config) { c.create = true }
+}
+
+// WithTLS serves HTTPS (HTTP/1.1) with httptest's self-signed certificate
+// instead of plain HTTP: trust it through Server.Client or
+// Server.Certificate.
+func WithTLS() Option {
+	return func(c *config) { c.tls = true }
+}
+
+// WithHTTP2 serves HTTPS with HTTP/2 offered (and HTTP/1.1 for clients
+// that do not ask for it), as httptest.Server.EnableHTTP2 does.
+func WithHTTP2() Option {
+	return func(c *config) { c.tls, c.h2 = true, true }
+}
+
 // NewServer starts and returns a new fake server. The caller should call Close
 // when finished, to shut it down.
 func NewServer(opts ...Option) *Server {
@@ -204,6 +241,7 @@ func NewServer(opts ...Option) *Server {
 		ttl:     DefaultTokenTTL,
 		clock:   time.Now,
 		maxBody: DefaultMaxBodyBytes,
+		logSize: DefaultRequestLogSize,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -224,6 +262,7 @@ func NewServer(opts ...Option) *Server {
 		conns:     make(map[net.Conn]struct{}),
 		customers: make(map[string]api.CustomerResponse, len(cfg.customers)),
 		tokens:    make(map[string]issuedToken),
+		requests:  requestLog{size: cfg.logSize},
 	}
 	s.seq.Store(1_000_000) // generated ids never collide with the demo data's
 	for _, c := range cfg.customers {
@@ -266,7 +305,12 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s.ts.Config.ErrorLog = slog.NewLogLogger(cfg.logger.Handler(), slog.LevelDebug)
-	s.ts.Start()
+	if cfg.tls {
+		s.ts.EnableHTTP2 = cfg.h2
+		s.ts.StartTLS()
+	} else {
+		s.ts.Start()
+	}
 	s.URL = s.ts.URL
 	return s
 }
@@ -321,6 +365,10 @@ func (s *Server) trackConn(c net.Conn, st http.ConnState) {
 		_ = c.Close()
 	}
 }
+
+// Certificate returns the certificate the server presents with WithTLS or
+// WithHTTP2 (self-signed: trust it as a root), nil over plain HTTP.
+func (s *Server) Certificate() *x509.Certificate { return s.ts.Certificate() }
 
 // Client returns an HTTP client configured for making requests to the server,
 // as httptest.Server.Client. It sends no token by itself.

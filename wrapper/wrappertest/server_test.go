@@ -3,6 +3,8 @@ package wrappertest_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
@@ -87,7 +89,7 @@ func TestConcurrentUpdates(t *testing.T) {
 	}
 	seeds = append(seeds, api.CustomerResponse{CustomerId: "KCSHARED00000000"})
 	var newConns atomic.Int64
-	srv, _ := newServer(t, wrappertest.WithCustomers(seeds...), wrappertest.WithConnState(func(_ net.Conn, st http.ConnState) {
+	srv, _ := newServer(t, wrappertest.WithCustomers(seeds...), wrappertest.WithRequestLogSize(workers*calls), wrappertest.WithConnState(func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
 			newConns.Add(1)
 		}
@@ -222,4 +224,37 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestWithTLS_ServesHTTPSAndHTTP2: WithTLS serves HTTPS over HTTP/1.1 and
+// WithHTTP2 over HTTP/2, with a certificate a client can trust as a root.
+func TestWithTLS_ServesHTTPSAndHTTP2(t *testing.T) {
+	tests := []struct {
+		name      string
+		opt       wrappertest.Option
+		wantProto int
+	}{
+		{"WithTLS", wrappertest.WithTLS(), 1},
+		{"WithHTTP2", wrappertest.WithHTTP2(), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), tt.opt)
+			require.True(t, strings.HasPrefix(srv.URL, "https://"), srv.URL)
+			roots := x509.NewCertPool()
+			roots.AddCert(srv.Certificate())
+			tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true}
+			defer tr.CloseIdleConnections()
+			c, err := api.NewClientWithResponses(srv.URL, api.WithHTTPClient(&http.Client{Transport: tr}), api.WithRequestEditorFn(bearer(srv.Token)))
+			require.NoError(t, err)
+			var body api.UpdateCustomerRequest
+			body.State.Set("Goa")
+			resp, err := c.UpdateCustomerWithResponse(context.Background(), wrappertest.DemoCustomerID, nil, body)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, resp.StatusCode())
+			assert.Equal(t, tt.wantProto, resp.HTTPResponse.ProtoMajor)
+		})
+	}
+	plain := wrappertest.NewTestServer(t)
+	assert.Nil(t, plain.Certificate())
 }

@@ -37,6 +37,12 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 
 	s.mu.Lock()
 	c, ok := s.customerUnder(id, params.ParentCompanyId)
+	if _, exists := s.customers[id]; !exists && s.cfg.create { // the path id passed the spec's validation
+		c, ok = api.CustomerResponse{CustomerId: id, CreatedBy: modifiedBy, CreatedOn: s.now().Truncate(time.Millisecond)}, true
+		if params.ParentCompanyId != nil {
+			c.ParentCompanyId = *params.ParentCompanyId
+		}
+	}
 	if !ok {
 		s.mu.Unlock()
 		s.writeNotFound(w, r)

@@ -371,3 +371,62 @@ func TestDemoCustomers(t *testing.T) {
 		assert.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	}
 }
+
+// TestWithAutoCreate_FirstUpdateCreatesTheCustomer: with WithAutoCreate an
+// update of an unknown customerId that passes the spec's validation creates
+// a blank customer and applies the update; an id the spec's pattern refuses
+// is still a 400, and a refused update creates nothing.
+func TestWithAutoCreate_FirstUpdateCreatesTheCustomer(t *testing.T) {
+	const id = "KCUSER0000000042"
+	tests := []struct {
+		name       string
+		auto       bool
+		id         string
+		parent     *string
+		bodyID     string // a body customerId ("" sends none)
+		wantStatus int
+		wantStored bool
+	}{
+		{"auto-create: a pattern-valid new id", true, id, nil, "", http.StatusOK, true},
+		{"auto-create: with a parentCompanyId", true, id, ptr("CEKUSER001"), "", http.StatusOK, true},
+		{"without auto-create: not found", false, id, nil, "", http.StatusNotFound, false},
+		{"auto-create: an id the spec's pattern refuses", true, "KCuser0000000042", nil, "", http.StatusBadRequest, false},
+		{"auto-create: a refused update creates nothing", true, id, nil, "KCOTHER000000001", http.StatusUnprocessableEntity, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := []wrappertest.Option{wrappertest.WithDemoCustomers()}
+			if tt.auto {
+				opts = append(opts, wrappertest.WithAutoCreate())
+			}
+			srv, c := newServer(t, opts...)
+			var body api.UpdateCustomerRequest
+			body.LegalName.Set("User Co")
+			if tt.bodyID != "" {
+				body.CustomerId.Set(tt.bodyID)
+			}
+			resp, err := c.UpdateCustomerWithResponse(context.Background(), tt.id, &api.UpdateCustomerParams{ParentCompanyId: tt.parent}, body)
+			require.NoError(t, err)
+			require.Equal(t, tt.wantStatus, resp.StatusCode())
+			got, ok := srv.Customer(tt.id)
+			require.Equal(t, tt.wantStored, ok)
+			if !ok {
+				return
+			}
+			assert.Equal(t, tt.id, got.CustomerId)
+			assert.Equal(t, "User Co", got.LegalName)
+			assert.Equal(t, "User Co", resp.JSON200.Payload.LegalName)
+			if tt.parent != nil {
+				assert.Equal(t, *tt.parent, got.ParentCompanyId)
+			}
+			// A second update finds it (and, under its parent, only there).
+			var again api.UpdateCustomerRequest
+			again.State.Set("Goa")
+			resp, err = c.UpdateCustomerWithResponse(context.Background(), tt.id, &api.UpdateCustomerParams{ParentCompanyId: tt.parent}, again)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, resp.StatusCode())
+			assert.Equal(t, "User Co", resp.JSON200.Payload.LegalName)
+			assert.Equal(t, "Goa", resp.JSON200.Payload.State)
+		})
+	}
+}

@@ -1,4 +1,4 @@
-package wrapper_test
+package bulk_test
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/enkash-oss/enkash-go/bulk"
 	"github.com/enkash-oss/enkash-go/wrapper"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
 // Push many updates through one Client: at most 8 calls in flight, at most
 // 50 requests per second, one result per item, as the calls complete.
-func ExampleClient_UpdateCustomers() {
+func ExampleUpdateCustomers() {
 	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
 	defer srv.Close()
 	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
@@ -25,9 +26,9 @@ func ExampleClient_UpdateCustomers() {
 	// A sequence read lazily, e.g. rows of an ERP export: UpdateCustomers
 	// takes an item only when a call slot is free.
 	ids := []string{wrappertest.DemoCustomerID, wrappertest.DemoCustomerID2, "KCNOSUCHCUSTOMER"}
-	updates := func(yield func(wrapper.CustomerUpdate) bool) {
+	updates := func(yield func(bulk.Update) bool) {
 		for _, id := range ids {
-			u := wrapper.CustomerUpdate{CustomerID: id}
+			u := bulk.Update{CustomerID: id}
 			u.Body.State.Set("Goa")
 			if !yield(u) {
 				return
@@ -36,8 +37,8 @@ func ExampleClient_UpdateCustomers() {
 	}
 
 	var lines []string
-	for r := range c.UpdateCustomers(context.Background(), updates,
-		wrapper.WithConcurrency(8), wrapper.WithRateLimit(rate.Limit(50), 1)) {
+	for r := range bulk.UpdateCustomers(context.Background(), c, updates,
+		bulk.WithConcurrency(8), bulk.WithRateLimit(rate.Limit(50), 1)) {
 		if r.Err != nil {
 			lines = append(lines, fmt.Sprintf("%d %s: failed, HTTP %d", r.Index, r.CustomerID, r.Meta.StatusCode))
 			continue
@@ -56,16 +57,16 @@ func ExampleClient_UpdateCustomers() {
 
 // Stop a batch early by leaving the loop: the calls in flight are cancelled
 // and no further item is read.
-func ExampleClient_UpdateCustomers_stopEarly() {
+func ExampleUpdateCustomers_stopEarly() {
 	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
 	defer srv.Close()
 	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
 	if err != nil {
 		panic(err)
 	}
-	var updates iter.Seq[wrapper.CustomerUpdate] = func(yield func(wrapper.CustomerUpdate) bool) {
+	var updates iter.Seq[bulk.Update] = func(yield func(bulk.Update) bool) {
 		for { // endless
-			u := wrapper.CustomerUpdate{CustomerID: wrappertest.DemoCustomerID}
+			u := bulk.Update{CustomerID: wrappertest.DemoCustomerID}
 			u.Body.State.Set("Goa")
 			if !yield(u) {
 				return
@@ -73,7 +74,7 @@ func ExampleClient_UpdateCustomers_stopEarly() {
 		}
 	}
 	n := 0
-	for r := range c.UpdateCustomers(context.Background(), updates, wrapper.WithConcurrency(2)) {
+	for r := range bulk.UpdateCustomers(context.Background(), c, updates, bulk.WithConcurrency(2)) {
 		if r.Err != nil {
 			panic(r.Err)
 		}
@@ -84,4 +85,25 @@ func ExampleClient_UpdateCustomers_stopEarly() {
 	fmt.Println("results:", n)
 	// Output:
 	// results: 5
+}
+
+// Wind a batch down on a signal: close stop (say on SIGINT) and the items
+// not sent yet end with bulk.ErrStopped, while calls already sent finish.
+func ExampleWithGracefulStop() {
+	srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+	defer srv.Close()
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token))
+	if err != nil {
+		panic(err)
+	}
+	stop := make(chan struct{})
+	close(stop) // stopped before it began: nothing is taken
+	n := 0
+	for range bulk.UpdateCustomers(context.Background(), c, slices.Values([]bulk.Update{{CustomerID: wrappertest.DemoCustomerID}}),
+		bulk.WithGracefulStop(stop)) {
+		n++
+	}
+	fmt.Println("results:", n)
+	// Output:
+	// results: 0
 }

@@ -1,0 +1,348 @@
+package bulk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+)
+
+// TestUpdateCustomers_OneResultPerItem: every item gets exactly one result,
+// with its index and customer id; a bad item fails alone (locally, nothing
+// sent), the others reach the fake.
+func TestUpdateCustomers_OneResultPerItem(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	c := fakeClient(t, srv)
+	const n = 50
+	items := func(yield func(Update) bool) {
+		i := 0
+		for u := range demoUpdates(n) {
+			if i == 7 {
+				u.CustomerID = "not-an-id"
+			}
+			i++
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	seen := map[int]int{}
+	var failed []Result
+	for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(4)) {
+		seen[r.Index]++
+		if r.Err != nil {
+			failed = append(failed, r)
+			continue
+		}
+		assert.Equal(t, r.CustomerID, r.Customer.CustomerId)
+		assert.Equal(t, 200, r.Meta.StatusCode)
+		assert.NotEmpty(t, r.Meta.RequestID)
+	}
+	require.Len(t, seen, n)
+	for i := range n {
+		assert.Equal(t, 1, seen[i], "item %d", i)
+	}
+	require.Len(t, failed, 1)
+	assert.Equal(t, 7, failed[0].Index)
+	var ve *wrapper.ValidationError
+	assert.ErrorAs(t, failed[0].Err, &ve)
+	assert.Len(t, srv.Requests(), n-1, "the invalid item is not sent")
+}
+
+// TestUpdateCustomers_Streams: items are taken from the input only as calls
+// complete: never more than concurrency+1 ahead of the results yielded, even
+// with a slow consumer and a slow server.
+func TestUpdateCustomers_Streams(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Status: 429, RetryAfter: "0", Times: 2})
+	c := fakeClient(t, srv)
+	const n, conc = 200, 5
+	var cs countingSeq
+	yielded, maxAhead := 0, int64(0)
+	for r := range UpdateCustomers(context.Background(), c, cs.seq(demoUpdates(n)), WithConcurrency(conc)) {
+		require.NoError(t, r.Err)
+		yielded++
+		maxAhead = max(maxAhead, cs.taken.Load()-int64(yielded))
+		if yielded%20 == 0 {
+			time.Sleep(time.Millisecond) // a slow consumer: the input must not run ahead
+		}
+	}
+	assert.Equal(t, n, yielded)
+	assert.LessOrEqual(t, maxAhead, int64(conc+1))
+	assert.Positive(t, maxAhead, "the check saw items in flight")
+}
+
+// TestUpdateCustomers_StopEarly: breaking out of the loop stops reading the
+// input and ends the calls in flight; no goroutine is left behind (TestMain
+// checks leaks).
+func TestUpdateCustomers_StopEarly(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	c := fakeClient(t, srv)
+	var cs countingSeq
+	got := 0
+	for range UpdateCustomers(context.Background(), c, cs.seq(demoUpdates(1000)), WithConcurrency(4)) {
+		if got++; got == 10 {
+			break
+		}
+	}
+	assert.Equal(t, 10, got)
+	assert.LessOrEqual(t, cs.taken.Load(), int64(10+4+1), "reading stopped with the loop")
+}
+
+// TestUpdateCustomers_ContextEnds: when ctx ends, the calls in flight end
+// with ctx's error, every item already taken gets its result, and nothing
+// more is read from the input.
+func TestUpdateCustomers_ContextEnds(t *testing.T) {
+	const conc = 3
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The first call is answered; every later one hangs until the client
+	// gives up. Once 1+conc requests have reached the server, ctx ends.
+	var received atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // then the request's context sees the client go
+		n := received.Add(1)
+		if n == 1+conc {
+			cancel()
+		}
+		if n > 1 {
+			<-r.Context().Done()
+			return
+		}
+		replyOK(w, pathID(r))
+	}))
+	t.Cleanup(srv.Close)
+	c := plainClient(t, srv.URL)
+	var cs countingSeq
+	var results []Result
+	for r := range UpdateCustomers(ctx, c, cs.seq(distinctUpdates(100)), WithConcurrency(conc)) {
+		results = append(results, r)
+	}
+	require.Len(t, results, 1+conc, "one result per item taken")
+	assert.Equal(t, int64(1+conc), cs.taken.Load(), "no item is read after ctx ended")
+	ok := 0
+	for _, r := range results {
+		if r.Err == nil {
+			ok++
+			continue
+		}
+		assert.ErrorIs(t, r.Err, context.Canceled)
+	}
+	assert.Equal(t, 1, ok, "the first call was answered")
+}
+
+// TestUpdateCustomers_RetryAfterHoldsTheBatch: a 429 with Retry-After: 5 to
+// one call makes every call of the batch that sends afterwards wait for it,
+// not only the call that got it. The input releases the other items only
+// once the first call is waiting, so each of them must pass the gate.
+func TestUpdateCustomers_RetryAfterHoldsTheBatch(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Status: 429, RetryAfter: "5", Times: 1})
+	var mu sync.Mutex
+	var waits []time.Duration
+	firstWait := make(chan struct{})
+	var once sync.Once
+	sleep := func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		once.Do(func() { close(firstWait) })
+		return ctx.Err()
+	}
+	c := fakeClient(t, srv)
+	const others = 6
+	items := func(yield func(Update) bool) {
+		first := true
+		for u := range demoUpdates(1 + others) {
+			if !yield(u) {
+				return
+			}
+			if first {
+				first = false
+				select {
+				case <-firstWait: // item 0 got its 429 and waits at the gate
+				case <-time.After(10 * time.Second): // no wait at all: the assertions below fail
+				}
+			}
+		}
+	}
+	ok := 0
+	for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(4), withSleep(sleep), withClock(fixedClock())) {
+		require.NoError(t, r.Err)
+		ok++
+	}
+	assert.Equal(t, 1+others, ok)
+	mu.Lock()
+	defer mu.Unlock()
+	held := 0
+	for _, d := range waits {
+		if d == 5*time.Second {
+			held++
+		}
+	}
+	assert.Equal(t, 1+others, held, "the call that got the 429 and every call after it waited for Retry-After: %v", waits)
+	assert.Len(t, srv.Requests(), 1+others+1, "one 429, then one request per item")
+}
+
+// TestUpdateCustomers_RetryAfterOverCapHoldsTheBatch: a 429 whose
+// Retry-After is longer than the client waits for fails its item, but still
+// holds the rest of the batch for as long as the client would have waited.
+func TestUpdateCustomers_RetryAfterOverCapHoldsTheBatch(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	srv.Inject(wrappertest.Fault{Status: 429, RetryAfter: "120", Times: 1, Path: "/api/v0/customer/" + wrappertest.DemoCustomerID})
+	rec := &sleepRecorder{}
+	c := fakeClient(t, srv)
+	var failed, ok int
+	for r := range UpdateCustomers(context.Background(), c, demoUpdates(4), WithConcurrency(1), withSleep(rec.sleep), withClock(fixedClock())) {
+		if r.Err != nil {
+			require.ErrorIs(t, r.Err, wrapper.ErrRateLimited)
+			failed++
+		} else {
+			ok++
+		}
+	}
+	assert.Equal(t, 1, failed)
+	assert.Equal(t, 3, ok)
+	assert.Contains(t, rec.get(), wrapper.DefaultMaxRetryAfter, "the next items waited as long as the client would have")
+}
+
+// TestUpdateCustomers_RateLimit: with WithRateLimit(r, burst) the batch
+// waits before every request beyond the burst, in all (n-burst)/r on a clock
+// that does not move: the waits follow from the workload.
+func TestUpdateCustomers_RateLimit(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	c := fakeClient(t, srv)
+	rec := &sleepRecorder{}
+	const n, burst, r = 12, 2, 10
+	for res := range UpdateCustomers(context.Background(), c, demoUpdates(n), WithConcurrency(3), WithRateLimit(r, burst),
+		withSleep(rec.sleep), withClock(fixedClock())) {
+		require.NoError(t, res.Err)
+	}
+	waits := rec.get()
+	assert.Len(t, waits, n-burst, "every request beyond the burst waited")
+	var total time.Duration
+	for _, d := range waits {
+		total += d
+	}
+	// On a fixed clock the k-th request beyond the burst waits k/r.
+	want := time.Duration(0)
+	for k := 1; k <= n-burst; k++ {
+		want += time.Duration(k) * time.Second / r
+	}
+	assert.Equal(t, want, total)
+	assert.Len(t, srv.Requests(), n)
+}
+
+// TestUpdateCustomers_SameCustomerInOrder: two updates of one customer are
+// never in flight together, so the file's later update is applied last.
+func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
+	var inFlight, overlaps atomic.Int32
+	var mu sync.Mutex
+	var applied []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if inFlight.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		defer inFlight.Add(-1)
+		var body api.UpdateCustomerRequest
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			t.Error(err)
+		}
+		name := body.LegalName.MustGet()
+		if name == "First" {
+			// Hold "First" until "Second" could have overtaken it: the
+			// batch must not send it meanwhile (the select's other case is
+			// only a guard against hanging the suite).
+			select {
+			case <-r.Context().Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+		mu.Lock()
+		applied = append(applied, name)
+		mu.Unlock()
+		replyOK(w, pathID(r))
+	}))
+	t.Cleanup(srv.Close)
+	c := plainClient(t, srv.URL)
+	// A warm-up item for another customer first: the batch's cold start
+	// sends one item at a time until an answer came back.
+	items := func(yield func(Update) bool) {
+		warm := Update{CustomerID: "KCWARMUP00000001"}
+		warm.Body.LegalName.Set("Warm-up")
+		if !yield(warm) {
+			return
+		}
+		for _, name := range []string{"First", "Second"} {
+			u := Update{CustomerID: "KCABCDEFGH123456"}
+			u.Body.LegalName.Set(name)
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(4)) {
+		require.NoError(t, r.Err)
+	}
+	assert.Zero(t, overlaps.Load(), "two updates of one customer in flight at once")
+	assert.Equal(t, []string{"Warm-up", "First", "Second"}, applied)
+}
+
+// TestUpdateCustomers_GracefulStop: once stop is closed, items still
+// waiting to send (here for the rate limiter) end with ErrStopped, unsent,
+// and no further item is taken.
+func TestUpdateCustomers_GracefulStop(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	c := fakeClient(t, srv)
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	sleep := func(ctx context.Context, d time.Duration) error {
+		stopOnce.Do(func() { close(stop) }) // the first wait for a token: stop now
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	var cs countingSeq
+	var sent, stopped int
+	for r := range UpdateCustomers(context.Background(), c, cs.seq(demoUpdates(20)), WithConcurrency(2),
+		WithRateLimit(0.001, 1), WithGracefulStop(stop), withSleep(sleep), withClock(fixedClock())) {
+		switch {
+		case r.Err == nil:
+			sent++
+		case errors.Is(r.Err, ErrStopped):
+			stopped++
+		default:
+			t.Fatalf("unexpected error: %v", r.Err)
+		}
+	}
+	assert.Equal(t, 1, sent, "the burst of one went out")
+	assert.Equal(t, len(srv.Requests()), sent, "stopped items were not sent")
+	assert.GreaterOrEqual(t, stopped, 1)
+	assert.Less(t, int(cs.taken.Load()), 20, "no item taken after the stop")
+	assert.Equal(t, int(cs.taken.Load()), sent+stopped, "one result per item taken")
+}
+
+// TestUpdateCustomers_GoroutinesEndWithTheLoop: however the range loop
+// ends, no goroutine of the batch is left behind.
+func TestUpdateCustomers_GoroutinesEndWithTheLoop(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	c := fakeClient(t, srv)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer c.CloseIdleConnections() // runs first: connections are not the batch's
+	for range UpdateCustomers(context.Background(), c, demoUpdates(100), WithConcurrency(4)) {
+		break
+	}
+}
