@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -409,4 +410,16 @@ func exportedTypes(t *testing.T) []string {
 	}
 	require.Contains(t, names, "Client")
 	return names
+}
+
+// BenchmarkRedact_RequestID is the redaction a call with ResponseMetadata
+// pays on success too: the forms of the token it sent (per call) and of the
+// Client's static secrets (made once), then its request id.
+func BenchmarkRedact_RequestID(b *testing.B) {
+	static := slices.Clone(secretForms(fxPassword, fxClientSecret))
+	b.ReportAllocs()
+	for b.Loop() {
+		forms := append(secretForms("tok-1234567890-abcdefghijklmnop"), static...)
+		_ = redact("6f1c2a9e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", forms)
+	}
 }
