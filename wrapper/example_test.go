@@ -180,3 +180,17 @@ func ExampleClient_ForConcurrency() {
 	// Output:
 	// error: <nil>
 }
+
+// A Client prints its server and kind of auth, never its credentials,
+// whatever the verb (and so in slog records).
+func ExampleClient_Format() {
+	c, err := wrapper.NewClient("https://api.enkash.example", wrapper.WithToken("eyJhbGciOi.secret-token"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%v\n%#v\n", c, c)
+	// Output:
+	// &wrapper.Client{https://api.enkash.example/ auth:token credentials:[REDACTED]}
+	// &wrapper.Client{https://api.enkash.example/ auth:token credentials:[REDACTED]}
+}

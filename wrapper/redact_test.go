@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -354,7 +355,7 @@ func TestExportedTypes_PrintNoSecret(t *testing.T) {
 	values["Violation"] = []any{ve.Violations}
 
 	exempt := map[string]string{
-		"Email": "an alias of the generated e-mail type: a value the caller sets, not one we hand out",
+		"Email":    "an alias of the generated e-mail type: a value the caller sets, not one we hand out",
 		"SendGate": "an interface the caller (package bulk) implements: it holds nothing the client gives it",
 	}
 	for _, name := range exportedTypes(t) {
@@ -408,4 +409,16 @@ func exportedTypes(t *testing.T) []string {
 	}
 	require.Contains(t, names, "Client")
 	return names
+}
+
+// BenchmarkRedact_RequestID is the redaction a call with ResponseMetadata
+// pays on success too: the forms of the token it sent (per call) and of the
+// Client's static secrets (made once), then its request id.
+func BenchmarkRedact_RequestID(b *testing.B) {
+	static := slices.Clone(secretForms(fxPassword, fxClientSecret))
+	b.ReportAllocs()
+	for b.Loop() {
+		forms := append(secretForms("tok-1234567890-abcdefghijklmnop"), static...)
+		_ = redact("6f1c2a9e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", forms)
+	}
 }
