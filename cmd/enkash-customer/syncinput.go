@@ -3,17 +3,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/bulk"
 	"github.com/enkash-oss/enkash-go/wrapper"
 )
 
@@ -318,4 +321,89 @@ func (c *csvReader) next() (syncRow, bool, error) {
 	}
 	row.validate()
 	return row, true, nil
+}
+
+// readRows reads the input's rows as bulk rows: a row with problems is a
+// *bulk.RowError (its customer id only when valid), any other error ends
+// the reading.
+func readRows(o syncOptions, in io.Reader) (iter.Seq2[bulk.Row, error], error) {
+	rr, err := newRowReader(o.format, in, o.nullMarker)
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(bulk.Row, error) bool) {
+		for {
+			row, ok, err := rr.next()
+			if err != nil {
+				yield(bulk.Row{}, fmt.Errorf("reading %s: %w", o.path, err))
+				return
+			}
+			if !ok {
+				return
+			}
+			if row.problems != nil {
+				re := &bulk.RowError{Line: row.line, CustomerID: row.displayID()}
+				for _, p := range row.problems {
+					re.Problems = append(re.Problems, bulk.Problem{Rule: p})
+				}
+				if !yield(bulk.Row{}, re) {
+					return
+				}
+				continue
+			}
+			if !yield(bulk.Row{Line: row.line, CustomerID: row.customerID, ParentCompanyID: row.parentID, Update: row.body}, nil) {
+				return
+			}
+		}
+	}, nil
+}
+
+// ctxReader reads r on a goroutine of its own, so that a Read waiting for
+// input (stdin still open) returns as soon as ctx ends.
+type ctxReader struct {
+	ctx    context.Context
+	chunks chan readChunk
+	buf    []byte
+	err    error
+}
+
+type readChunk struct {
+	data []byte
+	err  error
+}
+
+func newCtxReader(ctx context.Context, r io.Reader) io.Reader {
+	c := &ctxReader{ctx: ctx, chunks: make(chan readChunk)}
+	go func() {
+		for {
+			b := make([]byte, 64<<10)
+			n, err := r.Read(b)
+			select {
+			case c.chunks <- readChunk{b[:n], err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return c
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	for len(c.buf) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		select {
+		case ch := <-c.chunks:
+			c.buf, c.err = ch.data, ch.err
+		case <-c.ctx.Done():
+			return 0, c.ctx.Err()
+		}
+	}
+	n := copy(p, c.buf)
+	c.buf = c.buf[n:]
+	return n, nil
 }
