@@ -157,7 +157,7 @@ func openStore(ctx context.Context, path string, temp bool) (*Store, error) {
 		`ATTACH DATABASE '' AS stage`,
 		`PRAGMA stage.journal_mode=OFF`,
 		`PRAGMA stage.synchronous=OFF`,
-		`PRAGMA stage.cache_size=-16384`,
+		`PRAGMA stage.cache_size=-8192`,
 		stageSchema,
 	} {
 		if _, err := s.conn.ExecContext(ctx, q); err != nil {

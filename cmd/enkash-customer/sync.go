@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -230,12 +231,15 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	var prog *progress
 	if o.dryRun {
+		out := bufio.NewWriterSize(stdout, 64<<10)
+		defer out.Flush()
 		var buf []byte
 		s.OnPlan = func(p *bulk.Plan) error {
 			buf = bulk.AppendPlanLine(buf[:0], p)
-			_, err := stdout.Write(buf)
+			_, err := out.Write(buf)
 			return err
 		}
+		s.OnPlanned = func(bulk.Summary) { _ = out.Flush() }
 	} else {
 		client, cleanup, code := newTargetClient(o.target, getenv, stderr, wrapper.WithTimeout(o.timeout))
 		if client == nil {
