@@ -31,6 +31,17 @@ type decodeErr struct {
 	syntax bool // the input is not JSON: the position matters
 }
 
+// maxPath bounds the field path of an error in a deeply nested value.
+const maxPath = 200
+
+// prepend puts the path of the enclosing value in front of e's path, up to
+// maxPath bytes.
+func (e *decodeErr) prepend(p string) {
+	if len(e.field) < maxPath {
+		e.field = p + e.field
+	}
+}
+
 // path returns the field path without its leading dot.
 func (e *decodeErr) path() string { return strings.TrimPrefix(e.field, ".") }
 
@@ -284,7 +295,7 @@ func (d *decoder) skip(depth int) *decodeErr {
 		d.pos++
 		return d.elems(func(i int) *decodeErr {
 			if err := d.skip(depth + 1); err != nil {
-				err.field = "[" + strconv.Itoa(i) + "]" + err.field
+				err.prepend("[" + strconv.Itoa(i) + "]")
 				return err
 			}
 			return nil
@@ -297,7 +308,12 @@ func (d *decoder) skip(depth int) *decodeErr {
 				return &decodeErr{off: keyOff, field: "." + echoName(string(key)), rule: "duplicate key"}
 			}
 			seen[string(key)] = true
-			return d.skip(depth + 1)
+			name := "." + echoName(string(key))
+			if err := d.skip(depth + 1); err != nil {
+				err.prepend(name)
+				return err
+			}
+			return nil
 		})
 	}
 	return d.syntaxErr("want a value")
