@@ -19,6 +19,36 @@ type csvReader struct {
 	parentCol  int // -1 when absent
 	data       []byte
 	ends       []int // end of each cell in data
+	// multiLine counts the rows spanning several lines (a quoted cell
+	// holding a line break); spans are the first maxSpans of them.
+	multiLine int
+	spans     [][2]int
+}
+
+// maxSpans bounds the line ranges a warning lists.
+const maxSpans = 5
+
+// warnings says how many rows span several lines: a quote left open
+// swallows the lines up to the next quote into one cell, which is valid
+// CSV when the cell count still matches.
+func (c *csvReader) warnings() []string {
+	if c.multiLine == 0 {
+		return nil
+	}
+	rows := "rows hold"
+	if c.multiLine == 1 {
+		rows = "row holds"
+	}
+	var ranges []string
+	for _, s := range c.spans {
+		ranges = append(ranges, fmt.Sprintf("%d to %d", s[0], s[1]))
+	}
+	more := ""
+	if c.multiLine > len(c.spans) {
+		more = ", …"
+	}
+	return []string{fmt.Sprintf("%d %s a line break inside a quoted cell (lines %s%s): check that no quote is missing",
+		c.multiLine, rows, strings.Join(ranges, ", "), more)}
 }
 
 // csvCol is one column: a body field, or the customer or parent company
@@ -218,6 +248,11 @@ func (c *csvReader) read(r *Reader) (csvRecord, bool, error) {
 		return csvRecord{}, false, fmt.Errorf("line %d: longer than %d bytes (the bound of one row)", rec.start, MaxRowBytes)
 	}
 	rec.end = r.line
+	if rec.end > rec.start && len(c.cols) > 0 {
+		if c.multiLine++; c.multiLine <= maxSpans {
+			c.spans = append(c.spans, [2]int{rec.start, rec.end})
+		}
+	}
 	return rec, true, nil
 }
 

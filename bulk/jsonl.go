@@ -60,7 +60,12 @@ func parseJSONL(line int, data []byte) (Row, error) {
 			}
 			*seen = true
 			if string(key) == keyUpdate {
-				return body().decode(&d, &row.Update)
+				start := d.pos
+				err := body().decode(&d, &row.Update)
+				if err != nil && err.off == start && !err.syntax {
+					err.field = "." + keyUpdate // the body itself is not an object
+				}
+				return err
 			}
 			dst := &row.CustomerID
 			if string(key) == keyParentCompanyID {

@@ -169,8 +169,10 @@ func (r *Reader) next() (Row, error, bool) {
 }
 
 // Warnings returns what the reading noticed that is not an error, once
-// Rows is done: e.g. a count of CSV cells holding the text NULL or null
-// while the null marker is something else (they are sent as that text).
+// Rows is done: a count of CSV cells holding the text NULL or null while
+// the null marker is something else (they are sent as that text), and of
+// CSV rows spanning several lines (a quoted cell holding a line break, as
+// a quote left open makes).
 func (r *Reader) Warnings() []string {
 	var w []string
 	if r.nullText > 0 {
@@ -180,6 +182,9 @@ func (r *Reader) Warnings() []string {
 		}
 		w = append(w, fmt.Sprintf("%d %s the text NULL or null, sent as that text, not as null: the null marker is %s",
 			r.nullText, cells, r.csv.nullMarker))
+	}
+	if r.csv != nil {
+		w = append(w, r.csv.warnings()...)
 	}
 	return w
 }
