@@ -52,6 +52,7 @@ Every row is parsed and validated before anything is sent: if any row is invalid
 
   --format jsonl|csv       default from the file name's extension; required for stdin
   --null-marker TEXT       the CSV cell that sends null (default \N)
+  --delimiter C            the CSV cell separator (default ,; e.g. ';' or a tab)
   --state FILE             the state (SQLite; holds personal data, mode 0600); default
                            ` + defaultStateName + ` beside FILE (in the current directory for stdin)
   --full                   send every desired field whatever the state says
@@ -78,6 +79,7 @@ invalid; 2 usage or validation error, nothing sent; 130 interrupted.
 // syncOptions are the parsed sync command line.
 type syncOptions struct {
 	format, nullMarker, state, report, path string
+	delimiter                               rune
 	skipInvalid, full, dryRun               bool
 	concurrency                             int
 	rate                                    float64
@@ -92,6 +94,7 @@ func parseSyncArgs(args []string) (syncOptions, error) {
 	fs.Usage = func() {}
 	fs.StringVar(&o.format, "format", "", "jsonl or csv")
 	fs.StringVar(&o.nullMarker, "null-marker", `\N`, "CSV cell meaning null")
+	delim := fs.String("delimiter", ",", "CSV cell separator")
 	fs.StringVar(&o.state, "state", "", "state file")
 	fs.BoolVar(&o.full, "full", false, "send every desired field")
 	fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "send the valid rows")
@@ -122,16 +125,18 @@ func parseSyncArgs(args []string) (syncOptions, error) {
 	case o.nullMarker == "":
 		return o, errors.New("--null-marker must not be empty (an empty cell means absent)")
 	}
+	if d := []rune(*delim); len(d) != 1 || d[0] > 0x7f || d[0] == '"' || d[0] == '\r' || d[0] == '\n' {
+		return o, fmt.Errorf("--delimiter %q: want one ASCII character, not a quote or a line break", *delim)
+	} else {
+		o.delimiter = d[0]
+	}
 	o.path = positional[0]
 	if o.format == "" {
-		switch strings.ToLower(filepath.Ext(o.path)) {
-		case ".jsonl", ".ndjson":
-			o.format = "jsonl"
-		case ".csv":
-			o.format = "csv"
-		default:
+		f, ok := bulk.FormatOf(o.path)
+		if !ok {
 			return o, errors.New("cannot tell the format from the file name: pass --format jsonl or --format csv")
 		}
+		o.format = string(f)
 	}
 	if o.format != "jsonl" && o.format != "csv" {
 		return o, fmt.Errorf("--format %q: want jsonl or csv", o.format)
@@ -201,7 +206,7 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	// Reading stops at SIGINT even while stdin is still open.
 	in = newCtxReader(ctx, in)
-	rows, err := readRows(o, in)
+	reader, rows, err := readRows(o, in)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -265,6 +270,9 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	sum, err := s.Run(ctx, rows)
 	if prog != nil {
 		prog.stop()
+	}
+	for _, w := range reader.Warnings() {
+		fmt.Fprintf(stderr, "enkash-customer: sync: warning: %s\n", w)
 	}
 	switch {
 	case errors.Is(err, bulk.ErrInvalidRows):

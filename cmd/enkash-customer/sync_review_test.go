@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enkash-oss/enkash-go/bulk"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
@@ -149,12 +150,12 @@ func TestBinarySyncCSVUnclosedQuoteBounded(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
 	var b strings.Builder
 	b.WriteString("customerId,state\n" + demo1 + ",\"Goa\n") // the quote never closes
-	for b.Len() < 3*maxRowBytes {
+	for b.Len() < 3*bulk.MaxRowBytes {
 		b.WriteString(demo2 + ",Kerala\n")
 	}
 	res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "bad.csv", b.String()))
 	assert.Equal(t, exitUsage, res.code, res.stderr)
-	assert.Contains(t, res.stderr, "longer than")
+	assert.Contains(t, res.stderr, "bad.csv: line 2: the quoted cell opened on line 2 is not closed within 1048576 bytes (an unclosed quote?); nothing was sent\n")
 	assert.Empty(t, srv.Requests())
 }
 

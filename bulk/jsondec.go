@@ -1,0 +1,798 @@
+package bulk
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file is a strict JSON decoder into the generated request types, in
+// one pass over the bytes and without encoding/json's leniencies, so that
+// both encoding/json engines (v1 and v2) give the same result: invalid
+// UTF-8 (and lone surrogate escapes) is refused rather than replaced by
+// U+FFFD, a key given twice at any level is refused rather than the last one
+// winning, keys match exactly (v1 matches them case-insensitively), unknown
+// keys are refused at every level (nullable.Nullable decodes its content with
+// a plain json.Unmarshal, which would ignore them), null is accepted only
+// where the type can hold it (a nullable.Nullable), and trailing data is
+// refused. What to decode comes from the generated Go types by reflection:
+// no field is named here.
+
+// decodeErr is the first problem a decode met.
+type decodeErr struct {
+	off    int    // byte offset into the input where it was found
+	field  string // path of the value, built while unwinding: ".name", "[i]"
+	rule   string
+	syntax bool // the input is not JSON: the position matters
+}
+
+// maxPath bounds the field path of an error in a deeply nested value.
+const maxPath = 200
+
+// prepend puts the path of the enclosing value in front of e's path, up to
+// maxPath bytes.
+func (e *decodeErr) prepend(p string) {
+	if len(e.field) < maxPath {
+		e.field = p + e.field
+	}
+}
+
+// path returns the field path without its leading dot.
+func (e *decodeErr) path() string { return strings.TrimPrefix(e.field, ".") }
+
+// problem turns e into a Problem; the column of a syntax error is counted
+// from lineStart, the offset where the line holding it starts.
+func (e *decodeErr) problem(lineStart int) Problem {
+	if !e.syntax {
+		return Problem{Field: e.path(), Rule: e.rule}
+	}
+	return Problem{Field: e.path(), Rule: "invalid JSON at column " + strconv.Itoa(e.off-lineStart+1) + ": " + e.rule}
+}
+
+// maxDepth bounds the nesting of values decoded without a type to follow
+// (those handed to a type's own UnmarshalJSON), so that no input can
+// exhaust the stack.
+const maxDepth = 1000
+
+// decoder reads one JSON text.
+type decoder struct {
+	data []byte
+	pos  int
+	buf  []byte // scratch for unescaped strings
+}
+
+func (d *decoder) ws() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) syntaxErr(rule string) *decodeErr {
+	if d.pos >= len(d.data) {
+		rule = "unexpected end of input"
+	}
+	return &decodeErr{off: d.pos, rule: rule, syntax: true}
+}
+
+// startsValue reports whether c can begin a JSON value.
+func startsValue(c byte) bool {
+	return c == '{' || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || (c >= '0' && c <= '9')
+}
+
+// typeErr is the error for a value of the wrong JSON type: a syntax error
+// when no JSON value starts here at all.
+func (d *decoder) typeErr(shape string) *decodeErr {
+	if d.pos >= len(d.data) || !startsValue(d.data[d.pos]) {
+		return d.syntaxErr("want a value")
+	}
+	return &decodeErr{off: d.pos, rule: "must be " + shape}
+}
+
+// literal consumes lit (true, false or null) if it is next.
+func (d *decoder) literal(lit string) bool {
+	if len(d.data)-d.pos >= len(lit) && string(d.data[d.pos:d.pos+len(lit)]) == lit {
+		d.pos += len(lit)
+		return true
+	}
+	return false
+}
+
+// isNull consumes a null if it is next.
+func (d *decoder) isNull() bool { return d.literal("null") }
+
+// str reads a string at d.pos (which holds '"'). The result aliases the
+// input or d.buf: copy it before the next call.
+func (d *decoder) str() ([]byte, *decodeErr) {
+	start := d.pos + 1
+	ascii := true
+	for i := start; i < len(d.data); i++ {
+		switch c := d.data[i]; {
+		case c == '"':
+			raw := d.data[start:i]
+			if !ascii && !utf8.Valid(raw) {
+				return nil, &decodeErr{off: d.pos, rule: "invalid UTF-8"}
+			}
+			d.pos = i + 1
+			return raw, nil
+		case c == '\\':
+			return d.strEscaped(start, i)
+		case c < 0x20:
+			d.pos = i
+			return nil, d.syntaxErr("control character in a string")
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	d.pos = len(d.data)
+	return nil, d.syntaxErr("unterminated string")
+}
+
+// strEscaped goes on with a string holding escapes from i, unescaping into
+// d.buf.
+func (d *decoder) strEscaped(start, i int) ([]byte, *decodeErr) {
+	open := d.pos
+	b := append(d.buf[:0], d.data[start:i]...)
+	for i < len(d.data) {
+		c := d.data[i]
+		switch {
+		case c == '"':
+			d.buf = b
+			if !utf8.Valid(b) {
+				return nil, &decodeErr{off: open, rule: "invalid UTF-8"}
+			}
+			d.pos = i + 1
+			return b, nil
+		case c < 0x20:
+			d.pos = i
+			return nil, d.syntaxErr("control character in a string")
+		case c != '\\':
+			b = append(b, c)
+			i++
+			continue
+		}
+		if i+1 >= len(d.data) {
+			break
+		}
+		switch e := d.data[i+1]; e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(d.data, i+2)
+			if !ok {
+				d.pos = i
+				return nil, d.syntaxErr("invalid \\u escape")
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				r2, ok := rune(-1), false
+				if i+1 < len(d.data) && d.data[i] == '\\' && d.data[i+1] == 'u' {
+					r2, ok = hex4(d.data, i+2)
+				}
+				dec := utf16.DecodeRune(r, r2)
+				if !ok || dec == utf8.RuneError {
+					return nil, &decodeErr{off: open, rule: "invalid UTF-8 (a lone surrogate escape)"}
+				}
+				r = dec
+				i += 6
+			}
+			b = utf8.AppendRune(b, r)
+			continue
+		default:
+			d.pos = i
+			return nil, d.syntaxErr("invalid escape in a string")
+		}
+		i += 2
+	}
+	d.pos = len(d.data)
+	d.buf = b
+	return nil, d.syntaxErr("unterminated string")
+}
+
+func hex4(data []byte, i int) (rune, bool) {
+	if i+4 > len(data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range data[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// number reads a JSON number literal; isInt reports that it has no
+// fraction and no exponent.
+func (d *decoder) number() (lit []byte, isInt bool, err *decodeErr) {
+	start, i := d.pos, d.pos
+	digits := func() bool {
+		j := i
+		for i < len(d.data) && d.data[i] >= '0' && d.data[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(d.data) && d.data[i] == '-' {
+		i++
+	}
+	if i < len(d.data) && d.data[i] == '0' {
+		i++
+	} else if !digits() {
+		d.pos = i
+		return nil, false, d.syntaxErr("invalid number")
+	}
+	isInt = true
+	if i < len(d.data) && d.data[i] == '.' {
+		i++
+		isInt = false
+		if !digits() {
+			d.pos = i
+			return nil, false, d.syntaxErr("invalid number")
+		}
+	}
+	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
+		i++
+		isInt = false
+		if i < len(d.data) && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		if !digits() {
+			d.pos = i
+			return nil, false, d.syntaxErr("invalid number")
+		}
+	}
+	d.pos = i
+	return d.data[start:i], isInt, nil
+}
+
+// skip reads any JSON value strictly (valid UTF-8, no duplicate keys,
+// bounded depth) without decoding it.
+func (d *decoder) skip(depth int) *decodeErr {
+	if depth > maxDepth {
+		return d.syntaxErr("nested too deeply")
+	}
+	if d.pos >= len(d.data) {
+		return d.syntaxErr("want a value")
+	}
+	switch c := d.data[d.pos]; {
+	case c == '"':
+		_, err := d.str()
+		return err
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, _, err := d.number()
+		return err
+	case d.literal("true"), d.literal("false"), d.literal("null"):
+		return nil
+	case c == '[':
+		d.pos++
+		return d.elems(func(i int) *decodeErr {
+			if err := d.skip(depth + 1); err != nil {
+				err.prepend("[" + strconv.Itoa(i) + "]")
+				return err
+			}
+			return nil
+		})
+	case c == '{':
+		d.pos++
+		seen := map[string]bool{}
+		return d.members(func(key []byte, keyOff int) *decodeErr {
+			if seen[string(key)] {
+				return &decodeErr{off: keyOff, field: "." + echoName(string(key)), rule: "duplicate key"}
+			}
+			seen[string(key)] = true
+			name := "." + echoName(string(key))
+			if err := d.skip(depth + 1); err != nil {
+				err.prepend(name)
+				return err
+			}
+			return nil
+		})
+	}
+	return d.syntaxErr("want a value")
+}
+
+// elems reads the elements of an array whose '[' was consumed, calling
+// elem for each with d at its first byte.
+func (d *decoder) elems(elem func(i int) *decodeErr) *decodeErr {
+	d.ws()
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+		return nil
+	}
+	for i := 0; ; i++ {
+		d.ws()
+		if err := elem(i); err != nil {
+			return err
+		}
+		d.ws()
+		if d.pos >= len(d.data) {
+			return d.syntaxErr("")
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+		case ']':
+			d.pos++
+			return nil
+		default:
+			return d.syntaxErr("want ',' or ']' after an array element")
+		}
+	}
+}
+
+// members reads the members of an object whose '{' was consumed, calling
+// member for each key with d at the first byte of its value. The key
+// aliases the input or the scratch buffer.
+func (d *decoder) members(member func(key []byte, keyOff int) *decodeErr) *decodeErr {
+	d.ws()
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		return nil
+	}
+	for {
+		d.ws()
+		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+			return d.syntaxErr("want a string key")
+		}
+		keyOff := d.pos
+		key, err := d.str()
+		if err != nil {
+			if !err.syntax {
+				err.rule = "invalid UTF-8 in a key"
+			}
+			return err
+		}
+		d.ws()
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			return d.syntaxErr("want ':' after an object key")
+		}
+		d.pos++
+		d.ws()
+		if err := member(key, keyOff); err != nil {
+			return err
+		}
+		d.ws()
+		if d.pos >= len(d.data) {
+			return d.syntaxErr("")
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+		case '}':
+			d.pos++
+			return nil
+		default:
+			return d.syntaxErr("want ',' or '}' after an object member")
+		}
+	}
+}
+
+// end checks that nothing but white space follows the value.
+func (d *decoder) end(what string) *decodeErr {
+	d.ws()
+	if d.pos < len(d.data) {
+		return &decodeErr{off: d.pos, rule: "data after the end of the " + what, syntax: true}
+	}
+	return nil
+}
+
+// typeDec decodes JSON into values of one Go type.
+type typeDec struct {
+	shape  string // what the JSON holds, for messages: "an array of strings"
+	decode func(d *decoder, v reflect.Value) *decodeErr
+}
+
+// structField is one property of a struct type.
+type structField struct {
+	name  string
+	index int
+	dec   *typeDec
+	// nullable reports whether the field is a nullable.Nullable[T]; elem
+	// is then the decoder of T.
+	nullable bool
+	elem     *typeDec
+	elemType reflect.Type
+}
+
+// structDec decodes a struct by its json tags.
+type structDec struct {
+	fields []structField // sorted by name
+	byName map[string]int
+	names  string // "a, b, c", for the unknown-field message
+}
+
+var (
+	jsonNumberType  = reflect.TypeFor[json.Number]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+)
+
+// isNullable reports whether t is a nullable.Nullable[T] (map[bool]T with
+// its SetNull method): absent, null or a value.
+func isNullable(t reflect.Type) bool {
+	if t.Kind() != reflect.Map || t.Key().Kind() != reflect.Bool {
+		return false
+	}
+	_, ok := reflect.PointerTo(t).MethodByName("SetNull")
+	return ok
+}
+
+// setNullable stores null (val invalid) or val into the nullable.Nullable
+// v, as its SetNull and Set methods do.
+func setNullable(v reflect.Value, val reflect.Value) {
+	m := reflect.MakeMapWithSize(v.Type(), 1)
+	if val.IsValid() {
+		m.SetMapIndex(reflect.ValueOf(true), val)
+	} else {
+		m.SetMapIndex(reflect.ValueOf(false), reflect.Zero(v.Type().Elem()))
+	}
+	v.Set(m)
+}
+
+// decoders caches the decoder of each type while building (types may be
+// recursive).
+type decoders map[reflect.Type]*typeDec
+
+func (c decoders) of(t reflect.Type) *typeDec {
+	if td, ok := c[t]; ok {
+		return td
+	}
+	td := &typeDec{}
+	c[t] = td
+	c.build(t, td)
+	return td
+}
+
+func (c decoders) build(t reflect.Type, td *typeDec) {
+	switch {
+	case isNullable(t):
+		elem := c.of(t.Elem())
+		td.shape = elem.shape + " or null"
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			if d.isNull() {
+				setNullable(v, reflect.Value{})
+				return nil
+			}
+			start := d.pos
+			ev := reflect.New(t.Elem()).Elem()
+			if err := elem.decode(d, ev); err != nil {
+				if !err.syntax && err.off == start && err.field == "" && err.rule == "must be "+elem.shape {
+					err.rule = "must be " + td.shape
+				}
+				return err
+			}
+			setNullable(v, ev)
+			return nil
+		}
+		return
+	case t == jsonNumberType:
+		td.shape = "a number"
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			if d.pos >= len(d.data) || (d.data[d.pos] != '-' && (d.data[d.pos] < '0' || d.data[d.pos] > '9')) {
+				return d.typeErr(td.shape)
+			}
+			lit, _, err := d.number()
+			if err != nil {
+				return err
+			}
+			v.SetString(string(lit))
+			return nil
+		}
+		return
+	case t.Kind() == reflect.String:
+		// Named string types (enums, openapi_types.Email) too: their
+		// format and enum are the generated validator's to check, with a
+		// message naming the rule.
+		td.shape = "a string"
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+				return d.typeErr(td.shape)
+			}
+			s, err := d.str()
+			if err != nil {
+				return err
+			}
+			v.SetString(string(s))
+			return nil
+		}
+		return
+	case reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.Interface:
+		c.buildUnmarshaler(t, td)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		td.shape = "a boolean"
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			switch {
+			case d.literal("true"):
+				v.SetBool(true)
+			case d.literal("false"):
+				v.SetBool(false)
+			default:
+				return d.typeErr(td.shape)
+			}
+			return nil
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		c.buildNumber(t, td)
+	case reflect.Pointer:
+		elem := c.of(t.Elem())
+		td.shape = elem.shape
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			if d.pos < len(d.data) && d.data[d.pos] == 'n' {
+				return d.typeErr(td.shape) // the spec does not allow null here
+			}
+			p := reflect.New(t.Elem())
+			if err := elem.decode(d, p.Elem()); err != nil {
+				return err
+			}
+			v.Set(p)
+			return nil
+		}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 { // base64, as encoding/json has it
+			c.buildUnmarshaler(t, td)
+			return
+		}
+		elem := c.of(t.Elem())
+		td.shape = "an array of " + plural(elem.shape)
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			if d.pos >= len(d.data) || d.data[d.pos] != '[' {
+				return d.typeErr(td.shape)
+			}
+			d.pos++
+			s := reflect.MakeSlice(t, 0, 0)
+			err := d.elems(func(i int) *decodeErr {
+				s = reflect.Append(s, reflect.Zero(t.Elem()))
+				if err := elem.decode(d, s.Index(i)); err != nil {
+					err.field = "[" + strconv.Itoa(i) + "]" + err.field
+					return err
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			v.Set(s)
+			return nil
+		}
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String {
+			c.buildUnmarshaler(t, td)
+			return
+		}
+		elem := c.of(t.Elem())
+		td.shape = "an object"
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			if d.pos >= len(d.data) || d.data[d.pos] != '{' {
+				return d.typeErr(td.shape)
+			}
+			d.pos++
+			m := reflect.MakeMap(t)
+			err := d.members(func(key []byte, keyOff int) *decodeErr {
+				k := reflect.ValueOf(string(key)).Convert(t.Key())
+				name := "." + echoName(string(key))
+				if m.MapIndex(k).IsValid() {
+					return &decodeErr{off: keyOff, field: name, rule: "duplicate key"}
+				}
+				ev := reflect.New(t.Elem()).Elem()
+				if err := elem.decode(d, ev); err != nil {
+					err.field = name + err.field
+					return err
+				}
+				m.SetMapIndex(k, ev)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			v.Set(m)
+			return nil
+		}
+	case reflect.Struct:
+		sd, ok := c.structOf(t)
+		if !ok {
+			c.buildUnmarshaler(t, td)
+			return
+		}
+		td.shape = "a " + t.Name() + " object"
+		if t.Name() == "" {
+			td.shape = "an object"
+		}
+		td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+			if d.pos >= len(d.data) || d.data[d.pos] != '{' {
+				return d.typeErr(td.shape)
+			}
+			d.pos++
+			return sd.decodeMembers(d, v)
+		}
+	default:
+		c.buildUnmarshaler(t, td)
+	}
+}
+
+// structOf builds the decoder of a struct's properties; false when the
+// struct has a field it cannot map one to one to a key (an embedded field,
+// a ",string" option).
+func (c decoders) structOf(t reflect.Type) (*structDec, bool) {
+	sd := &structDec{byName: map[string]int{}}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous || strings.Contains(","+opts+",", ",string,") {
+			return nil, false
+		}
+		if !f.IsExported() || name == "-" && opts == "" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		sf := structField{name: name, index: i, nullable: isNullable(f.Type)}
+		sd.fields = append(sd.fields, sf)
+	}
+	slices.SortFunc(sd.fields, func(a, b structField) int { return strings.Compare(a.name, b.name) })
+	names := make([]string, len(sd.fields))
+	for i := range sd.fields {
+		f := &sd.fields[i]
+		sd.byName[f.name] = i
+		names[i] = f.name
+		ft := t.Field(f.index).Type
+		f.dec = c.of(ft)
+		if f.nullable {
+			f.elemType = ft.Elem()
+			f.elem = c.of(ft.Elem())
+		}
+	}
+	sd.names = strings.Join(names, ", ")
+	return sd, true
+}
+
+// decodeMembers decodes the members of an object whose '{' was consumed.
+func (sd *structDec) decodeMembers(d *decoder, v reflect.Value) *decodeErr {
+	var seenSmall uint64
+	var seenBig []bool
+	if len(sd.fields) > 64 {
+		seenBig = make([]bool, len(sd.fields))
+	}
+	return d.members(func(key []byte, keyOff int) *decodeErr {
+		i, ok := sd.byName[string(key)]
+		if !ok {
+			return &decodeErr{off: keyOff, rule: "unknown field " + echoName(string(key)) + ": want one of " + sd.names}
+		}
+		f := &sd.fields[i]
+		if seenBig != nil {
+			if seenBig[i] {
+				return &decodeErr{off: keyOff, field: "." + f.name, rule: "duplicate key"}
+			}
+			seenBig[i] = true
+		} else {
+			if seenSmall&(1<<i) != 0 {
+				return &decodeErr{off: keyOff, field: "." + f.name, rule: "duplicate key"}
+			}
+			seenSmall |= 1 << i
+		}
+		if err := f.dec.decode(d, v.Field(f.index)); err != nil {
+			err.field = "." + f.name + err.field
+			return err
+		}
+		return nil
+	})
+}
+
+// buildNumber decodes integers (no fraction or exponent, within the type's
+// range) and floats.
+func (c decoders) buildNumber(t reflect.Type, td *typeDec) {
+	kind := t.Kind()
+	isFloat := kind == reflect.Float32 || kind == reflect.Float64
+	isUint := kind >= reflect.Uint && kind <= reflect.Uint64
+	td.shape = "an integer"
+	if isFloat {
+		td.shape = "a number"
+	}
+	bits := t.Bits()
+	td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+		if d.pos >= len(d.data) || (d.data[d.pos] != '-' && (d.data[d.pos] < '0' || d.data[d.pos] > '9')) {
+			return d.typeErr(td.shape)
+		}
+		off := d.pos
+		lit, isInt, err := d.number()
+		if err != nil {
+			return err
+		}
+		switch {
+		case isFloat:
+			f, perr := strconv.ParseFloat(string(lit), bits)
+			if perr != nil {
+				return &decodeErr{off: off, rule: "out of range for a " + strconv.Itoa(bits) + "-bit number"}
+			}
+			v.SetFloat(f)
+		case !isInt:
+			return &decodeErr{off: off, rule: "must be " + td.shape}
+		case isUint:
+			u, perr := strconv.ParseUint(string(lit), 10, bits)
+			if perr != nil {
+				return &decodeErr{off: off, rule: "must be an integer from 0 to " + strconv.FormatUint(1<<bits-1, 10)}
+			}
+			v.SetUint(u)
+		default:
+			n, perr := strconv.ParseInt(string(lit), 10, bits)
+			if perr != nil {
+				return &decodeErr{off: off, rule: "must be an integer from " + strconv.FormatInt(-1<<(bits-1), 10) + " to " + strconv.FormatInt(1<<(bits-1)-1, 10)}
+			}
+			v.SetInt(n)
+		}
+		return nil
+	}
+}
+
+// buildUnmarshaler decodes a type this decoder does not map itself (one
+// with its own UnmarshalJSON, an interface): the value is read strictly
+// first, then handed to encoding/json.
+func (c decoders) buildUnmarshaler(t reflect.Type, td *typeDec) {
+	td.shape = "a valid " + t.String()
+	td.decode = func(d *decoder, v reflect.Value) *decodeErr {
+		start := d.pos
+		if err := d.skip(0); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(d.data[start:d.pos], v.Addr().Interface()); err != nil {
+			return &decodeErr{off: start, rule: "must be " + td.shape}
+		}
+		return nil
+	}
+}
+
+// plural turns a shape into its plural: "a string" into "strings", "a
+// CustomerKeyContactCreateDTO object" into "CustomerKeyContactCreateDTO
+// objects".
+func plural(shape string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(shape, "a "), "an ")
+	if rest, ok := strings.CutPrefix(s, "array of "); ok {
+		return "arrays of " + rest
+	}
+	if strings.HasSuffix(s, " or null") {
+		return strings.TrimSuffix(s, " or null") + "s or nulls"
+	}
+	return s + "s"
+}
+
+// lineCol returns the 1-based line of off in data and the offset where that
+// line starts.
+func lineCol(data []byte, off int) (line, lineStart int) {
+	off = min(off, len(data))
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	lineStart = bytes.LastIndexByte(data[:off], '\n') + 1
+	return line, lineStart
+}

@@ -1,0 +1,80 @@
+package bulk
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"testing"
+)
+
+// benchBlock is 1,024 rows as the sync benchmark writes them
+// (cmd/enkash-customer/sync_bench_unix_test.go): one update per customer,
+// three fields.
+func benchBlock(format Format) []byte {
+	var b bytes.Buffer
+	if format == FormatCSV {
+		b.WriteString("customerId,legalName,address,branchCodes\n")
+	}
+	for i := range 1024 {
+		if format == FormatCSV {
+			fmt.Fprintf(&b, `KCB%013d,Row %d,\N,"[""BLR01""]"`+"\n", i, i+1)
+			continue
+		}
+		fmt.Fprintf(&b, `{"customerId":"KCB%013d","update":{"legalName":"Row %d","address":null,"branchCodes":["BLR01"]}}`+"\n", i, i+1)
+	}
+	return b.Bytes()
+}
+
+// repeated returns an input of n rows: block (after its header line, for
+// CSV) repeated.
+func repeated(format Format, n int) io.Reader {
+	block := benchBlock(format)
+	var head []byte
+	if format == FormatCSV {
+		i := bytes.IndexByte(block, '\n') + 1
+		head, block = block[:i], block[i:]
+	}
+	rs := []io.Reader{bytes.NewReader(head)}
+	for ; n > 0; n -= 1024 {
+		rs = append(rs, bytes.NewReader(block))
+	}
+	return io.MultiReader(rs...)
+}
+
+func benchmarkReader(b *testing.B, format Format) {
+	in := repeated(format, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	r, err := NewReader(in, ReaderOptions{Format: format})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, err := range r.Rows() {
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n++; n == b.N {
+			break
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/row")
+}
+
+// BenchmarkReader_JSONL reads, decodes and validates JSONL rows; one op is
+// one row (107 bytes, three body fields).
+func BenchmarkReader_JSONL(b *testing.B) { benchmarkReader(b, FormatJSONL) }
+
+// BenchmarkReader_CSV reads, decodes and validates the same rows as CSV.
+func BenchmarkReader_CSV(b *testing.B) { benchmarkReader(b, FormatCSV) }
+
+// BenchmarkDecodeUpdate decodes one body of the benchmark rows.
+func BenchmarkDecodeUpdate(b *testing.B) {
+	data := []byte(`{"legalName":"Row 1","address":null,"branchCodes":["BLR01"]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeUpdate(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package bulk
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// result is one yielded row, in a form tests compare: the wire body of a
+// valid row, or the error text.
+type result struct {
+	Line            int
+	CustomerID      string
+	ParentCompanyID string
+	Body            string // AppendJSON of Update; "" with an error
+	Err             string
+	Fatal           bool // the error was not a *RowError
+}
+
+// readAll reads every row of in.
+func readAll(t *testing.T, in string, opts ReaderOptions) ([]result, *Reader) {
+	t.Helper()
+	r, err := NewReader(strings.NewReader(in), opts)
+	require.NoError(t, err)
+	var out []result
+	for row, err := range r.Rows() {
+		res := result{Line: row.Line, CustomerID: row.CustomerID, ParentCompanyID: row.ParentCompanyID}
+		if err != nil {
+			var re *RowError
+			res.Err, res.Fatal = err.Error(), !errors.As(err, &re)
+			if !res.Fatal {
+				assert.Equal(t, re.Line, row.Line)
+				assert.Equal(t, re.CustomerID, row.CustomerID)
+				assert.NotEmpty(t, re.Problems)
+			}
+		} else {
+			b, werr := row.Update.AppendJSON(nil)
+			require.NoError(t, werr)
+			res.Body = string(b)
+		}
+		out = append(out, res)
+	}
+	return out, r
+}
+
+func TestFormatOf(t *testing.T) {
+	for path, want := range map[string]Format{"a.jsonl": FormatJSONL, "b.NDJSON": FormatJSONL, "dir.x/c.CSV": FormatCSV, "d.json": "", "e": ""} {
+		got, ok := FormatOf(path)
+		assert.Equal(t, want, got, path)
+		assert.Equal(t, want != "", ok, path)
+	}
+}
+
+func TestNewReader_RefusesBadOptionsAndEncodings(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		opts ReaderOptions
+		want string
+	}{
+		{"no format", "", ReaderOptions{}, `unknown format "": want jsonl or csv`},
+		{"unknown format", "", ReaderOptions{Format: "xml"}, `unknown format "xml": want jsonl or csv`},
+		{"UTF-16 LE JSONL", "\xff\xfe{\x00", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (byte order mark FF FE): save it as UTF-8"},
+		{"UTF-16 BE CSV", "\xfe\xff\x00c", ReaderOptions{Format: FormatCSV}, "the input looks UTF-16 encoded (byte order mark FE FF): save it as UTF-8"},
+		{"UTF-16 without a byte order mark", "c\x00u\x00s\x00", ReaderOptions{Format: FormatCSV}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
+		{"UTF-16 BE without a byte order mark, JSONL", "\x00{\x00}", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
+		{"delimiter is a quote", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '"'}, `CSV delimiter '"': want an ASCII character other than a quote or a line break`},
+		{"delimiter is a line break", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '\n'}, `CSV delimiter '\n': want an ASCII character other than a quote or a line break`},
+		{"delimiter is not ASCII", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '；'}, `CSV delimiter '；': want an ASCII character other than a quote or a line break`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewReader(strings.NewReader(tc.in), tc.opts)
+			require.Error(t, err)
+			assert.Nil(t, r)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
+
+// errReader fails after its data.
+type errReader struct{ data string }
+
+func (e *errReader) Read(p []byte) (int, error) {
+	if e.data == "" {
+		return 0, errors.New("disk on fire")
+	}
+	n := copy(p, e.data)
+	e.data = e.data[n:]
+	return n, nil
+}
+
+func TestReader_IOErrorIsFatal(t *testing.T) {
+	r, err := NewReader(&errReader{data: `{"customerId":"KCDEMO0000000001","update":{}}` + "\n" + `{"custo`}, ReaderOptions{Format: FormatJSONL})
+	require.NoError(t, err)
+	var errs []string
+	n := 0
+	for _, err := range r.Rows() {
+		n++
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	assert.Equal(t, 2, n)
+	assert.Equal(t, []string{"reading line 2: disk on fire"}, errs)
+	for range r.Rows() {
+		t.Fatal("a fatal error ends the reading")
+	}
+}
+
+func TestReader_RowsGoesOnAfterABreak(t *testing.T) {
+	in := `{"customerId":"KCDEMO0000000001","update":{}}` + "\n" + `{"customerId":"KCDEMO0000000002","update":{}}` + "\n"
+	r, err := NewReader(strings.NewReader(in), ReaderOptions{Format: FormatJSONL})
+	require.NoError(t, err)
+	var ids []string
+	for row := range r.Rows() {
+		ids = append(ids, row.CustomerID)
+		break
+	}
+	for row := range r.Rows() {
+		ids = append(ids, row.CustomerID)
+	}
+	assert.Equal(t, []string{"KCDEMO0000000001", "KCDEMO0000000002"}, ids)
+}
+
+func TestReader_LongLineIsFatalAndBounded(t *testing.T) {
+	for _, f := range []Format{FormatJSONL, FormatCSV} {
+		t.Run(string(f), func(t *testing.T) {
+			head := ""
+			if f == FormatCSV {
+				head = "customerId,legalName\n"
+			}
+			// 10 MB of a cell, then a valid row that must not be reached.
+			long := head + "KCDEMO0000000001," + strings.Repeat("a", 10<<20) + "\nKCDEMO0000000002,b\n"
+			got, _ := readAll(t, long, ReaderOptions{Format: f})
+			line := 1
+			if f == FormatCSV {
+				line = 2
+			}
+			assert.Equal(t, []result{{Err: "line " + strconv.Itoa(line) + ": longer than 1048576 bytes (the bound of one row)", Fatal: true}}, got)
+		})
+	}
+}
+
+func TestReader_LineWithoutNewlineIsBounded(t *testing.T) {
+	// An endless line: the reader stops at the bound, never reading it all.
+	src := io.MultiReader(strings.NewReader(`{"customerId":"`), &endless{})
+	r, err := NewReader(src, ReaderOptions{Format: FormatJSONL})
+	require.NoError(t, err)
+	for _, err := range r.Rows() {
+		require.Error(t, err)
+		assert.Equal(t, "line 1: longer than 1048576 bytes (the bound of one row)", err.Error())
+	}
+}
+
+// endless yields 'a' forever.
+type endless struct{}
+
+func (*endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
+func TestRowError_Error(t *testing.T) {
+	e := &RowError{Line: 4, CustomerID: "KCDEMO0000000001", Problems: []Problem{{Field: "legalName", Rule: "invalid UTF-8"}, {Rule: "invalid JSON at column 3: want a value"}}}
+	assert.Equal(t, "line 4: legalName: invalid UTF-8; invalid JSON at column 3: want a value", e.Error())
+	assert.NotContains(t, e.Error(), e.CustomerID)
+}
