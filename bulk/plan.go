@@ -74,7 +74,9 @@ func splitObject(dst []field, data []byte, line int) ([]field, error) {
 		dst = append(dst, field{name: name, value: data[vstart:vend], line: line})
 		i = vend
 		if data[i] == ',' {
-			i++
+			if i++; i == len(data)-1 {
+				return bad() // a trailing comma
+			}
 		} else if i != len(data)-1 {
 			return bad()
 		}
@@ -127,44 +129,66 @@ func skipValue(data []byte, i int) int {
 
 // merger folds the rows of one customer, in input order, into its desired
 // fields: the last value of a field wins (a list replaces the whole list).
+// The rows' bodies are copied into one arena, reused from customer to
+// customer, and split once the customer's last row is in.
 type merger struct {
-	customer string
-	parent   string
+	customer []byte
+	parent   []byte
 	line     int
-	fields   []field // sorted by name once done
+	arena    []byte
+	spans    []span  // the customer's rows in the arena, in input order
+	fields   []field // the merged fields, sorted by name after finish
 	scratch  []field
-	bufs     [][]byte // the rows' bodies, kept until the customer is done
 }
 
-func (m *merger) reset(customer string) {
-	m.customer, m.parent, m.line = customer, "", 0
-	m.fields = m.fields[:0]
-	m.bufs = m.bufs[:0]
+// span is one row's body in the arena.
+type span struct{ line, start, end int }
+
+func (m *merger) reset(customer []byte) {
+	m.customer = append(m.customer[:0], customer...)
+	m.parent, m.line = m.parent[:0], 0
+	m.arena, m.spans, m.fields = m.arena[:0], m.spans[:0], m.fields[:0]
 }
 
-func (m *merger) add(line int, parent string, body []byte) error {
-	if parent != "" {
-		m.parent = parent
+func (m *merger) add(line int, parent, body []byte) {
+	if len(parent) > 0 {
+		m.parent = append(m.parent[:0], parent...)
 	}
 	m.line = line
-	m.bufs = append(m.bufs, body)
-	var err error
-	if m.scratch, err = splitObject(m.scratch[:0], body, line); err != nil {
-		return err
-	}
-	for _, f := range m.scratch {
-		if k := slices.IndexFunc(m.fields, func(g field) bool { return bytes.Equal(g.name, f.name) }); k >= 0 {
-			m.fields[k] = f
-		} else {
-			m.fields = append(m.fields, f)
+	start := len(m.arena)
+	m.arena = append(m.arena, body...)
+	m.spans = append(m.spans, span{line, start, len(m.arena)})
+}
+
+// finish merges the rows' fields, sorted by name.
+func (m *merger) finish() error {
+	for _, sp := range m.spans {
+		var err error
+		if m.scratch, err = splitObject(m.scratch[:0], m.arena[sp.start:sp.end], sp.line); err != nil {
+			return err
 		}
+		if len(m.spans) == 1 {
+			m.fields = append(m.fields, m.scratch...)
+			break
+		}
+		for _, f := range m.scratch {
+			if k := slices.IndexFunc(m.fields, func(g field) bool { return bytes.Equal(g.name, f.name) }); k >= 0 {
+				m.fields[k] = f
+			} else {
+				m.fields = append(m.fields, f)
+			}
+		}
+	}
+	if !slices.IsSortedFunc(m.fields, compareFields) {
+		slices.SortFunc(m.fields, compareFields)
 	}
 	return nil
 }
 
-// hash sorts the desired fields and returns a digest of them all.
+func compareFields(a, b field) int { return bytes.Compare(a.name, b.name) }
+
+// hash is a digest of every desired field (finish first).
 func (m *merger) hash() []byte {
-	slices.SortFunc(m.fields, func(a, b field) int { return bytes.Compare(a.name, b.name) })
 	h := sha256.New()
 	for _, f := range m.fields {
 		h.Write(f.name)
@@ -202,38 +226,43 @@ ORDER BY r.customer_id, r.line`)
 	defer fieldsQ.Close()
 
 	var (
-		m          merger
-		synced     []byte
-		known      bool
-		have       bool
-		state      = map[string]applied{}
-		plan       Plan
-		finishOne  func() error
-		line       int
-		customerID string
-		parent     string
-		body       []byte
-		rowSynced  []byte
-		rowKnown   bool
+		m      merger
+		synced []byte
+		known  bool
+		have   bool
+		state  = map[string]applied{}
+		plan   Plan
+		line   int
+		id     sql.RawBytes
+		parent sql.RawBytes
+		body   sql.RawBytes
+		rowSyn sql.RawBytes
+		rowKn  bool
 	)
-	finishOne = func() error {
+	finishOne := func() error {
 		customers++
-		digest := m.hash()
-		if !full && synced != nil && bytes.Equal(digest, synced) {
-			unchanged++
-			if onUnchanged != nil {
-				onUnchanged(m.customer, m.line)
-			}
-			return nil
+		if err := m.finish(); err != nil {
+			return err
 		}
+		var digest []byte
+		if !full && synced != nil {
+			if digest = m.hash(); bytes.Equal(digest, synced) {
+				unchanged++
+				if onUnchanged != nil {
+					onUnchanged(string(m.customer), m.line)
+				}
+				return nil
+			}
+		}
+		customerID := string(m.customer)
 		clear(state)
 		if known {
-			if err := s.readFields(ctx, fieldsQ, m.customer, state); err != nil {
+			if err := s.readFields(ctx, fieldsQ, customerID, state); err != nil {
 				return err
 			}
 		}
-		plan = Plan{CustomerID: m.customer, ParentCompanyID: m.parent, Line: m.line, Patch: plan.Patch[:0], fields: plan.fields[:0], synced: digest}
-		plan.Patch = append(plan.Patch, '{')
+		plan = Plan{CustomerID: customerID, ParentCompanyID: string(m.parent), Line: m.line,
+			Patch: append(plan.Patch[:0], '{'), fields: plan.fields[:0], synced: digest}
 		for _, f := range m.fields {
 			a, ok := state[string(f.name)]
 			if !full && ok && !a.pending && a.value.Valid && a.value.String == string(f.value) {
@@ -252,34 +281,34 @@ ORDER BY r.customer_id, r.line`)
 		if len(plan.fields) == 0 {
 			unchanged++
 			if onUnchanged != nil {
-				onUnchanged(m.customer, m.line)
+				onUnchanged(customerID, m.line)
 			}
 			return nil
+		}
+		if plan.synced == nil {
+			plan.synced = m.hash()
 		}
 		return emit(&plan)
 	}
 	for rows.Next() {
-		if err := rows.Scan(&customerID, &line, &parent, &body, &rowSynced, &rowKnown); err != nil {
+		if err := rows.Scan(&id, &line, &parent, &body, &rowSyn, &rowKn); err != nil {
 			return customers, unchanged, err
 		}
-		if !have || customerID != m.customer {
+		if !have || !bytes.Equal(id, m.customer) {
 			if have {
 				if err := finishOne(); err != nil {
 					return customers, unchanged, err
 				}
 			}
 			have = true
-			m.reset(customerID)
-			synced = append(synced[:0], rowSynced...)
-			if rowSynced == nil {
+			m.reset(id)
+			synced = append(synced[:0], rowSyn...)
+			if rowSyn == nil {
 				synced = nil
 			}
-			known = rowKnown
+			known = rowKn
 		}
-		// body is reused by Scan: keep a copy until the customer is done.
-		if err := m.add(line, parent, bytes.Clone(body)); err != nil {
-			return customers, unchanged, err
-		}
+		m.add(line, parent, body)
 	}
 	if err := rows.Err(); err != nil {
 		return customers, unchanged, err
@@ -336,8 +365,15 @@ func AppendPlanLine(b []byte, p *Plan) []byte {
 // planUpdateKey is the sync input's JSONL key of the PATCH body.
 const planUpdateKey = "update"
 
-// appendJSONString appends s as a JSON string.
+// appendJSONString appends s as a JSON string, as encoding/json writes it.
 func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s) // a string always encodes
-	return append(b, q...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
