@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/time/rate"
 
@@ -251,13 +252,15 @@ func (s *Sync) send(ctx context.Context, sum *Summary) error {
 	var (
 		pmu     sync.Mutex
 		byIndex = map[int]*planRec{}
-		feedErr error
+		feedErr error       // set by the feed (the batch's goroutine)
+		recErr  error       // set while recording outcomes
+		failed  atomic.Bool // recording failed: take no further customer
 	)
 	chunk := s.chunkSize()
 	updates := func(yield func(sendItem) bool) {
 		idx := 0
 		var after int64
-		for {
+		for !failed.Load() {
 			plans, last, err := rec.nextChunk(ctx, after, chunk)
 			if err != nil {
 				feedErr = err
@@ -274,7 +277,7 @@ func (s *Sync) send(ctx context.Context, sum *Summary) error {
 				idx++
 				ok := yield(sendItem{customerID: p.CustomerID, parent: p.ParentCompanyID, body: p.body})
 				rec.lastTaken.Store(p.rowid)
-				if !ok {
+				if !ok || failed.Load() {
 					feedErr = rec.unmark(context.WithoutCancel(ctx), plans[k+1:])
 					return
 				}
@@ -288,15 +291,19 @@ func (s *Sync) send(ctx context.Context, sum *Summary) error {
 		pmu.Unlock()
 		cr := classify(p, r)
 		sum.add(cr)
-		if err := rec.record(ctx, p, cr); err != nil && feedErr == nil {
-			feedErr = err
+		if err := rec.record(ctx, p, cr); err != nil && recErr == nil {
+			recErr = err
+			failed.Store(true)
 		}
 		if s.OnResult != nil {
 			s.OnResult(cr)
 		}
 	}
-	if err := rec.flush(context.WithoutCancel(ctx)); err != nil && feedErr == nil {
-		feedErr = err
+	if err := rec.flush(context.WithoutCancel(ctx)); err != nil && recErr == nil {
+		recErr = err
+	}
+	if feedErr == nil {
+		feedErr = recErr
 	}
 	// Plans never taken (stopped, or the feed failed) stay as planned: the
 	// next run plans them again.

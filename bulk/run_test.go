@@ -35,10 +35,21 @@ func syncer(t *testing.T, srv *wrappertest.Server, path string) *Sync {
 	t.Helper()
 	st, err := OpenStore(t.Context(), path)
 	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
 	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token), wrapper.WithMaxAttempts(1))
 	require.NoError(t, err)
 	return &Sync{Store: st, Client: c, Input: "test", Concurrency: 2}
+}
+
+// runOnce runs a Sync of the JSONL text against srv with the state at
+// path, after setup (if any) has adjusted it, and closes the state.
+func runOnce(t *testing.T, srv *wrappertest.Server, path string, setup func(*Sync), text string) (Summary, error) {
+	t.Helper()
+	s := syncer(t, srv, path)
+	defer s.Store.Close()
+	if setup != nil {
+		setup(s)
+	}
+	return s.Run(t.Context(), jsonlRows(t, text))
 }
 
 // bodies are the PATCH bodies srv received, in order.
@@ -70,8 +81,7 @@ func readField(t *testing.T, path, customer, field string) fieldRow {
 // order (last value wins, a list replaces the whole list) into one PATCH.
 func TestSync_MergesRowsPerCustomer(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
-	s := syncer(t, srv, filepath.Join(t.TempDir(), "s.db"))
-	sum, err := s.Run(t.Context(), jsonlRows(t, strings.Join([]string{
+	sum, err := runOnce(t, srv, filepath.Join(t.TempDir(), "s.db"), nil, (strings.Join([]string{
 		`{"customerId":"` + demo1 + `","update":{"legalName":"A","branchCodes":["X","Y"]}}`,
 		`{"customerId":"` + demo2 + `","parentCompanyId":"CEKDEMO001","update":{"state":"Goa"}}`,
 		`{"customerId":"` + demo1 + `","update":{"legalName":"B","address":null}}`,
@@ -95,11 +105,11 @@ func TestSync_PendingFieldIsSentAgain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	v1 := `{"customerId":"` + demo1 + `","update":{"state":"Goa","pinCode":"403001"}}`
 	v2 := `{"customerId":"` + demo1 + `","update":{"state":"Kerala","pinCode":"403001"}}`
-	_, err := syncer(t, srv, path).Run(t.Context(), jsonlRows(t, v1))
+	_, err := runOnce(t, srv, path, nil, (v1))
 	require.NoError(t, err)
 
 	srv.Inject(wrappertest.Fault{Status: 502, Times: 1})
-	sum, err := syncer(t, srv, path).Run(t.Context(), jsonlRows(t, v2))
+	sum, err := runOnce(t, srv, path, nil, (v2))
 	require.NoError(t, err)
 	assert.Equal(t, 1, sum.MaybeApplied)
 	assert.Equal(t, "unknown", sum.Failures[0].Status)
@@ -107,14 +117,14 @@ func TestSync_PendingFieldIsSentAgain(t *testing.T) {
 	assert.Equal(t, `"Goa"`, readField(t, path, demo1, "state").value.String, "the applied value is still the confirmed one")
 
 	srv.ResetRequests()
-	sum, err = syncer(t, srv, path).Run(t.Context(), jsonlRows(t, v1))
+	sum, err = runOnce(t, srv, path, nil, (v1))
 	require.NoError(t, err)
 	assert.Equal(t, []string{demo1 + ` {"state":"Goa"}`}, bodies(srv), "Goa is sent again: the 502 may have applied Kerala")
 	assert.Equal(t, 1, sum.OK)
 	assert.Equal(t, fieldRow{value: sql.NullString{String: `"Goa"`, Valid: true}}, readField(t, path, demo1, "state"))
 
 	srv.ResetRequests()
-	sum, err = syncer(t, srv, path).Run(t.Context(), jsonlRows(t, v1))
+	sum, err = runOnce(t, srv, path, nil, (v1))
 	require.NoError(t, err)
 	assert.Empty(t, srv.Requests())
 	assert.Equal(t, 1, sum.Unchanged)
@@ -128,14 +138,14 @@ func TestSync_RefusedLeavesNothingApplied(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	in := `{"customerId":"` + demo1 + `","update":{"state":"Goa"}}`
 	srv.Inject(wrappertest.ErrorFault(404, api.ErrorTypeRecordNotFound, "gone"))
-	sum, err := syncer(t, srv, path).Run(t.Context(), jsonlRows(t, in))
+	sum, err := runOnce(t, srv, path, nil, (in))
 	require.NoError(t, err)
 	assert.Equal(t, 1, sum.Failed)
 	assert.Zero(t, sum.MaybeApplied)
 	assert.Equal(t, map[string]int{"RECORD_NOT_FOUND": 1}, sum.ByErrorType)
 	assert.Equal(t, fieldRow{}, readField(t, path, demo1, "state"))
 	srv.ResetRequests()
-	_, err = syncer(t, srv, path).Run(t.Context(), jsonlRows(t, in))
+	_, err = runOnce(t, srv, path, nil, (in))
 	require.NoError(t, err)
 	assert.Equal(t, []string{demo1 + ` {"state":"Goa"}`}, bodies(srv))
 }
@@ -145,12 +155,10 @@ func TestSync_Full(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
 	path := filepath.Join(t.TempDir(), "s.db")
 	in := `{"customerId":"` + demo1 + `","update":{"state":"Goa","pinCode":"403001"}}`
-	_, err := syncer(t, srv, path).Run(t.Context(), jsonlRows(t, in))
+	_, err := runOnce(t, srv, path, nil, (in))
 	require.NoError(t, err)
 	srv.ResetRequests()
-	s := syncer(t, srv, path)
-	s.Full = true
-	sum, err := s.Run(t.Context(), jsonlRows(t, in))
+	sum, err := runOnce(t, srv, path, func(s *Sync) { s.Full = true }, in)
 	require.NoError(t, err)
 	assert.Equal(t, []string{demo1 + ` {"pinCode":"403001","state":"Goa"}`}, bodies(srv))
 	assert.Equal(t, 1, sum.Changed)
@@ -176,7 +184,7 @@ func TestSync_DryRunWritesNothing(t *testing.T) {
 	assert.Equal(t, 1, sum.Changed)
 	assert.NoFileExists(t, path)
 
-	_, err = syncer(t, srv, path).Run(t.Context(), jsonlRows(t, `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`))
+	_, err = runOnce(t, srv, path, nil, (`{"customerId":"` + demo1 + `","update":{"state":"Goa"}}`))
 	require.NoError(t, err)
 	before, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -200,11 +208,11 @@ func TestSync_DryRunWritesNothing(t *testing.T) {
 // ErrInvalidRows, every invalid row handed to OnInvalid, nothing sent.
 func TestSync_InvalidRowsStopEverything(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
-	s := syncer(t, srv, filepath.Join(t.TempDir(), "s.db"))
 	var invalid []string
-	s.OnInvalid = func(e *RowError) { invalid = append(invalid, e.Error()) }
-	sum, err := s.Run(t.Context(), jsonlRows(t, `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n"+
-		`{"customerId":"`+demo2+`","update":{"customerKeyContacts":[{"deleted":false,"legalName":"L","name":"N","mobile":"12345"}]}}`))
+	sum, err := runOnce(t, srv, filepath.Join(t.TempDir(), "s.db"), func(s *Sync) {
+		s.OnInvalid = func(e *RowError) { invalid = append(invalid, e.Error()) }
+	}, (`{"customerId":"` + demo1 + `","update":{"state":"Goa"}}` + "\n" +
+		`{"customerId":"` + demo2 + `","update":{"customerKeyContacts":[{"deleted":false,"legalName":"L","name":"N","mobile":"12345"}]}}`))
 	require.ErrorIs(t, err, ErrInvalidRows)
 	assert.Equal(t, []string{`line 2: customerKeyContacts[0].mobile: pattern ^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$`}, invalid)
 	assert.Equal(t, Summary{Rows: 2, Invalid: 1}, sum)

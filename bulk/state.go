@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver ("sqlite")
@@ -124,7 +126,7 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("state: %w", err)
 	}
 	f.Close()
-	return openStore(ctx, path, false)
+	return openStore(ctx, path, false, false)
 }
 
 // OpenStoreReadOnly opens the state at path for a dry run: an existing file
@@ -132,14 +134,13 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 // compares with an empty state).
 func OpenStoreReadOnly(ctx context.Context, path string) (*Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return openStore(ctx, "", true)
+		return openStore(ctx, "", true, true)
 	}
-	return openStore(ctx, path, false)
+	return openStore(ctx, path, false, true)
 }
 
-func openStore(ctx context.Context, path string, temp bool) (*Store, error) {
-	dsn := "file:" + url.PathEscape(path) +
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+func openStore(ctx context.Context, path string, temp, readOnly bool) (*Store, error) {
+	dsn := "file:" + url.PathEscape(path)
 	if temp {
 		dsn = ""
 	}
@@ -152,20 +153,43 @@ func openStore(ctx context.Context, path string, temp bool) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("state %s: %w", path, err)
 	}
-	for _, q := range []string{
-		schema,
+	fail := func(err error) (*Store, error) {
+		s.Close()
+		if isBusy(err) {
+			return nil, fmt.Errorf("state %s is in use by another sync (%w): wait for it to end", path, err)
+		}
+		return nil, fmt.Errorf("state %s: %w", path, err)
+	}
+	var setup []string
+	if !temp && !readOnly {
+		// One run at a time: the lock is taken at once (or refused at once)
+		// and held until Close, so two syncs overlapping on one state (a
+		// slow night and the next cron job) cannot interleave their
+		// requests.
+		setup = append(setup, "PRAGMA locking_mode=EXCLUSIVE", "BEGIN IMMEDIATE", "COMMIT",
+			"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL")
+	}
+	setup = append(setup, schema, "PRAGMA busy_timeout=10000",
 		`ATTACH DATABASE '' AS stage`,
 		`PRAGMA stage.journal_mode=OFF`,
 		`PRAGMA stage.synchronous=OFF`,
 		`PRAGMA stage.cache_size=-8192`,
-		stageSchema,
-	} {
+		stageSchema)
+	if readOnly && !temp {
+		// A dry run reads the state as it is: no schema is created.
+		setup = slices.DeleteFunc(setup, func(q string) bool { return q == schema })
+	}
+	for _, q := range setup {
 		if _, err := s.conn.ExecContext(ctx, q); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("state %s: %w", path, err)
+			return fail(err)
 		}
 	}
 	return s, nil
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "SQLITE_BUSY")
 }
 
 // Path is the state file's path ("" for the empty state of a dry run

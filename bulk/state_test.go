@@ -37,9 +37,8 @@ func TestStore_READMEQueries(t *testing.T) {
 	f := wrappertest.ErrorFault(404, api.ErrorTypeRecordNotFound, "gone")
 	f.Path = "/api/v0/customer/" + demo2
 	srv.Inject(f)
-	_, err := syncer(t, srv, path).Run(t.Context(), jsonlRows(t,
-		`{"customerId":"`+demo1+`","update":{"state":"Goa","address":null}}`+"\n"+
-			`{"customerId":"`+demo2+`","update":{"state":"Kerala"}}`))
+	_, err := runOnce(t, srv, path, nil, `{"customerId":"`+demo1+`","update":{"state":"Goa","address":null}}`+"\n"+
+		`{"customerId":"`+demo2+`","update":{"state":"Kerala"}}`)
 	require.NoError(t, err)
 	reqID := srv.Requests()[0].RequestID
 
@@ -75,4 +74,20 @@ func TestStore_READMEQueries(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, []string{`address=null applied null`, `state="Goa" applied "Goa"`}, sent)
+}
+
+// TestStore_OneRunAtATime: while one sync holds a state, another open of
+// it is refused at once, naming why; after Close it opens.
+func TestStore_OneRunAtATime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	first, err := OpenStore(t.Context(), path)
+	require.NoError(t, err)
+	_, err = OpenStore(t.Context(), path)
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "state "+path+" is in use by another sync ("), err.Error())
+	assert.True(t, strings.HasSuffix(err.Error(), "): wait for it to end"), err.Error())
+	require.NoError(t, first.Close())
+	second, err := OpenStore(t.Context(), path)
+	require.NoError(t, err)
+	require.NoError(t, second.Close())
 }
