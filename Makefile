@@ -40,12 +40,19 @@ demo-sync:
 	    echo "demo-sync: rerun: want 0 sent, got status $$status" >&2; exit 1; fi; \
 	  echo; echo "demo-sync: first run sent 3 customers, the rerun sent nothing (line 4 invalid both times: exit 1)"
 
-## bench-sync: the sync benchmark (not part of test or ci): 10,000 rows
-## against wrappertest with a 20 ms delay at concurrency 8 and 64, 1,000
-## at concurrency 1 (10,000 would take over 200 s), and --dry-run over
-## 1,000,000 rows: calls/s, connections, peak RSS
+## bench-sync: the sync benchmarks (not part of test or ci): 10,000 rows
+## against wrappertest with a 20 ms delay at concurrency 8 and 64, 1,000 at
+## concurrency 1 (10,000 would take over 200 s), --dry-run over 1,000,000
+## rows: calls/s, connections, peak RSS; then BenchmarkSyncState: --dry-run
+## over $$SYNC_BENCH_STATE_ROWS (default 1,000,000) rows against a CLI built
+## from $(BASELINE_REF) in the same run (rows/s ratio), and the rerun of the
+## unchanged file against a full state (its time over the dry run's)
+BASELINE_REF ?= 49493b4
 bench-sync:
-	SYNC_BENCH_ROWS_C1=$${SYNC_BENCH_ROWS_C1:-1000} $(GO) test -run '^$$' -bench BenchmarkSyncBinary -benchtime 1x -timeout 30m ./cmd/enkash-customer/
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  git archive $(BASELINE_REF) | tar -x -C "$$dir" && (cd "$$dir" && $(GO) build -o "$$dir/baseline-cli" ./cmd/enkash-customer) && \
+	  SYNC_BENCH_BASELINE="$$dir/baseline-cli" SYNC_BENCH_ROWS_C1=$${SYNC_BENCH_ROWS_C1:-1000} \
+	  $(GO) test -run '^$$' -bench 'BenchmarkSync(Binary|State)' -benchtime 1x -timeout 90m ./cmd/enkash-customer/
 
 ## build: the CLI binary in bin/
 build:
