@@ -571,7 +571,7 @@ func (c decoders) build(t reflect.Type, td *typeDec) {
 				return d.typeErr(td.shape)
 			}
 			d.pos++
-			s := reflect.MakeSlice(t, 0, 0)
+			s := reflect.MakeSlice(t, 0, 2) // most lists here are short: one allocation
 			err := d.elems(func(i int) *decodeErr {
 				s = reflect.Append(s, reflect.Zero(t.Elem()))
 				if err := elem.decode(d, s.Index(i)); err != nil {
