@@ -100,6 +100,8 @@ func newCSVReader(r *Reader, opts ReaderOptions) (*csvReader, error) {
 		return nil, fmt.Errorf("CSV: no header row")
 	case bytes.IndexByte(c.data, 0) >= 0:
 		return nil, fmt.Errorf(errUTF16, "its header holds NUL bytes")
+	case bytes.IndexByte(c.data, '\r') >= 0:
+		return nil, fmt.Errorf("CSV header: holds a carriage return: the lines end with CR alone; save the file with LF or CRLF line ends")
 	case rec.problem != nil:
 		return nil, fmt.Errorf("CSV header: %s", rec.problem.Rule)
 	}
@@ -295,6 +297,11 @@ func (c *csvReader) next(r *Reader) (Row, error, bool) {
 		row.ParentCompanyID, parentGiven = string(c.cell(c.parentCol)), true
 	}
 	var problems []Problem
+	for _, i := range []int{c.idCol, c.parentCol} {
+		if i >= 0 && !utf8.Valid(c.cell(i)) { // as JSONL says it
+			problems = append(problems, Problem{Field: c.cols[i].name, Rule: "invalid UTF-8"})
+		}
+	}
 	u := reflect.ValueOf(&row.Update).Elem()
 	for i, col := range c.cols {
 		cell := c.cell(i)

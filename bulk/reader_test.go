@@ -173,3 +173,23 @@ func TestRowError_Error(t *testing.T) {
 	assert.Equal(t, "line 4: legalName: invalid UTF-8; invalid JSON at column 3: want a value", e.Error())
 	assert.NotContains(t, e.Error(), e.CustomerID)
 }
+
+func TestReader_ConcurrentReaders(t *testing.T) {
+	// The decoders built from the generated type are shared: readers in
+	// parallel (run with -race) read the same rows.
+	in := `{"customerId":"KCDEMO0000000001","update":{"legalName":"A","customerKeyContacts":[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N"}]}}` + "\n"
+	want, _ := readAll(t, in, ReaderOptions{Format: FormatJSONL})
+	done := make(chan []result)
+	for range 4 {
+		go func() {
+			var got []result
+			defer func() { done <- got }() // sent even if readAll fails the test
+			for range 50 {
+				got, _ = readAll(t, in, ReaderOptions{Format: FormatJSONL})
+			}
+		}()
+	}
+	for range 4 {
+		assert.Equal(t, want, <-done)
+	}
+}
