@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -198,12 +199,12 @@ func (c *csvReader) read(r *Reader) (csvRecord, bool, error) {
 				if i < 0 {
 					c.data = append(c.data, line[pos:]...)
 					c.data = append(c.data, '\n')
-					if len(c.data) > MaxRowBytes {
+					l, ok, err := r.readLine()
+					if len(c.data) > MaxRowBytes || errors.Is(err, errRowTooLong) {
 						return csvRecord{}, false, fmt.Errorf("line %d: the quoted cell opened on line %d is not closed within %d bytes (an unclosed quote?)", opened, opened, MaxRowBytes)
 					}
-					l, ok, err := r.readLine()
 					if err != nil {
-						return csvRecord{}, false, fmt.Errorf("line %d: the quoted cell opened on line %d is not closed: %w", opened, opened, err)
+						return csvRecord{}, false, err
 					}
 					if !ok {
 						return csvRecord{}, false, fmt.Errorf("line %d: unclosed quote: the quoted cell opened on line %d runs to the end of the input", opened, opened)
@@ -247,7 +248,7 @@ func (c *csvReader) read(r *Reader) (csvRecord, bool, error) {
 		pos++ // the delimiter
 	}
 	if len(c.data) > MaxRowBytes {
-		return csvRecord{}, false, fmt.Errorf("line %d: longer than %d bytes (the bound of one row)", rec.start, MaxRowBytes)
+		return csvRecord{}, false, fmt.Errorf("line %d: %w", rec.start, errRowTooLong)
 	}
 	rec.end = r.line
 	if rec.end > rec.start && len(c.cols) > 0 {

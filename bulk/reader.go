@@ -44,6 +44,9 @@ func FormatOf(path string) (Format, bool) {
 // break, an unclosed quote) is held in memory.
 const MaxRowBytes = 1 << 20
 
+// errRowTooLong is the error of a line or record over MaxRowBytes.
+var errRowTooLong = fmt.Errorf("longer than %d bytes (the bound of one row)", MaxRowBytes)
+
 // DefaultNullMarker is the CSV cell that sends null when
 // ReaderOptions.NullMarker is empty.
 const DefaultNullMarker = `\N`
@@ -196,7 +199,7 @@ func (r *Reader) readLine() ([]byte, bool, error) {
 	for {
 		chunk, err := r.br.ReadSlice('\n')
 		if len(r.buf)+len(chunk) > MaxRowBytes+2 {
-			return nil, false, fmt.Errorf("line %d: longer than %d bytes (the bound of one row)", r.line+1, MaxRowBytes)
+			return nil, false, fmt.Errorf("line %d: %w", r.line+1, errRowTooLong)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			r.buf = append(r.buf, chunk...)

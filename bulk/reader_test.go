@@ -148,13 +148,31 @@ func TestReader_LongLineIsFatalAndBounded(t *testing.T) {
 }
 
 func TestReader_LineWithoutNewlineIsBounded(t *testing.T) {
-	// An endless line: the reader stops at the bound, never reading it all.
-	src := io.MultiReader(strings.NewReader(`{"customerId":"`), &endless{})
-	r, err := NewReader(src, ReaderOptions{Format: FormatJSONL})
-	require.NoError(t, err)
-	for _, err := range r.Rows() {
-		require.Error(t, err)
-		assert.Equal(t, "line 1: longer than 1048576 bytes (the bound of one row)", err.Error())
+	// An endless line: the reader stops at the bound, never reading it all
+	// (an unbounded buffer would never return).
+	tests := []struct {
+		name, head string
+		opts       ReaderOptions
+		want       string
+	}{
+		{"JSONL", `{"customerId":"`, ReaderOptions{Format: FormatJSONL}, "line 1: longer than 1048576 bytes (the bound of one row)"},
+		{"CSV", "customerId,legalName\n" + id1 + ",", ReaderOptions{Format: FormatCSV}, "line 2: longer than 1048576 bytes (the bound of one row)"},
+		{"CSV in a quoted cell on one line", "customerId,legalName\n" + id1 + `,"`, ReaderOptions{Format: FormatCSV},
+			"line 2: longer than 1048576 bytes (the bound of one row)"},
+		{"CSV in a quoted cell over lines", "customerId,legalName\n" + id1 + `,"` + "\n\n", ReaderOptions{Format: FormatCSV},
+			"line 2: the quoted cell opened on line 2 is not closed within 1048576 bytes (an unclosed quote?)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewReader(io.MultiReader(strings.NewReader(tc.head), &endless{}), tc.opts)
+			require.NoError(t, err)
+			var errs []string
+			for _, err := range r.Rows() {
+				require.Error(t, err)
+				errs = append(errs, err.Error())
+			}
+			assert.Equal(t, []string{tc.want}, errs)
+		})
 	}
 }
 
