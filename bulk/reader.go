@@ -73,6 +73,8 @@ type ReaderOptions struct {
 // the null marker sends null, any other text is the value; the cells of
 // body fields that are not strings (lists, objects, numbers, booleans) hold
 // JSON, decoded strictly. Cells are never trimmed (header names are).
+//
+// A Reader is not safe for concurrent use; separate Readers are.
 type Reader struct {
 	br     *bufio.Reader
 	format Format
