@@ -3,6 +3,8 @@ package bulk
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,8 +14,30 @@ import (
 	"github.com/enkash-oss/enkash-go/api"
 )
 
-// allFields names every body field, as the unknown-field message lists them.
-const allFields = "accountNumber, address, assignedAgent, branchCodes, contactNumber, customerId, customerKeyContacts, customerReminders, ifsc, legalName, panOrGstin, pinCode, state, uniqueRefNo"
+// allFields names every body field, sorted, as the unknown-field message
+// lists them: read here from the generated type's json tags, so that the
+// tests follow a spec change (make regen-drill).
+var allFields = func() string {
+	t := reflect.TypeFor[api.UpdateCustomerRequest]()
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}()
+
+// specRule is the generated validator's rule for the first violation of a
+// request with this customer id and parent company id: the tests name the
+// spec's patterns without restating them.
+func specRule(customerID, parent string) string {
+	var params *api.UpdateCustomerParams
+	if parent != "" {
+		params = &api.UpdateCustomerParams{ParentCompanyId: &parent}
+	}
+	return api.ValidateUpdateCustomer(customerID, params, &api.UpdateCustomerRequest{})[0].Rule
+}
 
 func TestDecodeUpdate_KeepsAbsentNullAndValue(t *testing.T) {
 	tests := []struct{ name, in, want string }{

@@ -86,8 +86,9 @@ func TestBuildBodyMissingEqualsDoesNotEchoTheArgument(t *testing.T) {
 	}
 }
 
-// bulkFields lists every body field, as an unknown-field message does.
-const bulkFields = "accountNumber, address, assignedAgent, branchCodes, contactNumber, customerId, customerKeyContacts, customerReminders, ifsc, legalName, panOrGstin, pinCode, state, uniqueRefNo"
+// bulkFields lists every body field, as an unknown-field message does
+// (fieldNames reads them from the generated type).
+var bulkFields = fieldNames()
 
 func TestDecodeUpdate_Strict(t *testing.T) {
 	tests := []struct{ name, in, want, wantErr string }{
