@@ -3,12 +3,15 @@ package bulk
 import (
 	"errors"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
 )
 
 // result is one yielded row, in a form tests compare: the wire body of a
@@ -210,4 +213,42 @@ func TestReader_ConcurrentReaders(t *testing.T) {
 	for range 4 {
 		assert.Equal(t, want, <-done)
 	}
+}
+
+func TestReader_DemoFiles(t *testing.T) {
+	// The CLI's demo inputs (make demo-sync) read through the library.
+	tests := []struct {
+		path string
+		want []result
+	}{
+		{"../testdata/sync-demo.jsonl", []result{
+			{Line: 1, CustomerID: "KCDEMO0000000001", ParentCompanyID: "CEKDEMO001", Body: `{"address":null,"legalName":"Shree Ganesh Textiles Pvt Ltd"}`},
+			{Line: 2, CustomerID: "KCDEMO0000000002", Body: `{"branchCodes":["PNJ01","MRG02"],"pinCode":"403001","state":"Goa"}`},
+			{Line: 3, CustomerID: "KCDEMO0000000003", Body: `{"customerReminders":[{"dueDateDifference":3,"reminderTime":"09:30","reminderType":"ONCE"}]}`},
+			{Line: 4, CustomerID: "KCDEMO0000000003", Err: "line 4: customerKeyContacts[0].mobile: " + specMobileRule()},
+		}},
+		{"../testdata/sync-demo.csv", []result{
+			{Line: 2, CustomerID: "KCDEMO0000000001", ParentCompanyID: "CEKDEMO001", Body: `{"address":null,"legalName":"Shree Ganesh Textiles Pvt Ltd"}`},
+			{Line: 3, CustomerID: "KCDEMO0000000002", Body: `{"branchCodes":["PNJ01","MRG02"],"state":"Goa"}`},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			data, err := os.ReadFile(tc.path)
+			require.NoError(t, err)
+			format, ok := FormatOf(tc.path)
+			require.True(t, ok)
+			got, r := readAll(t, string(data), ReaderOptions{Format: format})
+			assert.Equal(t, tc.want, got)
+			assert.Empty(t, r.Warnings())
+		})
+	}
+}
+
+// specMobileRule is the generated validator's rule for a key contact's
+// mobile number.
+func specMobileRule() string {
+	u := api.UpdateCustomerRequest{}
+	u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{LegalName: "L", Name: "N", Mobile: "1"}})
+	return api.ValidateUpdateCustomer(id1, nil, &u)[0].Rule
 }
