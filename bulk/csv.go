@@ -277,7 +277,8 @@ func (c *csvReader) next(r *Reader) (Row, error, bool) {
 	if !ok {
 		return Row{}, nil, false
 	}
-	row := Row{Line: rec.start}
+	r.row = Row{Line: rec.start}
+	row := &r.row
 	if len(c.ends) == len(c.cols) {
 		row.CustomerID = string(c.cell(c.idCol))
 	}
@@ -317,10 +318,10 @@ func (c *csvReader) next(r *Reader) (Row, error, bool) {
 		e := rowError(rec.start, row.CustomerID, problems...)
 		return Row{Line: rec.start, CustomerID: e.CustomerID}, e, true
 	}
-	if err := validate(&row, parentGiven); err != nil {
+	if err := validate(row, parentGiven); err != nil {
 		return Row{Line: rec.start, CustomerID: err.CustomerID}, err, true
 	}
-	return row, nil, true
+	return *row, nil, true
 }
 
 func (c *csvReader) cellStart(i int) int {
@@ -359,9 +360,10 @@ func (c *csvReader) setField(r *Reader, v reflect.Value, col csvCol, cell []byte
 		}
 		return Problem{}, true
 	}
-	d := decoder{data: cell}
+	d := &r.dec
+	d.data, d.pos = cell, 0
 	d.ws()
-	err := f.dec.decode(&d, v)
+	err := f.dec.decode(d, v)
 	if err == nil {
 		err = d.end("value")
 	}

@@ -27,16 +27,21 @@ func (r *Reader) nextJSONL() (Row, error, bool) {
 		if len(bytes.TrimSpace(data)) == 0 {
 			continue
 		}
-		row, err := parseJSONL(r.line, data)
+		row, err := r.parseJSONL(data)
 		return row, err, true
 	}
 }
 
-// parseJSONL decodes one row strictly and validates it.
-func parseJSONL(line int, data []byte) (Row, error) {
-	row := Row{Line: line}
-	d := decoder{data: data}
-	parentGiven, seenUpdate, err := row.decodeJSONL(&d)
+// parseJSONL decodes the row on the current line strictly and validates it.
+// It decodes into the Reader's scratch row with its decoder (no allocation
+// of either per row) and returns a copy.
+func (r *Reader) parseJSONL(data []byte) (Row, error) {
+	line := r.line
+	r.row = Row{Line: line}
+	row := &r.row
+	d := &r.dec
+	d.data, d.pos = data, 0
+	parentGiven, seenUpdate, err := row.decodeJSONL(d)
 	if err == nil {
 		err = d.end("object")
 	}
@@ -46,10 +51,10 @@ func parseJSONL(line int, data []byte) (Row, error) {
 	if !seenUpdate {
 		return invalidRow(line, row.CustomerID, Problem{Field: keyUpdate, Rule: "required (the PATCH body, {} for none)"})
 	}
-	if err := validate(&row, parentGiven); err != nil {
+	if err := validate(row, parentGiven); err != nil {
 		return Row{Line: line, CustomerID: err.CustomerID}, err
 	}
-	return row, nil
+	return *row, nil
 }
 
 // decodeJSONL decodes the row object at d into row: parentGiven reports a

@@ -85,6 +85,8 @@ type Reader struct {
 	// nullText counts CSV text cells equal to "null" in any case while the
 	// null marker is something else.
 	nullText int
+	row      Row     // scratch: the row being decoded
+	dec      decoder // scratch: reused for every row and cell
 }
 
 // NewReader returns a Reader of r. For CSV it reads the header row at
