@@ -85,14 +85,3 @@ func BenchmarkReader_JSONL(b *testing.B) { benchmarkReader(b, FormatJSONL) }
 
 // BenchmarkReader_CSV reads, decodes and validates the same rows as CSV.
 func BenchmarkReader_CSV(b *testing.B) { benchmarkReader(b, FormatCSV) }
-
-// BenchmarkDecodeUpdate decodes one body of the benchmark rows.
-func BenchmarkDecodeUpdate(b *testing.B) {
-	data := []byte(`{"legalName":"Row 1","address":null,"branchCodes":["BLR01"]}`)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := DecodeUpdate(data); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -189,12 +190,6 @@ func (*endless) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestRowError_Error(t *testing.T) {
-	e := &RowError{Line: 4, CustomerID: "KCDEMO0000000001", Problems: []Problem{{Field: "legalName", Rule: "invalid UTF-8"}, {Rule: "invalid JSON at column 3: want a value"}}}
-	assert.Equal(t, "line 4: legalName: invalid UTF-8; invalid JSON at column 3: want a value", e.Error())
-	assert.NotContains(t, e.Error(), e.CustomerID)
-}
-
 func TestReader_ConcurrentReaders(t *testing.T) {
 	// The decoders built from the generated type are shared: readers in
 	// parallel (run with -race) read the same rows.
@@ -251,4 +246,45 @@ func specMobileRule() string {
 	u := api.UpdateCustomerRequest{}
 	u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{LegalName: "L", Name: "N", Mobile: "1"}})
 	return api.ValidateUpdateCustomer(id1, nil, &u)[0].Rule
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add(false, byte(0), []byte(`{"customerId":"KCDEMO0000000001","update":{"legalName":"A"}}`+"\n\n"+`{"customerId":"KC1"}`))
+	f.Add(true, byte(0), []byte("customerId,legalName,address,branchCodes\nKCDEMO0000000001,A,\\N,\"[\"\"x\"\"]\"\nKC1,\"a\nb\",,\n"))
+	f.Add(true, byte(';'), []byte("customerId;legalName\nKCDEMO0000000001;\"x\"\"y\"\n"))
+	f.Add(true, byte(0), []byte("\ufeffcustomerId,legalName\nKCDEMO0000000001,\"unclosed\n"))
+	f.Fuzz(func(t *testing.T, csv bool, delim byte, data []byte) {
+		opts := ReaderOptions{Format: FormatJSONL}
+		if csv {
+			opts = ReaderOptions{Format: FormatCSV, Delimiter: rune(delim)}
+		}
+		r, err := NewReader(bytes.NewReader(data), opts)
+		if err != nil {
+			return
+		}
+		last := 0
+		for row, err := range r.Rows() {
+			var re *RowError
+			switch {
+			case errors.As(err, &re):
+				if len(re.Problems) == 0 || re.Line != row.Line {
+					t.Fatalf("row error %#v", re)
+				}
+			case err != nil:
+				if !strings.HasPrefix(err.Error(), "line ") {
+					t.Fatalf("fatal error without a line: %v", err)
+				}
+				continue
+			default:
+				if vs := api.ValidateUpdateCustomer(row.CustomerID, nil, &row.Update); vs != nil {
+					t.Fatalf("a valid row breaks the spec: %v", vs)
+				}
+				roundTrips(t, row.Update)
+			}
+			if row.Line <= last {
+				t.Fatalf("line %d after line %d", row.Line, last)
+			}
+			last = row.Line
+		}
+	})
 }
