@@ -20,8 +20,8 @@ demo:
 	$(GO) run ./cmd/enkash-customer update \
 	  --set "legalName=Acme Traders Pvt Ltd" --clear address KCDEMO0000000001
 
-## demo-sync: sync testdata/sync-demo.jsonl (the demo customers, one of them
-## on two rows that merge, and one invalid row) against the embedded sandbox
+## demo-sync: sync testdata/sync-demo.jsonl (the demo customers and one
+## invalid row) against the embedded sandbox
 ## with --skip-invalid and a fresh state: three customers sent, exit 1 (a row
 ## was skipped as invalid); then the same command again: nothing differs, no
 ## request. The target succeeds only when both runs do exactly that.

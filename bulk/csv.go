@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -100,6 +101,8 @@ func newCSVReader(r *Reader, opts ReaderOptions) (*csvReader, error) {
 		return nil, fmt.Errorf("CSV: no header row")
 	case bytes.IndexByte(c.data, 0) >= 0:
 		return nil, fmt.Errorf(errUTF16, "its header holds NUL bytes")
+	case bytes.IndexByte(c.data, '\r') >= 0:
+		return nil, fmt.Errorf("CSV header: holds a carriage return: the lines end with CR alone; save the file with LF or CRLF line ends")
 	case rec.problem != nil:
 		return nil, fmt.Errorf("CSV header: %s", rec.problem.Rule)
 	}
@@ -196,12 +199,12 @@ func (c *csvReader) read(r *Reader) (csvRecord, bool, error) {
 				if i < 0 {
 					c.data = append(c.data, line[pos:]...)
 					c.data = append(c.data, '\n')
-					if len(c.data) > MaxRowBytes {
+					l, ok, err := r.readLine()
+					if len(c.data) > MaxRowBytes || errors.Is(err, errRowTooLong) {
 						return csvRecord{}, false, fmt.Errorf("line %d: the quoted cell opened on line %d is not closed within %d bytes (an unclosed quote?)", opened, opened, MaxRowBytes)
 					}
-					l, ok, err := r.readLine()
 					if err != nil {
-						return csvRecord{}, false, fmt.Errorf("line %d: the quoted cell opened on line %d is not closed: %w", opened, opened, err)
+						return csvRecord{}, false, err
 					}
 					if !ok {
 						return csvRecord{}, false, fmt.Errorf("line %d: unclosed quote: the quoted cell opened on line %d runs to the end of the input", opened, opened)
@@ -245,7 +248,7 @@ func (c *csvReader) read(r *Reader) (csvRecord, bool, error) {
 		pos++ // the delimiter
 	}
 	if len(c.data) > MaxRowBytes {
-		return csvRecord{}, false, fmt.Errorf("line %d: longer than %d bytes (the bound of one row)", rec.start, MaxRowBytes)
+		return csvRecord{}, false, fmt.Errorf("line %d: %w", rec.start, errRowTooLong)
 	}
 	rec.end = r.line
 	if rec.end > rec.start && len(c.cols) > 0 {
@@ -274,7 +277,8 @@ func (c *csvReader) next(r *Reader) (Row, error, bool) {
 	if !ok {
 		return Row{}, nil, false
 	}
-	row := Row{Line: rec.start}
+	r.row = Row{Line: rec.start}
+	row := &r.row
 	if len(c.ends) == len(c.cols) {
 		row.CustomerID = string(c.cell(c.idCol))
 	}
@@ -295,6 +299,11 @@ func (c *csvReader) next(r *Reader) (Row, error, bool) {
 		row.ParentCompanyID, parentGiven = string(c.cell(c.parentCol)), true
 	}
 	var problems []Problem
+	for _, i := range []int{c.idCol, c.parentCol} {
+		if i >= 0 && !utf8.Valid(c.cell(i)) { // as JSONL says it
+			problems = append(problems, Problem{Field: c.cols[i].name, Rule: "invalid UTF-8"})
+		}
+	}
 	u := reflect.ValueOf(&row.Update).Elem()
 	for i, col := range c.cols {
 		cell := c.cell(i)
@@ -309,10 +318,10 @@ func (c *csvReader) next(r *Reader) (Row, error, bool) {
 		e := rowError(rec.start, row.CustomerID, problems...)
 		return Row{Line: rec.start, CustomerID: e.CustomerID}, e, true
 	}
-	if err := validate(&row, parentGiven); err != nil {
+	if err := validate(row, parentGiven); err != nil {
 		return Row{Line: rec.start, CustomerID: err.CustomerID}, err, true
 	}
-	return row, nil, true
+	return *row, nil, true
 }
 
 func (c *csvReader) cellStart(i int) int {
@@ -351,9 +360,10 @@ func (c *csvReader) setField(r *Reader, v reflect.Value, col csvCol, cell []byte
 		}
 		return Problem{}, true
 	}
-	d := decoder{data: cell}
+	d := &r.dec
+	d.data, d.pos = cell, 0
 	d.ws()
-	err := f.dec.decode(&d, v)
+	err := f.dec.decode(d, v)
 	if err == nil {
 		err = d.end("value")
 	}

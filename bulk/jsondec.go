@@ -293,106 +293,105 @@ func (d *decoder) skip(depth int) *decodeErr {
 		return nil
 	case c == '[':
 		d.pos++
-		return d.elems(func(i int) *decodeErr {
+		for i := 0; ; i++ {
+			if ok, err := d.nextElem(i); !ok {
+				return err
+			}
 			if err := d.skip(depth + 1); err != nil {
 				err.prepend("[" + strconv.Itoa(i) + "]")
 				return err
 			}
-			return nil
-		})
+		}
 	case c == '{':
 		d.pos++
 		seen := map[string]bool{}
-		return d.members(func(key []byte, keyOff int) *decodeErr {
+		for i := 0; ; i++ {
+			key, keyOff, ok, err := d.nextMember(i)
+			if !ok {
+				return err
+			}
+			name := "." + echoName(string(key))
 			if seen[string(key)] {
-				return &decodeErr{off: keyOff, field: "." + echoName(string(key)), rule: "duplicate key"}
+				return &decodeErr{off: keyOff, field: name, rule: "duplicate key"}
 			}
 			seen[string(key)] = true
-			name := "." + echoName(string(key))
 			if err := d.skip(depth + 1); err != nil {
 				err.prepend(name)
 				return err
 			}
-			return nil
-		})
+		}
 	}
 	return d.syntaxErr("want a value")
 }
 
-// elems reads the elements of an array whose '[' was consumed, calling
-// elem for each with d at its first byte.
-func (d *decoder) elems(elem func(i int) *decodeErr) *decodeErr {
+// nextElem steps through an array whose '[' was consumed: call it with
+// i = 0, 1, … before each element; false after the closing ']'. On true, d
+// is at the element's first byte.
+func (d *decoder) nextElem(i int) (bool, *decodeErr) {
 	d.ws()
-	if d.pos < len(d.data) && d.data[d.pos] == ']' {
-		d.pos++
-		return nil
+	if d.pos >= len(d.data) {
+		return false, d.syntaxErr("")
 	}
-	for i := 0; ; i++ {
-		d.ws()
-		if err := elem(i); err != nil {
-			return err
-		}
-		d.ws()
-		if d.pos >= len(d.data) {
-			return d.syntaxErr("")
-		}
+	if i > 0 {
 		switch d.data[d.pos] {
 		case ',':
 			d.pos++
+			d.ws()
 		case ']':
 			d.pos++
-			return nil
+			return false, nil
 		default:
-			return d.syntaxErr("want ',' or ']' after an array element")
+			return false, d.syntaxErr("want ',' or ']' after an array element")
 		}
+	} else if d.data[d.pos] == ']' {
+		d.pos++
+		return false, nil
 	}
+	return true, nil
 }
 
-// members reads the members of an object whose '{' was consumed, calling
-// member for each key with d at the first byte of its value. The key
-// aliases the input or the scratch buffer.
-func (d *decoder) members(member func(key []byte, keyOff int) *decodeErr) *decodeErr {
+// nextMember steps through an object whose '{' was consumed: call it with
+// i = 0, 1, … before each member; false after the closing '}'. On true it
+// returns the key (aliasing the input or the scratch buffer: copy it before
+// reading on) and its offset, with d at the first byte of the value.
+func (d *decoder) nextMember(i int) (key []byte, keyOff int, ok bool, err *decodeErr) {
 	d.ws()
-	if d.pos < len(d.data) && d.data[d.pos] == '}' {
-		d.pos++
-		return nil
+	if d.pos >= len(d.data) {
+		return nil, 0, false, d.syntaxErr("")
 	}
-	for {
-		d.ws()
-		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-			return d.syntaxErr("want a string key")
-		}
-		keyOff := d.pos
-		key, err := d.str()
-		if err != nil {
-			if !err.syntax {
-				err.rule = "invalid UTF-8 in a key"
-			}
-			return err
-		}
-		d.ws()
-		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
-			return d.syntaxErr("want ':' after an object key")
-		}
-		d.pos++
-		d.ws()
-		if err := member(key, keyOff); err != nil {
-			return err
-		}
-		d.ws()
-		if d.pos >= len(d.data) {
-			return d.syntaxErr("")
-		}
+	if i > 0 {
 		switch d.data[d.pos] {
 		case ',':
 			d.pos++
+			d.ws()
 		case '}':
 			d.pos++
-			return nil
+			return nil, 0, false, nil
 		default:
-			return d.syntaxErr("want ',' or '}' after an object member")
+			return nil, 0, false, d.syntaxErr("want ',' or '}' after an object member")
 		}
+	} else if d.data[d.pos] == '}' {
+		d.pos++
+		return nil, 0, false, nil
 	}
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return nil, 0, false, d.syntaxErr("want a string key")
+	}
+	keyOff = d.pos
+	key, err = d.str()
+	if err != nil {
+		if !err.syntax {
+			err.rule = "invalid UTF-8 in a key"
+		}
+		return nil, 0, false, err
+	}
+	d.ws()
+	if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+		return nil, 0, false, d.syntaxErr("want ':' after an object key")
+	}
+	d.pos++
+	d.ws()
+	return key, keyOff, true, nil
 }
 
 // end checks that nothing but white space follows the value.
@@ -571,17 +570,20 @@ func (c decoders) build(t reflect.Type, td *typeDec) {
 				return d.typeErr(td.shape)
 			}
 			d.pos++
-			s := reflect.MakeSlice(t, 0, 0)
-			err := d.elems(func(i int) *decodeErr {
+			s := reflect.MakeSlice(t, 0, 2) // most lists here are short: one allocation
+			for i := 0; ; i++ {
+				ok, err := d.nextElem(i)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					break
+				}
 				s = reflect.Append(s, reflect.Zero(t.Elem()))
 				if err := elem.decode(d, s.Index(i)); err != nil {
 					err.field = "[" + strconv.Itoa(i) + "]" + err.field
 					return err
 				}
-				return nil
-			})
-			if err != nil {
-				return err
 			}
 			v.Set(s)
 			return nil
@@ -599,7 +601,14 @@ func (c decoders) build(t reflect.Type, td *typeDec) {
 			}
 			d.pos++
 			m := reflect.MakeMap(t)
-			err := d.members(func(key []byte, keyOff int) *decodeErr {
+			for i := 0; ; i++ {
+				key, keyOff, ok, err := d.nextMember(i)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					break
+				}
 				k := reflect.ValueOf(string(key)).Convert(t.Key())
 				name := "." + echoName(string(key))
 				if m.MapIndex(k).IsValid() {
@@ -611,10 +620,6 @@ func (c decoders) build(t reflect.Type, td *typeDec) {
 					return err
 				}
 				m.SetMapIndex(k, ev)
-				return nil
-			})
-			if err != nil {
-				return err
 			}
 			v.Set(m)
 			return nil
@@ -686,7 +691,11 @@ func (sd *structDec) decodeMembers(d *decoder, v reflect.Value) *decodeErr {
 	if len(sd.fields) > 64 {
 		seenBig = make([]bool, len(sd.fields))
 	}
-	return d.members(func(key []byte, keyOff int) *decodeErr {
+	for n := 0; ; n++ {
+		key, keyOff, ok, err := d.nextMember(n)
+		if !ok {
+			return err
+		}
 		i, ok := sd.byName[string(key)]
 		if !ok {
 			return &decodeErr{off: keyOff, rule: "unknown field " + echoName(string(key)) + ": want one of " + sd.names}
@@ -707,8 +716,7 @@ func (sd *structDec) decodeMembers(d *decoder, v reflect.Value) *decodeErr {
 			err.field = "." + f.name + err.field
 			return err
 		}
-		return nil
-	})
+	}
 }
 
 // buildNumber decodes integers (no fraction or exponent, within the type's

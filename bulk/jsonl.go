@@ -27,70 +27,23 @@ func (r *Reader) nextJSONL() (Row, error, bool) {
 		if len(bytes.TrimSpace(data)) == 0 {
 			continue
 		}
-		row, err := parseJSONL(r.line, data)
+		row, err := r.parseJSONL(data)
 		return row, err, true
 	}
 }
 
-// parseJSONL decodes one row strictly and validates it.
-func parseJSONL(line int, data []byte) (Row, error) {
-	row := Row{Line: line}
-	d := decoder{data: data}
-	var seenID, seenParent, seenUpdate, parentGiven bool
-	d.ws()
-	var err *decodeErr
-	if d.pos >= len(d.data) || d.data[d.pos] != '{' {
-		err = d.typeErr("a JSON object")
-	} else {
-		d.pos++
-		err = d.members(func(key []byte, keyOff int) *decodeErr {
-			var seen *bool
-			switch string(key) {
-			case keyCustomerID:
-				seen = &seenID
-			case keyParentCompanyID:
-				seen = &seenParent
-			case keyUpdate:
-				seen = &seenUpdate
-			default:
-				return &decodeErr{off: keyOff, rule: "unknown key " + echoName(string(key)) + ": want " + keyCustomerID + ", " + keyParentCompanyID + " or " + keyUpdate}
-			}
-			if *seen {
-				return &decodeErr{off: keyOff, field: "." + string(key), rule: "duplicate key"}
-			}
-			*seen = true
-			if string(key) == keyUpdate {
-				start := d.pos
-				err := body().decode(&d, &row.Update)
-				if err != nil && err.off == start && !err.syntax {
-					err.field = "." + keyUpdate // the body itself is not an object
-				}
-				return err
-			}
-			dst := &row.CustomerID
-			if string(key) == keyParentCompanyID {
-				dst = &row.ParentCompanyID
-			}
-			if d.isNull() { // as if absent
-				return nil
-			}
-			if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-				e := d.typeErr("a string")
-				e.field = "." + string(key)
-				return e
-			}
-			s, e := d.str()
-			if e != nil {
-				e.field = "." + string(key)
-				return e
-			}
-			*dst = string(s)
-			parentGiven = parentGiven || dst == &row.ParentCompanyID
-			return nil
-		})
-		if err == nil {
-			err = d.end("object")
-		}
+// parseJSONL decodes the row on the current line strictly and validates it.
+// It decodes into the Reader's scratch row with its decoder (no allocation
+// of either per row) and returns a copy.
+func (r *Reader) parseJSONL(data []byte) (Row, error) {
+	line := r.line
+	r.row = Row{Line: line}
+	row := &r.row
+	d := &r.dec
+	d.data, d.pos = data, 0
+	parentGiven, seenUpdate, err := row.decodeJSONL(d)
+	if err == nil {
+		err = d.end("object")
 	}
 	if err != nil {
 		return invalidRow(line, row.CustomerID, err.problem(0))
@@ -98,10 +51,67 @@ func parseJSONL(line int, data []byte) (Row, error) {
 	if !seenUpdate {
 		return invalidRow(line, row.CustomerID, Problem{Field: keyUpdate, Rule: "required (the PATCH body, {} for none)"})
 	}
-	if err := validate(&row, parentGiven); err != nil {
+	if err := validate(row, parentGiven); err != nil {
 		return Row{Line: line, CustomerID: err.CustomerID}, err
 	}
-	return row, nil
+	return *row, nil
+}
+
+// decodeJSONL decodes the row object at d into row: parentGiven reports a
+// parentCompanyId string (null counts as absent), seenUpdate the body.
+func (row *Row) decodeJSONL(d *decoder) (parentGiven, seenUpdate bool, err *decodeErr) {
+	d.ws()
+	if d.pos >= len(d.data) || d.data[d.pos] != '{' {
+		return false, false, d.typeErr("a JSON object")
+	}
+	d.pos++
+	var seenID, seenParent bool
+	for i := 0; ; i++ {
+		key, keyOff, ok, err := d.nextMember(i)
+		if !ok {
+			return parentGiven, seenUpdate, err
+		}
+		var seen *bool
+		dst := &row.CustomerID
+		var name string // the key as an error's field path
+		switch string(key) {
+		case keyCustomerID:
+			seen, name = &seenID, "."+keyCustomerID
+		case keyParentCompanyID:
+			seen, dst, name = &seenParent, &row.ParentCompanyID, "."+keyParentCompanyID
+		case keyUpdate:
+			seen, name = &seenUpdate, "."+keyUpdate
+		default:
+			return false, false, &decodeErr{off: keyOff, rule: "unknown key " + echoName(string(key)) + ": want " + keyCustomerID + ", " + keyParentCompanyID + " or " + keyUpdate}
+		}
+		if *seen {
+			return false, false, &decodeErr{off: keyOff, field: name, rule: "duplicate key"}
+		}
+		*seen = true
+		switch {
+		case seen == &seenUpdate:
+			start := d.pos
+			if err := body().decode(d, &row.Update); err != nil {
+				if err.off == start && !err.syntax {
+					err.field = name // the body itself is not an object
+				}
+				return false, false, err
+			}
+		case d.isNull(): // as if absent
+		case d.pos >= len(d.data) || d.data[d.pos] != '"':
+			err := d.typeErr("a string")
+			err.field = name
+			return false, false, err
+		default:
+			s, err := d.str()
+			if err != nil {
+				err.field = name
+				return false, false, err
+			}
+			*dst = string(s)
+			parentGiven = parentGiven || seen == &seenParent
+		}
+	}
 }
 
 // invalidRow returns the Row and RowError of a row that does not parse.

@@ -44,6 +44,9 @@ func FormatOf(path string) (Format, bool) {
 // break, an unclosed quote) is held in memory.
 const MaxRowBytes = 1 << 20
 
+// errRowTooLong is the error of a line or record over MaxRowBytes.
+var errRowTooLong = fmt.Errorf("longer than %d bytes (the bound of one row)", MaxRowBytes)
+
 // DefaultNullMarker is the CSV cell that sends null when
 // ReaderOptions.NullMarker is empty.
 const DefaultNullMarker = `\N`
@@ -70,6 +73,8 @@ type ReaderOptions struct {
 // the null marker sends null, any other text is the value; the cells of
 // body fields that are not strings (lists, objects, numbers, booleans) hold
 // JSON, decoded strictly. Cells are never trimmed (header names are).
+//
+// A Reader is not safe for concurrent use; separate Readers are.
 type Reader struct {
 	br     *bufio.Reader
 	format Format
@@ -80,6 +85,8 @@ type Reader struct {
 	// nullText counts CSV text cells equal to "null" in any case while the
 	// null marker is something else.
 	nullText int
+	row      Row     // scratch: the row being decoded
+	dec      decoder // scratch: reused for every row and cell
 }
 
 // NewReader returns a Reader of r. For CSV it reads the header row at
@@ -196,7 +203,7 @@ func (r *Reader) readLine() ([]byte, bool, error) {
 	for {
 		chunk, err := r.br.ReadSlice('\n')
 		if len(r.buf)+len(chunk) > MaxRowBytes+2 {
-			return nil, false, fmt.Errorf("line %d: longer than %d bytes (the bound of one row)", r.line+1, MaxRowBytes)
+			return nil, false, fmt.Errorf("line %d: %w", r.line+1, errRowTooLong)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			r.buf = append(r.buf, chunk...)

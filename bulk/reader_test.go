@@ -1,14 +1,18 @@
 package bulk
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/api"
 )
 
 // result is one yielded row, in a form tests compare: the wire body of a
@@ -148,13 +152,31 @@ func TestReader_LongLineIsFatalAndBounded(t *testing.T) {
 }
 
 func TestReader_LineWithoutNewlineIsBounded(t *testing.T) {
-	// An endless line: the reader stops at the bound, never reading it all.
-	src := io.MultiReader(strings.NewReader(`{"customerId":"`), &endless{})
-	r, err := NewReader(src, ReaderOptions{Format: FormatJSONL})
-	require.NoError(t, err)
-	for _, err := range r.Rows() {
-		require.Error(t, err)
-		assert.Equal(t, "line 1: longer than 1048576 bytes (the bound of one row)", err.Error())
+	// An endless line: the reader stops at the bound, never reading it all
+	// (an unbounded buffer would never return).
+	tests := []struct {
+		name, head string
+		opts       ReaderOptions
+		want       string
+	}{
+		{"JSONL", `{"customerId":"`, ReaderOptions{Format: FormatJSONL}, "line 1: longer than 1048576 bytes (the bound of one row)"},
+		{"CSV", "customerId,legalName\n" + id1 + ",", ReaderOptions{Format: FormatCSV}, "line 2: longer than 1048576 bytes (the bound of one row)"},
+		{"CSV in a quoted cell on one line", "customerId,legalName\n" + id1 + `,"`, ReaderOptions{Format: FormatCSV},
+			"line 2: longer than 1048576 bytes (the bound of one row)"},
+		{"CSV in a quoted cell over lines", "customerId,legalName\n" + id1 + `,"` + "\n\n", ReaderOptions{Format: FormatCSV},
+			"line 2: the quoted cell opened on line 2 is not closed within 1048576 bytes (an unclosed quote?)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewReader(io.MultiReader(strings.NewReader(tc.head), &endless{}), tc.opts)
+			require.NoError(t, err)
+			var errs []string
+			for _, err := range r.Rows() {
+				require.Error(t, err)
+				errs = append(errs, err.Error())
+			}
+			assert.Equal(t, []string{tc.want}, errs)
+		})
 	}
 }
 
@@ -168,8 +190,101 @@ func (*endless) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestRowError_Error(t *testing.T) {
-	e := &RowError{Line: 4, CustomerID: "KCDEMO0000000001", Problems: []Problem{{Field: "legalName", Rule: "invalid UTF-8"}, {Rule: "invalid JSON at column 3: want a value"}}}
-	assert.Equal(t, "line 4: legalName: invalid UTF-8; invalid JSON at column 3: want a value", e.Error())
-	assert.NotContains(t, e.Error(), e.CustomerID)
+func TestReader_ConcurrentReaders(t *testing.T) {
+	// The decoders built from the generated type are shared: readers in
+	// parallel (run with -race) read the same rows.
+	in := `{"customerId":"KCDEMO0000000001","update":{"legalName":"A","customerKeyContacts":[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N"}]}}` + "\n"
+	want, _ := readAll(t, in, ReaderOptions{Format: FormatJSONL})
+	done := make(chan []result)
+	for range 4 {
+		go func() {
+			var got []result
+			defer func() { done <- got }() // sent even if readAll fails the test
+			for range 50 {
+				got, _ = readAll(t, in, ReaderOptions{Format: FormatJSONL})
+			}
+		}()
+	}
+	for range 4 {
+		assert.Equal(t, want, <-done)
+	}
+}
+
+func TestReader_DemoFiles(t *testing.T) {
+	// The CLI's demo inputs (make demo-sync) read through the library.
+	tests := []struct {
+		path string
+		want []result
+	}{
+		{"../testdata/sync-demo.jsonl", []result{
+			{Line: 1, CustomerID: "KCDEMO0000000001", ParentCompanyID: "CEKDEMO001", Body: `{"address":null,"legalName":"Shree Ganesh Textiles Pvt Ltd"}`},
+			{Line: 2, CustomerID: "KCDEMO0000000002", Body: `{"branchCodes":["PNJ01","MRG02"],"pinCode":"403001","state":"Goa"}`},
+			{Line: 3, CustomerID: "KCDEMO0000000003", Body: `{"customerReminders":[{"dueDateDifference":3,"reminderTime":"09:30","reminderType":"ONCE"}]}`},
+			{Line: 4, CustomerID: "KCDEMO0000000003", Err: "line 4: customerKeyContacts[0].mobile: " + specMobileRule()},
+		}},
+		{"../testdata/sync-demo.csv", []result{
+			{Line: 2, CustomerID: "KCDEMO0000000001", ParentCompanyID: "CEKDEMO001", Body: `{"address":null,"legalName":"Shree Ganesh Textiles Pvt Ltd"}`},
+			{Line: 3, CustomerID: "KCDEMO0000000002", Body: `{"branchCodes":["PNJ01","MRG02"],"state":"Goa"}`},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			data, err := os.ReadFile(tc.path)
+			require.NoError(t, err)
+			format, ok := FormatOf(tc.path)
+			require.True(t, ok)
+			got, r := readAll(t, string(data), ReaderOptions{Format: format})
+			assert.Equal(t, tc.want, got)
+			assert.Empty(t, r.Warnings())
+		})
+	}
+}
+
+// specMobileRule is the generated validator's rule for a key contact's
+// mobile number.
+func specMobileRule() string {
+	u := api.UpdateCustomerRequest{}
+	u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{LegalName: "L", Name: "N", Mobile: "1"}})
+	return api.ValidateUpdateCustomer(id1, nil, &u)[0].Rule
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add(false, byte(0), []byte(`{"customerId":"KCDEMO0000000001","update":{"legalName":"A"}}`+"\n\n"+`{"customerId":"KC1"}`))
+	f.Add(true, byte(0), []byte("customerId,legalName,address,branchCodes\nKCDEMO0000000001,A,\\N,\"[\"\"x\"\"]\"\nKC1,\"a\nb\",,\n"))
+	f.Add(true, byte(';'), []byte("customerId;legalName\nKCDEMO0000000001;\"x\"\"y\"\n"))
+	f.Add(true, byte(0), []byte("\ufeffcustomerId,legalName\nKCDEMO0000000001,\"unclosed\n"))
+	f.Fuzz(func(t *testing.T, csv bool, delim byte, data []byte) {
+		opts := ReaderOptions{Format: FormatJSONL}
+		if csv {
+			opts = ReaderOptions{Format: FormatCSV, Delimiter: rune(delim)}
+		}
+		r, err := NewReader(bytes.NewReader(data), opts)
+		if err != nil {
+			return
+		}
+		last := 0
+		for row, err := range r.Rows() {
+			var re *RowError
+			switch {
+			case errors.As(err, &re):
+				if len(re.Problems) == 0 || re.Line != row.Line {
+					t.Fatalf("row error %#v", re)
+				}
+			case err != nil:
+				if !strings.HasPrefix(err.Error(), "line ") {
+					t.Fatalf("fatal error without a line: %v", err)
+				}
+				continue
+			default:
+				if vs := api.ValidateUpdateCustomer(row.CustomerID, nil, &row.Update); vs != nil {
+					t.Fatalf("a valid row breaks the spec: %v", vs)
+				}
+				roundTrips(t, row.Update)
+			}
+			if row.Line <= last {
+				t.Fatalf("line %d after line %d", row.Line, last)
+			}
+			last = row.Line
+		}
+	})
 }
