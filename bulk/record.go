@@ -2,7 +2,6 @@ package bulk
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -113,9 +112,11 @@ func (p *planRec) unpack(lines, pend string) error {
 		}
 		p.fields = append(p.fields, planField{name: f.name, value: f.value, line: line, wasPending: pend[i] == '1'})
 	}
-	if err := json.Unmarshal(p.Patch, &p.body); err != nil {
+	body, err := DecodeUpdate(p.Patch)
+	if err != nil {
 		return fmt.Errorf("line %d: decoding the body to send: %w", p.Line, err)
 	}
+	p.body = body
 	return nil
 }
 
@@ -218,6 +219,17 @@ func (s *Store) startRun(ctx context.Context, input string, full bool) (int64, e
 		return 0, fmt.Errorf("state %s: %w", s.path, err)
 	}
 	return res.LastInsertId()
+}
+
+// recordPlan records a run's counts once it is planned, so that a run
+// killed while sending still shows what it meant to do.
+func (s *Store) recordPlan(ctx context.Context, sum *Summary) error {
+	_, err := s.conn.ExecContext(ctx, `UPDATE runs SET rows_read = ?, invalid_rows = ?, customers = ?, changed = ?,
+  unchanged = ? WHERE run_id = ?`, sum.Rows, sum.Invalid, sum.Customers, sum.Changed, sum.Unchanged, sum.RunID)
+	if err != nil {
+		return fmt.Errorf("state %s: %w", s.path, err)
+	}
+	return nil
 }
 
 // finishRun records a run's counts.

@@ -207,6 +207,9 @@ func (s *Sync) Run(ctx context.Context, rows iter.Seq2[Row, error]) (Summary, er
 		}, s.OnUnchanged)
 		return err
 	})
+	if err == nil {
+		err = st.recordPlan(ctx, &sum)
+	}
 	if err != nil {
 		return sum, err
 	}

@@ -81,7 +81,8 @@ func readField(t *testing.T, path, customer, field string) fieldRow {
 // order (last value wins, a list replaces the whole list) into one PATCH.
 func TestSync_MergesRowsPerCustomer(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
-	sum, err := runOnce(t, srv, filepath.Join(t.TempDir(), "s.db"), nil, (strings.Join([]string{
+	path := filepath.Join(t.TempDir(), "s.db")
+	sum, err := runOnce(t, srv, path, nil, (strings.Join([]string{
 		`{"customerId":"` + demo1 + `","update":{"legalName":"A","branchCodes":["X","Y"]}}`,
 		`{"customerId":"` + demo2 + `","parentCompanyId":"CEKDEMO001","update":{"state":"Goa"}}`,
 		`{"customerId":"` + demo1 + `","update":{"legalName":"B","address":null}}`,
@@ -95,6 +96,16 @@ func TestSync_MergesRowsPerCustomer(t *testing.T) {
 	}, bodies(srv))
 	assert.Equal(t, "parentCompanyId=CEKDEMO001", srv.Requests()[1].RawQuery, "the last non-empty parentCompanyId of the customer")
 	assert.Equal(t, Summary{RunID: 1, Rows: 5, Customers: 2, Changed: 2, Sent: 2, OK: 2}, sum)
+
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	var counts [7]int
+	var finished sql.NullString
+	require.NoError(t, db.QueryRow(`SELECT rows_read, invalid_rows, customers, changed, unchanged, sent, ok, finished_at FROM runs WHERE run_id = 1`).
+		Scan(&counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5], &counts[6], &finished))
+	assert.Equal(t, [7]int{5, 0, 2, 2, 0, 2, 2}, counts, "the run's counts")
+	assert.True(t, finished.Valid)
 }
 
 // TestSync_PendingFieldIsSentAgain: a field whose request had an unknown

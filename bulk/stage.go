@@ -28,19 +28,17 @@ func insertRowsSQL(n int) string {
 	return b.String()
 }
 
-// StageCounts are what staging read.
-type StageCounts struct {
-	// Rows is how many rows were read, valid or not.
-	Rows int
-	// Invalid is how many of them were invalid (a *RowError).
-	Invalid int
+// stageCounts are what staging read: the rows, valid or not, and the
+// invalid ones (a *RowError).
+type stageCounts struct {
+	Rows, Invalid int
 }
 
 // stage reads every row (pass 1) and stores each valid one in the run's
 // staging table; an invalid row is counted and handed to onInvalid. Any
 // other error ends staging and is returned.
-func (s *Store) stage(ctx context.Context, rows iter.Seq2[Row, error], onInvalid func(*RowError)) (StageCounts, error) {
-	var c StageCounts
+func (s *Store) stage(ctx context.Context, rows iter.Seq2[Row, error], onInvalid func(*RowError)) (stageCounts, error) {
+	var c stageCounts
 	if _, err := s.conn.ExecContext(ctx, `DELETE FROM stage.rows; DELETE FROM stage.plans`); err != nil {
 		return c, err
 	}
