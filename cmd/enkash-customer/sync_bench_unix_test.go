@@ -96,7 +96,7 @@ func BenchmarkSyncBinary(b *testing.B) {
 					srv.PutCustomer(api.CustomerResponse{CustomerId: benchID(i), LegalName: "Bench"})
 				}
 				elapsed, rss := runMeasured(b, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + srv.Token},
-					"sync", "--concurrency", strconv.Itoa(conc), in)
+					"sync", "--concurrency", strconv.Itoa(conc), "--state", filepath.Join(b.TempDir(), "state.db"), in)
 				if got := len(srv.Requests()); got != n {
 					b.Fatalf("server received %d requests, want %d", got, n)
 				}
@@ -111,7 +111,7 @@ func BenchmarkSyncBinary(b *testing.B) {
 	in := writeRows(b, dir, dry)
 	b.Run(fmt.Sprintf("rows=%d/dry-run", dry), func(b *testing.B) {
 		for range b.N {
-			cmd := exec.Command(binPath, "sync", "--dry-run", in)
+			cmd := exec.Command(binPath, "sync", "--dry-run", "--state", filepath.Join(b.TempDir(), "none.db"), in)
 			cmd.Stdout = nil // discarded
 			start := time.Now()
 			if err := cmd.Run(); err != nil {
