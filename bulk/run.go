@@ -243,7 +243,7 @@ type planRec struct {
 func (s *Sync) chunkSize() int {
 	n := s.Concurrency
 	if n <= 0 {
-		n = wrapper.DefaultBatchConcurrency
+		n = batchDefaultConcurrency
 	}
 	return min(max(4*n, 16), 512)
 }
@@ -334,7 +334,7 @@ func classify(p *planRec, r sendResult) CustomerResult {
 		}
 	}
 	switch {
-	case errors.Is(r.err, wrapper.ErrBatchStopped):
+	case r.stopped:
 		cr.Status = statusNotSent
 	case errors.Is(r.err, wrapper.ErrOutcomeUnknown), errors.Is(r.err, wrapper.ErrServer):
 		cr.Status = statusUnknown

@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"context"
+	"errors"
 	"iter"
 
 	"golang.org/x/time/rate"
@@ -10,20 +11,27 @@ import (
 	"github.com/enkash-oss/enkash-go/wrapper"
 )
 
+// batchDefaultConcurrency is the batch engine's default number of calls in
+// flight.
+const batchDefaultConcurrency = wrapper.DefaultBatchConcurrency
+
 // sendItem is one customer's request.
 type sendItem struct {
 	customerID, parent string
 	body               api.UpdateCustomerRequest
 }
 
-// sendResult is the outcome of the index-th item.
+// sendResult is the outcome of the index-th item; stopped: never sent,
+// the batch was stopped first.
 type sendResult struct {
-	index int
-	err   error
-	meta  wrapper.ResponseMetadata
+	index   int
+	err     error
+	meta    wrapper.ResponseMetadata
+	stopped bool
 }
 
-// sendBatch is the one place the batch engine is called: every item goes
+// sendBatch is the one place the batch engine is called (today
+// wrapper.Client.UpdateCustomers; switching engines changes this file only): every item goes
 // through it with at most concurrency calls in flight, limit requests per
 // second (0: unlimited), and a graceful stop when stop closes.
 func sendBatch(ctx context.Context, c *wrapper.Client, items iter.Seq[sendItem], concurrency int, limit rate.Limit, stop <-chan struct{}) iter.Seq[sendResult] {
@@ -43,7 +51,7 @@ func sendBatch(ctx context.Context, c *wrapper.Client, items iter.Seq[sendItem],
 	}
 	return func(yield func(sendResult) bool) {
 		for r := range c.UpdateCustomers(ctx, updates, opts...) {
-			if !yield(sendResult{index: r.Index, err: r.Err, meta: r.Meta}) {
+			if !yield(sendResult{index: r.Index, err: r.Err, meta: r.Meta, stopped: errors.Is(r.Err, wrapper.ErrBatchStopped)}) {
 				return
 			}
 		}
