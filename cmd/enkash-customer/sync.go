@@ -211,9 +211,15 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return fail(exitUsage, "%v", err)
 	}
 
-	open := bulk.OpenStore
-	if o.dryRun {
-		open = bulk.OpenStoreReadOnly
+	var client *wrapper.Client
+	open := bulk.OpenStoreReadOnly
+	if !o.dryRun {
+		c, cleanup, code := newTargetClient(o.target, getenv, stderr, wrapper.WithTimeout(o.timeout))
+		if c == nil {
+			return code
+		}
+		defer cleanup()
+		client, open = c, bulk.OpenStore
 	}
 	store, err := open(ctx, o.state)
 	if err != nil {
@@ -246,11 +252,6 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		s.OnPlanned = func(bulk.Summary) { _ = out.Flush() }
 	} else {
-		client, cleanup, code := newTargetClient(o.target, getenv, stderr, wrapper.WithTimeout(o.timeout))
-		if client == nil {
-			return code
-		}
-		defer cleanup()
 		if err := store.CheckTarget(ctx, targetName(o.target, getenv)); err != nil {
 			return fail(exitUsage, "%v", err)
 		}

@@ -243,3 +243,13 @@ func TestParseSyncArgs_Refusals(t *testing.T) {
 		})
 	}
 }
+
+// TestBinarySyncRefusedTargetCreatesNoState: a token without a base URL is
+// refused (exit 2) before the state file is created.
+func TestBinarySyncRefusedTargetCreatesNoState(t *testing.T) {
+	in := writeFile(t, "rows.jsonl", `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n")
+	res := runBinary(t, []string{"ENKASH_TOKEN=some-token-123456"}, "", "sync", in)
+	assert.Equal(t, exitUsage, res.code)
+	assert.Contains(t, res.stderr, "$ENKASH_TOKEN set but no base URL")
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), defaultStateName))
+}

@@ -97,12 +97,17 @@ func (w *reportWriter) write(rl reportLine) {
 	}
 }
 
+// close flushes and closes the report; closing again does nothing.
 func (w *reportWriter) close() {
 	if w == nil {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.f == nil {
+		return
+	}
+	defer func() { w.f = nil }()
 	if err := w.w.Flush(); err != nil && w.err == nil {
 		w.err = fmt.Errorf("--report: %w", err)
 	}
