@@ -253,3 +253,26 @@ func TestBinarySyncRefusedTargetCreatesNoState(t *testing.T) {
 	assert.Contains(t, res.stderr, "$ENKASH_TOKEN set but no base URL")
 	assert.NoFileExists(t, filepath.Join(filepath.Dir(in), defaultStateName))
 }
+
+// TestBinarySyncSummary_DryRun: a dry run's summary says whether a state
+// was read and how many requests would have been sent, exactly.
+func TestBinarySyncSummary_DryRun(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	in := writeFile(t, "rows.jsonl", stateRows)
+	state := filepath.Join(filepath.Dir(in), defaultStateName)
+	dry := runBinary(t, nil, "", "sync", "--dry-run", in)
+	require.Equal(t, exitOK, dry.code, dry.stderr)
+	assert.Equal(t, "sync: state "+state+": none yet (the first run creates it)\n"+
+		"sync: 4 rows, 0 invalid; 3 customers: 3 changed, 0 unchanged\n"+
+		"sync: dry run: 3 requests would be sent, none was\n", dry.stderr)
+	assert.NoFileExists(t, state)
+
+	res := runBinary(t, syncEnv(srv), "", "sync", in)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	dry = runBinary(t, nil, "", "sync", "--dry-run", in)
+	require.Equal(t, exitOK, dry.code, dry.stderr)
+	assert.Empty(t, dry.stdout, "nothing to send")
+	assert.Equal(t, "sync: state "+state+" (dry run: read, not written)\n"+
+		"sync: 4 rows, 0 invalid; 3 customers: 0 changed, 3 unchanged\n"+
+		"sync: dry run: 0 requests would be sent, none was\n", dry.stderr)
+}
