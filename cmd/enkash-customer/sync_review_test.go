@@ -41,16 +41,6 @@ func TestBinarySyncSIGINTDropsUnsentRows(t *testing.T) {
 	assert.Zero(t, after, "rows that were not on the wire at SIGINT were sent after it")
 }
 
-func runBinaryLimited(t *testing.T, env []string, args ...string) cliResult {
-	t.Helper()
-	quoted := []string{}
-	for _, a := range args {
-		quoted = append(quoted, "'"+a+"'")
-	}
-	// 2 GiB of address space, 60 s of CPU: enough for the CLI, not for the bitset.
-	return runBinaryShell(t, env, "ulimit -v 2097152; ulimit -t 60; exec "+binPath+" "+strings.Join(quoted, " "))
-}
-
 // Personal data typed where a column name or key belongs is not echoed on
 // stderr or into the report.
 func TestBinarySyncDoesNotEchoValuesAsNames(t *testing.T) {
@@ -112,20 +102,6 @@ func TestBinarySyncCSVWithBOMAndQuotedHeader(t *testing.T) {
 	res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "ps.csv",
 		"\ufeff\"customerId\",\"state\"\r\n\""+demo1+"\",\"Goa\"\r\n"))
 	assert.Equal(t, exitOK, res.code, res.stderr)
-}
-
-func runBinaryShell(t *testing.T, env []string, script string) cliResult {
-	t.Helper()
-	cmd := exec.Command("/bin/sh", "-c", script)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
-	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
 // A non-regular input (bash process substitution, a FIFO, /dev/stdin by
