@@ -21,21 +21,34 @@ demo:
 	  --set "legalName=Acme Traders Pvt Ltd" --clear address KCDEMO0000000001
 
 ## demo-sync: sync testdata/sync-demo.jsonl (the demo customers and one
-## invalid row) against the embedded sandbox with --skip-invalid. The CLI
-## exits 1 (a row was skipped as invalid): this target succeeds only then.
+## invalid row) against the embedded sandbox
+## with --skip-invalid and a fresh state: three customers sent, exit 1 (a row
+## was skipped as invalid); then the same command again: nothing differs, no
+## request. The target succeeds only when both runs do exactly that.
 demo-sync:
-	@status=0; $(GO) run ./cmd/enkash-customer sync --skip-invalid testdata/sync-demo.jsonl || status=$$?; \
-	  if [ $$status -ne 1 ]; then echo "demo-sync: want exit status 1 (one invalid row), got $$status" >&2; exit 1; fi; \
-	  echo "demo-sync: exit status 1 as expected: 3 rows ok, line 4 invalid"
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  $(GO) build -o "$$dir/enkash-customer" ./cmd/enkash-customer && \
+	  echo "== first run: every customer differs from the (new) state" && \
+	  status=0; "$$dir/enkash-customer" sync --skip-invalid --state "$$dir/state.db" testdata/sync-demo.jsonl 2>"$$dir/first.txt" || status=$$?; \
+	  cat "$$dir/first.txt"; \
+	  if [ $$status -ne 1 ] || ! grep -q '^sync: 3 sent: 3 ok, 0 failed' "$$dir/first.txt"; then \
+	    echo "demo-sync: first run: want 3 sent and exit status 1 (one invalid row), got $$status" >&2; exit 1; fi; \
+	  echo; echo "== rerun: the state says nothing differs" && \
+	  status=0; "$$dir/enkash-customer" sync --skip-invalid --state "$$dir/state.db" testdata/sync-demo.jsonl 2>"$$dir/again.txt" || status=$$?; \
+	  cat "$$dir/again.txt"; \
+	  if [ $$status -ne 1 ] || ! grep -q '^sync: 0 sent: 0 ok, 0 failed' "$$dir/again.txt"; then \
+	    echo "demo-sync: rerun: want 0 sent, got status $$status" >&2; exit 1; fi; \
+	  echo; echo "demo-sync: first run sent 3 customers, the rerun sent nothing (line 4 invalid both times: exit 1)"
 
-## bench-sync: the sync benchmark (not part of test or ci), the current CLI
+## bench-sync: the sync benchmarks (not part of test or ci), the current CLI
 ## against one built from $$SYNC_BENCH_BASELINE (default 49493b4) in the same
-## run: --dry-run of 1,000,000 rows (rows/s ratio, peak RSS), live sync of
-## 10,000 rows over TLS with a 20 ms delay at concurrency 8, 64, 256 on
-## HTTP/1.1 and HTTP/2 (calls/s against N/RTT, TLS connections), and the
-## rerun of an unchanged file when the CLI has --state
+## run: BenchmarkSyncBinary, live sync of 10,000 rows over TLS with a 20 ms
+## delay at concurrency 8, 64, 256 on HTTP/1.1 and HTTP/2 (calls/s against
+## N/RTT, TLS connections); BenchmarkSyncState, --dry-run of 1,000,000 rows
+## (rows/s ratio, CPU, peak RSS) and the rerun of the unchanged file against
+## a full state (its time over the dry run's)
 bench-sync:
-	$(GO) test -run '^$$' -bench BenchmarkSyncBinary -benchtime 1x -timeout 60m ./cmd/enkash-customer/
+	$(GO) test -run '^$$' -bench 'BenchmarkSync(Binary|State)' -benchtime 1x -timeout 90m ./cmd/enkash-customer/
 
 ## build: the CLI binary in bin/
 build:

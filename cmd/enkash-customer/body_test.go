@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,13 +45,17 @@ func TestBuildBody(t *testing.T) {
 		{name: "json field", sets: []string{`branchCodes=["BLR01"]`}, wantJSON: `{"branchCodes":["BLR01"]}`},
 		{name: "json field with key contact", sets: []string{`customerKeyContacts=[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N"}]`},
 			wantJSON: `{"customerKeyContacts":[{"deleted":false,"legalName":"L","mobile":"9876543210","name":"N"}]}`},
-		{name: "unknown field", sets: []string{"nickname=x"}, wantUsageText: `unknown field "nickname"`},
-		{name: "unknown field on clear", clears: []string{"nick"}, wantUsageText: `unknown field "nick"`},
+		{name: "unknown field", sets: []string{"nickname=x"}, wantUsageText: `unknown field "nickname": want one of ` + bulkFields},
+		{name: "unknown field on clear", clears: []string{"nick"}, wantUsageText: `unknown field "nick": want one of ` + bulkFields},
 		{name: "missing =", sets: []string{"legalName"}, wantUsageText: "--set legalName: want FIELD=VALUE"},
-		{name: "duplicate", sets: []string{"state=KA"}, clears: []string{"state"}, wantUsageText: `"state" given more than once`},
-		{name: "json field needs json", sets: []string{"branchCodes=BLR01"}, wantUsageText: "branchCodes: value must be JSON"},
-		{name: "json field of the wrong type", sets: []string{`branchCodes={"a":1}`}, wantUsageText: `body field "branchCodes"`},
-		{name: "unknown key contact property", sets: []string{`customerKeyContacts=[{"nick":"x"}]`}, wantUsageText: `unknown field "nick"`},
+		{name: "duplicate", sets: []string{"state=KA"}, clears: []string{"state"}, wantUsageText: `field "state" given more than once`},
+		{name: "json field needs json", sets: []string{"branchCodes=BLR01"}, wantUsageText: "--set branchCodes: value must be JSON (an array of strings or null)"},
+		{name: "json field of the wrong type", sets: []string{`branchCodes={"a":1}`}, wantUsageText: `body: line 1: branchCodes: must be an array of strings or null`},
+		{name: "unknown key contact property", sets: []string{`customerKeyContacts=[{"nick":"x"}]`},
+			wantUsageText: `body: line 1: customerKeyContacts[0]: unknown field "nick": want one of deleted, email, keyContactPersonId, legalName, mail_enabled, mobile, name, sms_enabled, via, whatsapp_enabled`},
+		{name: "invalid UTF-8 in a string value", sets: []string{"legalName=a\xffb"}, wantUsageText: "--set legalName: invalid UTF-8"},
+		{name: "invalid UTF-8 in a JSON value", sets: []string{"branchCodes=[\"\xff\"]"}, wantUsageText: "--set branchCodes: invalid UTF-8"},
+		{name: "duplicate key in a JSON value", sets: []string{`customerKeyContacts=[{"name":"a","name":"b"}]`}, wantUsageText: "body: line 1: customerKeyContacts[0].name: duplicate key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,7 +63,7 @@ func TestBuildBody(t *testing.T) {
 			if tc.wantUsageText != "" {
 				var ue *usageError
 				require.True(t, errors.As(err, &ue), "want a usage error, got %v", err)
-				assert.Contains(t, err.Error(), tc.wantUsageText)
+				assert.Equal(t, tc.wantUsageText, err.Error())
 				return
 			}
 			require.NoError(t, err)
@@ -77,38 +86,71 @@ func TestBuildBodyMissingEqualsDoesNotEchoTheArgument(t *testing.T) {
 	}
 }
 
-func TestNestedPath(t *testing.T) {
-	assert.Equal(t, "customerKeyContacts[0].deleted", nestedPath("customerKeyContacts", "0.deleted"))
-	assert.Equal(t, "customerKeyContacts[].deleted", nestedPath("customerKeyContacts", "deleted"))
-	assert.Equal(t, "customerReminders[].a.b", nestedPath("customerReminders", "a.b"))
-}
+// bulkFields lists every body field, as an unknown-field message does
+// (fieldNames reads them from the generated type).
+var bulkFields = fieldNames()
 
-func TestDecodeBody(t *testing.T) {
+func TestDecodeUpdate_Strict(t *testing.T) {
 	tests := []struct{ name, in, want, wantErr string }{
 		{name: "null and value", in: `{"address":null,"legalName":"A"}`, want: `{"address":null,"legalName":"A"}`},
-		{name: "unknown field", in: `{"nickname":"x"}`, wantErr: `unknown field "nickname"`},
-		{name: "wrong type", in: `{"legalName":{}}`, wantErr: `body field "legalName"`},
-		{name: "bad json", in: `{"legalName":`, wantErr: "body:"},
-		{name: "trailing data", in: `{} {}`, wantErr: "unexpected data"},
-		{name: "not an object", in: `[]`, wantErr: "body"},
-		{name: "null body", in: `null`, wantErr: "must be a JSON object"},
-		{name: "wrong type for a list", in: `{"branchCodes":"BLR01"}`, wantErr: `body field "branchCodes": must be an array of strings or null`},
-		{name: "wrong nested type", in: `{"customerKeyContacts":[{"deleted":"yes","legalName":"L","mobile":"9876543210","name":"N"}]}`, wantErr: `.deleted": must be bool`},
-		{name: "unknown nested field", in: `{"customerReminders":[{"reminderTyp":"ONCE"}]}`, wantErr: `unknown field "reminderTyp"`},
 		{name: "lists may be null", in: `{"customerKeyContacts":null,"customerReminders":null}`, want: `{"customerKeyContacts":null,"customerReminders":null}`},
+		{name: "unknown field", in: `{"nickname":"x"}`, wantErr: `body: line 1: unknown field "nickname": want one of ` + bulkFields},
+		{name: "wrong type", in: `{"legalName":{}}`, wantErr: "body: line 1: legalName: must be a string or null"},
+		{name: "bad json", in: `{"legalName":`, wantErr: "body: line 1: legalName: invalid JSON at column 14: unexpected end of input"},
+		{name: "trailing data", in: `{} {}`, wantErr: "body: line 1: invalid JSON at column 4: data after the end of the object"},
+		{name: "trailing garbage on a later line", in: "{\n  \"legalName\": \"A\"\n}\nx", wantErr: "body: line 4: invalid JSON at column 1: data after the end of the object"},
+		{name: "not an object", in: `[]`, wantErr: "body: line 1: must be a JSON object"},
+		{name: "null body", in: `null`, wantErr: "body: line 1: must be a JSON object"},
+		{name: "invalid UTF-8", in: "{\n  \"address\": null,\n  \"legalName\": \"Shr\xe9e\"\n}", wantErr: "body: line 3: legalName: invalid UTF-8"},
+		{name: "invalid UTF-8 nested", in: "{\"customerKeyContacts\":[{\"name\":\"\xff\"}]}", wantErr: "body: line 1: customerKeyContacts[0].name: invalid UTF-8"},
+		{name: "duplicate key", in: "{\"legalName\":\"A\",\n\"legalName\":\"B\"}", wantErr: "body: line 2: legalName: duplicate key"},
+		{name: "duplicate nested key", in: `{"customerReminders":[{"stage":"a","stage":"b"}]}`, wantErr: "body: line 1: customerReminders[0].stage: duplicate key"},
+		{name: "wrong nested type", in: `{"customerKeyContacts":[{"deleted":"yes","legalName":"L","mobile":"9876543210","name":"N"}]}`, wantErr: "body: line 1: customerKeyContacts[0].deleted: must be a boolean"},
+		{name: "unknown nested field", in: `{"customerReminders":[{"reminderTyp":"ONCE"}]}`,
+			wantErr: `body: line 1: customerReminders[0]: unknown field "reminderTyp": want one of customerReminderId, dueDateDifference, reminderInterval, reminderTime, reminderType, stage`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			body, err := decodeBody([]byte(tc.in))
+			body, err := decodeUpdate([]byte(tc.in))
 			if tc.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tc.wantErr)
+				var ue *usageError
+				require.True(t, errors.As(err, &ue), "want a usage error, got %v", err)
+				assert.Equal(t, tc.wantErr, err.Error())
 				return
 			}
 			require.NoError(t, err)
-			got, err := json.Marshal(body)
+			got, err := body.AppendJSON(nil)
 			require.NoError(t, err)
 			assert.JSONEq(t, tc.want, string(got))
+		})
+	}
+}
+
+// TestRun_UpdateBodyStrict drives update --body through run: a body the
+// strict decoder refuses is a usage error (exit 2) naming the line, field
+// and rule, nothing is printed as sent, and the value is not echoed.
+func TestRun_UpdateBodyStrict(t *testing.T) {
+	tests := []struct{ name, body, wantErr string }{
+		{"invalid UTF-8", "{\"panOrGstin\":\"ABCDE1234\xff\"}", "enkash-customer: body: line 1: panOrGstin: invalid UTF-8\n"},
+		{"duplicate key", `{"panOrGstin":"ABCDE1234F","panOrGstin":"ABCDE1234G"}`, "enkash-customer: body: line 1: panOrGstin: duplicate key\n"},
+		{"trailing garbage", `{"panOrGstin":"ABCDE1234F"} ABCDE1234F`, "enkash-customer: body: line 1: invalid JSON at column 29: data after the end of the object\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "body.json")
+			require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o600))
+			for _, src := range []struct {
+				arg   string
+				stdin string
+			}{{path, ""}, {"-", tc.body}} {
+				var stdout, stderr bytes.Buffer
+				code := run(context.Background(), []string{"update", "--dry-run", "--body", src.arg, "KCDEMO0000000001"},
+					strings.NewReader(src.stdin), &stdout, &stderr, func(string) string { return "" })
+				assert.Equal(t, exitUsage, code)
+				assert.Empty(t, stdout.String())
+				assert.Equal(t, tc.wantErr, stderr.String())
+				assert.NotContains(t, stderr.String(), "1234")
+			}
 		})
 	}
 }

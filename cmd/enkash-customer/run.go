@@ -278,7 +278,7 @@ func readBody(o options, stdin io.Reader) (api.UpdateCustomerRequest, error) {
 	if len(raw) > maxBodyFileBytes {
 		return api.UpdateCustomerRequest{}, usagef("--body: larger than %d bytes", maxBodyFileBytes)
 	}
-	return decodeBody(raw)
+	return decodeUpdate(raw)
 }
 
 // printJSON prints v; if it cannot be encoded it returns failCode: exitUsage

@@ -1,25 +1,32 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"iter"
+	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/enkash-oss/enkash-go/bulk"
+	"github.com/enkash-oss/enkash-go/wrapper"
 )
 
 // exitInterrupted is the exit status after SIGINT (128 + 2, as shells do).
 const exitInterrupted = 130
+
+// defaultStateName is the state file's name beside the input (in the
+// current directory for stdin): one state per directory of exports, so a
+// dated file name each night still finds last night's state.
+const defaultStateName = "enkash-sync-state.db"
 
 // syncUsageText is the sync help text; which fields take JSON comes from the
 // generated body type (jsonFieldList).
@@ -27,7 +34,11 @@ var syncUsageText = strings.Replace(syncUsageTemplate, "{{JSON_FIELDS}}", jsonFi
 
 const syncUsageTemplate = `usage: enkash-customer sync [flags] FILE|-
 
-Updates every customer listed in FILE (- for stdin), one PATCH per row, through one client.
+Makes Enkash hold the customers FILE (- for stdin) describes. The file is the desired state: rows
+of one customer merge in file order (the last value of a field wins; a list replaces the whole
+list). Each customer gets one PATCH with only the fields whose desired value differs from the
+value last confirmed applied, as recorded in the state file; a customer with nothing to send gets
+no request. Rerunning the same command is the recovery after a failure, SIGINT or a kill.
 
 JSONL (.jsonl or --format jsonl): one object per line,
   {"customerId": "KC…", "parentCompanyId": "CEK…" (optional), "update": { the PATCH body }}
@@ -41,40 +52,39 @@ Every row is parsed and validated before anything is sent: if any row is invalid
 
   --format jsonl|csv       default from the file name's extension; required for stdin
   --null-marker TEXT       the CSV cell that sends null (default \N)
-  --skip-invalid           report invalid rows as invalid and send the rest
+  --delimiter C            the CSV cell separator (default ,; e.g. ';' or a tab)
+  --state FILE             the state (SQLite; holds personal data, mode 0600); default
+                           ` + defaultStateName + ` beside FILE (in the current directory for stdin)
+  --full                   send every desired field whatever the state says
+  --skip-invalid           skip invalid rows and send the rest
   --concurrency N          calls in flight at most (default 8)
   --rate R                 requests per second at most (default unlimited)
-  --dry-run                validate and print each row as it would be sent (JSONL); send nothing
-  --report FILE            write one JSON line per row as it completes: line, customerId, status
-                           (ok, failed, invalid, skipped), httpStatus, errorType, requestId, error,
-                           and outcomeUnknown: true when Enkash may have applied a failed row
-  --resume                 with --report: skip the rows the report holds as ok; append to it
+  --timeout DURATION       each request attempt (default 30s)
+  --dry-run                print what would be sent (JSONL, one line per customer); send nothing,
+                           write no state
+  --report FILE            one JSON line per customer: line, customerId, status (ok, failed,
+                           unknown, not-sent, unchanged) or an invalid row, httpStatus,
+                           errorType, requestId, error
   --base-url, --sandbox, --token, --verbose   as for update
   -h, --help               print this text on stdout
 
-A row's report line is written only after Enkash answered it; the last line of a row wins. After a
-kill, --resume sends the rows not yet ok (matched by line and customerId): a row that was in flight
-at the kill, or failed with outcomeUnknown, may be sent twice. Rows of one customer are sent one
-after the other, in file order. SIGINT or SIGTERM: rows not yet sent are dropped (a later --resume
-sends them), the calls in flight finish and are reported; a second signal kills.
-
-Progress goes to stderr (a live line on a terminal, else a line every 10s), then a summary.
-Exit status: 0 every row ok; 1 some row failed or was skipped as invalid; 2 usage or validation
-error, nothing sent; 130 interrupted (the calls in flight finished, the report is complete).
+A field is recorded applied only after a 2xx. A request whose outcome is unknown (a 5xx, a
+timeout, a kill) leaves its fields pending: the next run sends them again. SIGINT or SIGTERM:
+customers not yet sent are not sent, the calls in flight finish and are recorded; a second
+signal kills. A summary goes to stderr.
+Exit status: 0 every customer ok or unchanged; 1 some customer failed or a row was skipped as
+invalid; 2 usage or validation error, nothing sent; 130 interrupted.
 `
 
 // syncOptions are the parsed sync command line.
 type syncOptions struct {
-	format      string
-	nullMarker  string
-	skipInvalid bool
-	concurrency int
-	rate        float64
-	dryRun      bool
-	report      string
-	resume      bool
-	target      target
-	path        string
+	format, nullMarker, state, report, path string
+	delimiter                               rune
+	skipInvalid, full, dryRun               bool
+	concurrency                             int
+	rate                                    float64
+	timeout                                 time.Duration
+	target                                  target
 }
 
 func parseSyncArgs(args []string) (syncOptions, error) {
@@ -84,12 +94,15 @@ func parseSyncArgs(args []string) (syncOptions, error) {
 	fs.Usage = func() {}
 	fs.StringVar(&o.format, "format", "", "jsonl or csv")
 	fs.StringVar(&o.nullMarker, "null-marker", `\N`, "CSV cell meaning null")
+	delim := fs.String("delimiter", ",", "CSV cell separator")
+	fs.StringVar(&o.state, "state", "", "state file")
+	fs.BoolVar(&o.full, "full", false, "send every desired field")
 	fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "send the valid rows")
 	fs.IntVar(&o.concurrency, "concurrency", bulk.DefaultConcurrency, "calls in flight")
 	fs.Float64Var(&o.rate, "rate", 0, "requests per second")
+	fs.DurationVar(&o.timeout, "timeout", wrapper.DefaultTimeout, "each attempt")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print, send nothing")
 	fs.StringVar(&o.report, "report", "", "report file")
-	fs.BoolVar(&o.resume, "resume", false, "skip rows the report holds as ok")
 	fs.StringVar(&o.target.baseURL, "base-url", "", "API base URL")
 	fs.BoolVar(&o.target.sandbox, "sandbox", false, "use the embedded sandbox")
 	fs.StringVar(&o.target.token, "token", "", "bearer token")
@@ -103,105 +116,64 @@ func parseSyncArgs(args []string) (syncOptions, error) {
 		return o, fmt.Errorf("want exactly one FILE (- for stdin), got %d arguments", len(positional))
 	case o.concurrency < 1:
 		return o, errors.New("--concurrency must be at least 1")
-	case o.rate < 0:
-		return o, errors.New("--rate must not be negative")
-	case o.resume && o.report == "":
-		return o, errors.New("--resume needs --report FILE")
+	case math.IsNaN(o.rate) || math.IsInf(o.rate, 0) || o.rate < 0:
+		return o, errors.New("--rate must be a finite number, 0 (unlimited) or more")
+	case o.timeout <= 0:
+		return o, errors.New("--timeout must be positive")
 	case o.target.sandbox && o.target.baseURL != "":
 		return o, errors.New("--sandbox and --base-url cannot be combined: choose one")
 	case o.nullMarker == "":
 		return o, errors.New("--null-marker must not be empty (an empty cell means absent)")
 	}
+	if d := []rune(*delim); len(d) != 1 || d[0] > 0x7f || d[0] == '"' || d[0] == '\r' || d[0] == '\n' {
+		return o, fmt.Errorf("--delimiter %q: want one ASCII character, not a quote or a line break", *delim)
+	} else {
+		o.delimiter = d[0]
+	}
 	o.path = positional[0]
 	if o.format == "" {
-		switch strings.ToLower(filepath.Ext(o.path)) {
-		case ".jsonl", ".ndjson":
-			o.format = "jsonl"
-		case ".csv":
-			o.format = "csv"
-		default:
+		f, ok := bulk.FormatOf(o.path)
+		if !ok {
 			return o, errors.New("cannot tell the format from the file name: pass --format jsonl or --format csv")
 		}
+		o.format = string(f)
 	}
 	if o.format != "jsonl" && o.format != "csv" {
 		return o, fmt.Errorf("--format %q: want jsonl or csv", o.format)
 	}
+	if o.state == "" {
+		o.state = defaultStateName
+		if o.path != "-" {
+			o.state = filepath.Join(filepath.Dir(o.path), defaultStateName)
+		}
+	}
 	return o, nil
 }
 
-// syncInput opens the input for each pass: the file itself, or stdin spooled
-// to a temporary file (validation first needs two passes; neither holds the
-// rows in memory).
-type syncInput struct {
-	path  string
-	spool string // temporary copy of stdin, removed by close
-}
-
-func openSyncInput(path string, stdin io.Reader) (*syncInput, error) {
-	if path != "-" {
-		st, err := os.Stat(path)
-		if err != nil {
-			return nil, usagef("%v", err)
+// checkPaths refuses a state or report that is the input, or each other.
+func checkPaths(o syncOptions) error {
+	same := func(a, b string) bool {
+		if a == "" || b == "" || a == "-" || b == "-" {
+			return false
 		}
-		if st.Mode().IsRegular() {
-			return &syncInput{path: path}, nil
+		sa, errA := os.Stat(a)
+		sb, errB := os.Stat(b)
+		if errA == nil && errB == nil {
+			return os.SameFile(sa, sb)
 		}
-		// A pipe, FIFO or /dev/stdin by name can be read only once: spool it
-		// like stdin, for the two passes.
-		src, err := os.Open(path)
-		if err != nil {
-			return nil, usagef("%v", err)
-		}
-		defer src.Close()
-		stdin = src
+		pa, _ := filepath.Abs(a)
+		pb, _ := filepath.Abs(b)
+		return pa == pb
 	}
-	f, err := os.CreateTemp("", "enkash-sync-input-*")
-	if err != nil {
-		return nil, fmt.Errorf("spooling stdin: %w", err)
+	switch {
+	case same(o.state, o.path):
+		return fmt.Errorf("--state %s is the input file", o.state)
+	case same(o.report, o.path):
+		return fmt.Errorf("--report %s is the input file", o.report)
+	case same(o.report, o.state):
+		return fmt.Errorf("--report %s is the state file", o.report)
 	}
-	_, err = io.Copy(f, stdin)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return nil, fmt.Errorf("spooling stdin: %w", err)
-	}
-	return &syncInput{path: f.Name(), spool: f.Name()}, nil
-}
-
-func (in *syncInput) close() {
-	if in.spool != "" {
-		os.Remove(in.spool)
-	}
-}
-
-// rows iterates over the input's rows; *errp is set to a usage or I/O error
-// that ended the iteration early.
-func (in *syncInput) rows(o syncOptions, errp *error) iter.Seq[syncRow] {
-	return func(yield func(syncRow) bool) {
-		f, err := os.Open(in.path)
-		if err != nil {
-			*errp = usagef("%v", err)
-			return
-		}
-		defer f.Close()
-		rr, err := newRowReader(o.format, f, o.nullMarker)
-		if err != nil {
-			*errp = err
-			return
-		}
-		for {
-			row, ok, err := rr.next()
-			if err != nil {
-				*errp = fmt.Errorf("reading %s: %w", o.path, err)
-				return
-			}
-			if !ok || !yield(row) {
-				return
-			}
-		}
-	}
+	return nil
 }
 
 // runSync is the sync command.
@@ -215,199 +187,171 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n\n%s", err, syncUsageText)
 		return exitUsage
 	}
-	start := time.Now()
-	in, err := openSyncInput(o.path, stdin)
-	if err != nil {
-		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", err)
-		return exitUsage
-	}
-	defer in.close()
-
-	// Pass 1: parse and validate every row; nothing is sent yet.
-	var readErr error
-	total, invalid, lastLine := 0, 0, 0
-	for row := range in.rows(o, &readErr) {
-		lastLine = max(lastLine, row.line)
-		if ctx.Err() != nil {
-			fmt.Fprintf(stderr, "enkash-customer: sync: interrupted while validating; nothing was sent\n")
-			return exitInterrupted
-		}
-		total++
-		if row.problems != nil {
-			invalid++
-			for _, p := range row.problems {
-				fmt.Fprintf(stderr, "enkash-customer: sync: line %d: %s\n", row.line, p)
-			}
-		}
-	}
-	if readErr != nil {
-		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", readErr)
-		return exitUsage
-	}
-	if invalid > 0 && !o.skipInvalid {
-		fmt.Fprintf(stderr, "enkash-customer: sync: %d of %d rows invalid; nothing was sent (--skip-invalid sends the others)\n", invalid, total)
-		return exitUsage
-	}
-	if o.dryRun {
-		return syncDryRun(in, o, stdout, stderr, invalid)
-	}
-
-	var done doneRows
-	if o.resume {
-		if done, err = readDoneLines(o.report, lastLine); err != nil {
-			fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", err)
-			return exitUsage
-		}
-	}
-	var rep *reportWriter
-	if o.report != "" {
-		if rep, err = openReport(o.report, o.resume); err != nil {
-			fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", err)
-			return exitUsage
-		}
-	}
-	client, cleanup, code := newTargetClient(o.target, getenv, stderr)
-	if client == nil {
-		rep.close()
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "enkash-customer: sync: "+format+"\n", a...)
 		return code
 	}
-	defer cleanup()
-
-	// Pass 2: send. The rows are read again as call slots free up.
-	prog := newProgress(stderr, total, start)
-	stopProgress := prog.run()
-	var (
-		mu      sync.Mutex
-		pending = map[int]syncRow{} // the rows in flight, by batch index
-		stopErr error               // a report write failed: stop sending
-	)
-	stopping := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return stopErr != nil || ctx.Err() != nil
+	if err := checkPaths(o); err != nil {
+		return fail(exitUsage, "%v", err)
 	}
-	note := func(err error) {
+	start := time.Now()
+	in := stdin
+	if o.path != "-" {
+		f, err := os.Open(o.path)
 		if err != nil {
-			mu.Lock()
-			if stopErr == nil {
-				stopErr = err
-			}
-			mu.Unlock()
+			return fail(exitUsage, "%v", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	// Reading stops at SIGINT even while stdin is still open.
+	in = newCtxReader(ctx, in)
+	reader, rows, err := readRows(o, in)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+
+	var client *wrapper.Client
+	open := bulk.OpenStoreReadOnly
+	if !o.dryRun {
+		c, cleanup, code := newTargetClient(o.target, getenv, stderr, wrapper.WithTimeout(o.timeout))
+		if c == nil {
+			return code
+		}
+		defer cleanup()
+		client, open = c, bulk.OpenStore
+	}
+	store, err := open(ctx, o.state)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	defer store.Close()
+
+	var rep *reportWriter
+	if o.report != "" {
+		if rep, err = openReport(o.report); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+		defer rep.close()
+	}
+	s := &bulk.Sync{Store: store, Input: o.path, Full: o.full, SkipInvalid: o.skipInvalid, DryRun: o.dryRun,
+		Concurrency: o.concurrency, RateLimit: rate.Limit(o.rate), Stop: ctx.Done()}
+	s.OnInvalid = func(e *bulk.RowError) {
+		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", e)
+		rep.write(invalidLine(e))
+	}
+	var prog *progress
+	if o.dryRun {
+		out := bufio.NewWriterSize(stdout, 64<<10)
+		defer out.Flush()
+		var buf []byte
+		s.OnPlan = func(p *bulk.Plan) error {
+			buf = bulk.AppendPlanLine(buf[:0], p)
+			_, err := out.Write(buf)
+			return err
+		}
+		s.OnPlanned = func(bulk.Summary) { _ = out.Flush() }
+	} else {
+		if err := store.CheckTarget(ctx, targetName(o.target, getenv)); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+		s.Client = client
+		s.OnPlanned = func(sum bulk.Summary) {
+			prog = newProgress(stderr, sum.Changed, time.Now())
+			prog.stop = prog.run()
+		}
+		s.OnResult = func(r bulk.CustomerResult) {
+			prog.add(r.Status)
+			rep.write(resultLine(r))
 		}
 	}
-	seen := 0 // rows read again in pass 2: must equal pass 1's total
-	updates := func(yield func(bulk.Update) bool) {
-		idx := 0
-		for row := range in.rows(o, &readErr) {
-			seen++
-			if stopping() {
-				return
-			}
-			switch {
-			case row.problems != nil:
-				prog.add(statusInvalid)
-				note(rep.write(reportLine{Line: row.line, CustomerID: row.displayID(), Status: statusInvalid, Error: strings.Join(row.problems, "; ")}))
-				continue
-			case done.has(row.line, row.customerID):
-				prog.add(statusSkipped)
-				note(rep.write(reportLine{Line: row.line, CustomerID: row.customerID, Status: statusSkipped}))
-				continue
-			}
-			mu.Lock()
-			pending[idx] = syncRow{line: row.line, customerID: row.customerID}
-			mu.Unlock()
-			idx++
-			if !yield(bulk.Update{CustomerID: row.customerID, ParentCompanyID: row.parentID, Body: row.body}) {
-				return
-			}
-		}
+	s.OnUnchanged = func(customerID string, line int) {
+		rep.write(reportLine{Line: line, CustomerID: customerID, Status: statusUnchanged})
 	}
-	var batchOpts []bulk.Option
-	batchOpts = append(batchOpts, bulk.WithConcurrency(o.concurrency))
-	if o.rate > 0 {
-		batchOpts = append(batchOpts, bulk.WithRateLimit(rate.Limit(o.rate), 1))
+	sum, err := s.Run(ctx, rows)
+	if prog != nil {
+		prog.stop()
 	}
-	// The calls run on a context SIGINT does not cancel; SIGINT stops the
-	// batch gracefully instead: no new row starts, rows still waiting to
-	// send (for --rate or a Retry-After hold) are dropped unsent, and the
-	// calls in flight finish and are reported.
-	batchOpts = append(batchOpts, bulk.WithGracefulStop(ctx.Done()))
-	for r := range bulk.UpdateCustomers(context.WithoutCancel(ctx), client, updates, batchOpts...) {
-		mu.Lock()
-		row := pending[r.Index]
-		delete(pending, r.Index)
-		mu.Unlock()
-		if errors.Is(r.Err, bulk.ErrStopped) {
-			continue // never sent: not reported, so --resume sends it
-		}
-		rl := resultLine(row.line, r, row.customerID)
-		prog.add(rl.Status)
-		prog.call()
-		note(rep.write(rl))
+	for _, w := range reader.Warnings() {
+		fmt.Fprintf(stderr, "enkash-customer: sync: warning: %s\n", w)
 	}
-	stopProgress()
-	if err := rep.close(); err != nil {
-		note(err)
-	}
-	prog.summary()
 	switch {
-	case readErr != nil:
-		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", readErr)
-		return exitAPI
-	case ctx.Err() == nil && stopErr == nil && seen != total:
-		fmt.Fprintf(stderr, "enkash-customer: sync: the input changed between validation (%d rows) and sending (%d rows); rows not sent are not in the report\n", total, seen)
-		return exitAPI
-	case stopErr != nil:
-		fmt.Fprintf(stderr, "enkash-customer: sync: %v; stopped\n", stopErr)
-		return exitAPI
+	case errors.Is(err, bulk.ErrInvalidRows):
+		return fail(exitUsage, "%d of %d rows invalid; nothing was sent (--skip-invalid sends the others)", sum.Invalid, sum.Rows)
+	case err != nil && sum.RunID == 0 && ctx.Err() != nil:
+		return fail(exitInterrupted, "interrupted while reading the input; nothing was sent")
+	case err != nil && sum.RunID == 0:
+		return fail(exitUsage, "%v; nothing was sent", err)
+	}
+	rep.close()
+	printSummary(stderr, o, store.Path(), sum, time.Since(start))
+	switch {
+	case err != nil:
+		return fail(exitAPI, "%v", err)
+	case rep.failed() != nil:
+		return fail(exitAPI, "%v", rep.failed())
 	case ctx.Err() != nil:
-		fmt.Fprintf(stderr, "enkash-customer: sync: interrupted: the calls in flight finished; rows not started were not sent\n")
-		return exitInterrupted
-	case prog.notOK() > 0:
+		return fail(exitInterrupted, "interrupted: the calls in flight finished; customers not sent are sent by the next run")
+	case sum.Failed > 0 || sum.Invalid > 0:
 		return exitAPI
 	}
 	return exitOK
 }
 
-// syncDryRun prints every valid row as JSONL, with its body exactly as it
-// would be sent (the generated encoder the client uses).
-func syncDryRun(in *syncInput, o syncOptions, stdout, stderr io.Writer, invalid int) int {
-	var readErr error
-	var buf []byte
-	for row := range in.rows(o, &readErr) {
-		if row.problems != nil {
-			continue
-		}
-		buf = append(buf[:0], `{"line":`...)
-		buf = fmt.Appendf(buf, "%d", row.line)
-		buf = append(buf, ',')
-		buf = appendJSONString(buf, colCustomerID)
-		buf = append(buf, ':')
-		buf = appendJSONString(buf, row.customerID)
-		if row.parentID != "" {
-			buf = append(buf, ',')
-			buf = appendJSONString(buf, colParentCompanyID)
-			buf = append(buf, ':')
-			buf = appendJSONString(buf, row.parentID)
-		}
-		buf = append(buf, `,"update":`...)
-		var err error
-		if buf, err = row.body.AppendJSON(buf); err != nil {
-			fmt.Fprintf(stderr, "enkash-customer: sync: line %d: encoding body: %v\n", row.line, err)
-			return exitUsage
-		}
-		buf = append(buf, "}\n"...)
-		if _, err := stdout.Write(buf); err != nil {
-			fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", err)
-			return exitUsage
-		}
+// targetName is what the state records as where updates go: the sandbox,
+// or the base URL (never a credential).
+func targetName(t target, getenv func(string) string) string {
+	baseURL := firstNonEmpty(t.baseURL, getenv("ENKASH_BASE_URL"))
+	if t.sandbox || (baseURL == "" && len(credentialSources(t.token, getenv)) == 0) {
+		return "the embedded sandbox"
 	}
-	if readErr != nil {
-		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n", readErr)
-		return exitUsage
+	return baseURL
+}
+
+// printSummary prints what the run did on stderr: the state, the counts,
+// the first failures and the failures by errorType.
+func printSummary(w io.Writer, o syncOptions, statePath string, sum bulk.Summary, elapsed time.Duration) {
+	switch {
+	case o.dryRun && statePath == "":
+		fmt.Fprintf(w, "sync: state %s: none yet (the first run creates it)\n", o.state)
+	case o.dryRun:
+		fmt.Fprintf(w, "sync: state %s (dry run: read, not written)\n", statePath)
+	default:
+		fmt.Fprintf(w, "sync: state %s (run %d)\n", statePath, sum.RunID)
 	}
-	if invalid > 0 {
-		return exitAPI
+	fmt.Fprintf(w, "sync: %d rows, %d invalid; %d customers: %d changed, %d unchanged\n",
+		sum.Rows, sum.Invalid, sum.Customers, sum.Changed, sum.Unchanged)
+	if o.dryRun {
+		fmt.Fprintf(w, "sync: dry run: %d requests would be sent, none was\n", sum.Changed)
+		return
 	}
-	return exitOK
+	perSec := 0.0
+	if elapsed > 0 {
+		perSec = float64(sum.Sent) / elapsed.Seconds()
+	}
+	fmt.Fprintf(w, "sync: %d sent: %d ok, %d failed; %d not sent; %s (%.1f calls/s)\n",
+		sum.Sent, sum.OK, sum.Failed, sum.NotSent, elapsed.Round(time.Millisecond), perSec)
+	if sum.MaybeApplied > 0 {
+		fmt.Fprintf(w, "sync: %d of the failed updates may have been applied (a 5xx or an unknown outcome): the next run sends them again\n", sum.MaybeApplied)
+	}
+	if len(sum.Failures) > 0 {
+		fmt.Fprintf(w, "sync: first %d failures:\n", len(sum.Failures))
+		for _, f := range sum.Failures {
+			fmt.Fprintf(w, "sync:   %s\n", bulk.FailureText(f))
+		}
+		types := make([]string, 0, len(sum.ByErrorType))
+		for t := range sum.ByErrorType {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		parts := make([]string, len(types))
+		for i, t := range types {
+			name := t
+			if name == "" {
+				name = "-"
+			}
+			parts[i] = fmt.Sprintf("%s %d", name, sum.ByErrorType[t])
+		}
+		fmt.Fprintf(w, "sync: failures by errorType: %s\n", strings.Join(parts, ", "))
+	}
 }

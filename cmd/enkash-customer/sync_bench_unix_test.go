@@ -23,19 +23,16 @@ import (
 // current CLI against a baseline CLI built from $SYNC_BENCH_BASELINE
 // (default 49493b4, main before the bulk package), in the same run:
 //
-//   - --dry-run over $SYNC_BENCH_DRYRUN_ROWS rows (default 1,000,000):
-//     rows/s of each, the ratio current/baseline (target >= 3) and the peak
-//     RSS (target <= 64 MiB);
 //   - live sync of $SYNC_BENCH_ROWS rows (default 10,000, one per customer)
 //     against wrappertest over TLS with a 20 ms response delay, at
 //     concurrency 8, 64 and 256, over HTTP/1.1 and HTTP/2: calls/s against
 //     the ideal N / 20 ms (target >= 0.9) and the TLS connections the fake
 //     accepted (target <= N on HTTP/1.1, <= 2 on HTTP/2). The CLI trusts
 //     the fake's test certificate through $SSL_CERT_FILE (Go reads it on
-//     Linux and the BSDs);
-//   - a rerun of the unchanged dry-run file, when the current CLI has a
-//     --state flag (the state-based sync): its time as a ratio to the dry
-//     run's (target <= 1.5). Skipped with a note otherwise.
+//     Linux and the BSDs).
+//
+// BenchmarkSyncState (sync_state_bench_unix_test.go) measures the dry run
+// against the same baseline and the rerun of an unchanged file.
 
 const benchRTT = 20 * time.Millisecond
 
@@ -76,8 +73,8 @@ func writeRows(b *testing.B, dir string, n int) string {
 
 // measured is one run of a CLI: wall time and peak RSS (MiB).
 type measured struct {
-	wall time.Duration
-	rss  float64
+	wall, cpu time.Duration // cpu: user+sys of the CLI (and of time(1), negligible)
+	rss       float64       // MiB
 }
 
 // runMeasured runs bin with a clean environment plus env, stdout to
@@ -106,10 +103,11 @@ func runMeasured(b *testing.B, bin string, env []string, args ...string) measure
 	if err != nil {
 		b.Fatalf("%s %v: %v: %s", bin, args, err, tail(stderr.Bytes()))
 	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	if rssFile == "" {
 		b.Log("no /usr/bin/time: peak RSS from rusage, which includes the benchmark process's own peak")
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		return measured{wall: elapsed, rss: float64(ru.Maxrss) / 1024} // KiB on Linux
+		return measured{wall: elapsed, cpu: cpu, rss: float64(ru.Maxrss) / 1024} // KiB on Linux
 	}
 	data, err := os.ReadFile(rssFile)
 	if err != nil {
@@ -119,7 +117,7 @@ func runMeasured(b *testing.B, bin string, env []string, args ...string) measure
 	if err != nil {
 		b.Fatalf("GNU time's %%M: %q", data)
 	}
-	return measured{wall: elapsed, rss: kib / 1024}
+	return measured{wall: elapsed, cpu: cpu, rss: kib / 1024}
 }
 
 func tail(out []byte) []byte {
@@ -179,24 +177,6 @@ func BenchmarkSyncBinary(b *testing.B) {
 	bins := []struct{ name, path string }{{"baseline", baselineBin(b)}, {"current", binPath}}
 	fmt.Printf("baseline: %s\n", bins[0].path)
 
-	// Dry run: the same file through both binaries.
-	dry := benchRows(b, "SYNC_BENCH_DRYRUN_ROWS", 1_000_000)
-	dryIn := writeRows(b, dir, dry)
-	dryWall := map[string]time.Duration{}
-	for _, bin := range bins {
-		b.Run(fmt.Sprintf("dry-run/rows=%d/bin=%s", dry, bin.name), func(b *testing.B) {
-			for range b.N {
-				r := runMeasured(b, bin.path, nil, "sync", "--dry-run", dryIn)
-				dryWall[bin.name] = r.wall
-				b.ReportMetric(float64(dry)/r.wall.Seconds(), "rows/s")
-				b.ReportMetric(r.rss, "peak-RSS-MiB")
-			}
-		})
-	}
-	if base, cur := dryWall["baseline"], dryWall["current"]; base > 0 && cur > 0 {
-		fmt.Printf("dry run of %d rows: current/baseline rows/s = %.2f (target >= 3)\n", dry, base.Seconds()/cur.Seconds())
-	}
-
 	// Live, over TLS, with a 20 ms delay per request.
 	rows := benchRows(b, "SYNC_BENCH_ROWS", 10_000)
 	in := writeRows(b, dir, rows)
@@ -211,27 +191,6 @@ func BenchmarkSyncBinary(b *testing.B) {
 			}
 		}
 	}
-
-	// Rerun of the unchanged 1M-row file (the state-based sync).
-	if !hasStateFlag(binPath) {
-		fmt.Printf("rerun of an unchanged %d-row file: skipped, this CLI has no --state flag (the state-based sync is not on this branch)\n", dry)
-		return
-	}
-	b.Run(fmt.Sprintf("rerun-unchanged/rows=%d/bin=current", dry), func(b *testing.B) {
-		for range b.N {
-			srv := wrappertest.NewServer(wrappertest.WithAutoCreate(), wrappertest.WithRequestLogSize(0))
-			env := []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + srv.Token}
-			state := filepath.Join(b.TempDir(), "state.db")
-			runMeasured(b, binPath, env, "sync", "--state", state, "--concurrency", "64", dryIn) // first run: applies every row
-			r := runMeasured(b, binPath, env, "sync", "--state", state, "--concurrency", "64", dryIn)
-			srv.Close()
-			b.ReportMetric(r.wall.Seconds(), "rerun-s")
-			b.ReportMetric(r.rss, "peak-RSS-MiB")
-			if d := dryWall["current"]; d > 0 {
-				b.ReportMetric(r.wall.Seconds()/d.Seconds(), "rerun/dry-run")
-			}
-		}
-	})
 }
 
 // benchLive runs one live sync of rows rows through bin against a fake
@@ -248,8 +207,11 @@ func benchLive(b *testing.B, bin, proto string, conc, rows int, in string) {
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	r := runMeasured(b, bin, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + srv.Token, "SSL_CERT_FILE=" + ca},
-		"sync", "--concurrency", strconv.Itoa(conc), in)
+	args := []string{"sync", "--concurrency", strconv.Itoa(conc), in}
+	if hasStateFlag(bin) { // a fresh state per run: every row is sent
+		args = append(args[:3], "--state", filepath.Join(b.TempDir(), "state.db"), in)
+	}
+	r := runMeasured(b, bin, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + srv.Token, "SSL_CERT_FILE=" + ca}, args...)
 	reqs := srv.Requests()
 	if len(reqs) != rows {
 		b.Fatalf("the fake received %d requests, want %d", len(reqs), rows)

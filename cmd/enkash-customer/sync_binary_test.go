@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
@@ -83,7 +83,7 @@ func TestBinarySyncJSONL(t *testing.T) {
 	got := bodiesByPath(srv)
 	assert.Equal(t, []string{`{"address":null,"legalName":"Acme Traders"}`}, got[demo1])
 	assert.Equal(t, []string{`{"branchCodes":["PNJ01"],"customerReminders":null,"state":"Goa"}`}, got[demo2])
-	assert.Equal(t, []string{`{}`}, got[demo3])
+	assert.Empty(t, got[demo3], "an empty update differs from nothing: no request")
 	for _, r := range srv.Requests() {
 		if strings.HasSuffix(r.Path, demo1) {
 			assert.Equal(t, "parentCompanyId=CEKDEMO001", r.RawQuery)
@@ -94,7 +94,8 @@ func TestBinarySyncJSONL(t *testing.T) {
 	c, _ := srv.Customer(demo1)
 	assert.Equal(t, "Acme Traders", c.LegalName)
 	assert.Empty(t, c.Address)
-	assert.Contains(t, res.stderr, "sync: done: 3 ok, 0 failed, 0 invalid, 0 skipped")
+	assert.Contains(t, res.stderr, "sync: 3 rows, 0 invalid; 3 customers: 2 changed, 1 unchanged\n")
+	assert.Contains(t, res.stderr, "sync: 2 sent: 2 ok, 0 failed; 0 not sent; ")
 }
 
 // TestBinarySyncCSV: per cell, empty = absent, the null marker = null, text =
@@ -117,7 +118,7 @@ func TestBinarySyncCSV(t *testing.T) {
 	t.Run("stdin and another null marker", func(t *testing.T) {
 		srv.ResetRequests()
 		res := runBinary(t, syncEnv(srv), "customerId,address,state\n"+demo1+",NULL,\\N\n",
-			"sync", "--format", "csv", "--null-marker", "NULL", "-")
+			"sync", "--format", "csv", "--null-marker", "NULL", "--state", filepath.Join(t.TempDir(), "s.db"), "-")
 		require.Equal(t, exitOK, res.code, res.stderr)
 		assert.Equal(t, []string{`{"address":null,"state":"\\N"}`}, bodiesByPath(srv)[demo1])
 	})
@@ -157,13 +158,17 @@ func TestBinarySyncValidationFirst(t *testing.T) {
 	res := runBinary(t, syncEnv(srv), "", "sync", "--report", report, writeFile(t, "rows.jsonl", invalidRows()))
 	assert.Equal(t, exitUsage, res.code)
 	assert.Contains(t, res.stderr, "line 2: customerKeyContacts[0].mobile: pattern")
-	assert.Contains(t, res.stderr, `line 4: body: unknown field "nickname"`)
+	assert.Contains(t, res.stderr, `line 4: unknown field "nickname": want one of `)
 	assert.Contains(t, res.stderr, "line 5: customerId: pattern")
 	assert.Contains(t, res.stderr, "3 of 5 rows invalid; nothing was sent")
 	assert.NotContains(t, res.stderr, "line 1:")
 	assert.NotContains(t, res.stderr, "line 3:")
 	assert.Empty(t, srv.Requests(), "nothing is sent")
-	assert.NoFileExists(t, report, "no report is started")
+	lines := readReport(t, report)
+	require.Len(t, lines, 3, "the report lists the invalid rows")
+	for _, rl := range lines {
+		assert.Equal(t, statusInvalid, rl.Status)
+	}
 }
 
 // TestBinarySyncSkipInvalid: --skip-invalid sends the valid rows, reports
@@ -192,7 +197,7 @@ func TestBinarySyncSkipInvalid(t *testing.T) {
 	assert.NotContains(t, byLine[2].Error, "12345", "never the value")
 	assert.Equal(t, demo2, byLine[2].CustomerID)
 	assert.Empty(t, byLine[5].CustomerID, "an id that breaks the spec is not echoed")
-	assert.Contains(t, res.stderr, "sync: done: 2 ok, 0 failed, 3 invalid, 0 skipped")
+	assert.Contains(t, res.stderr, "sync: 5 rows, 3 invalid; 2 customers: 2 changed, 0 unchanged\n")
 }
 
 // TestBinarySyncDryRun: --dry-run sends nothing and prints each row with its
@@ -256,21 +261,30 @@ func TestBinarySyncReport(t *testing.T) {
 	assert.NotContains(t, string(raw)+res.stderr+res.stdout, token)
 
 	again := runBinary(t, env, "", "sync", "--report", report, in)
-	assert.Equal(t, exitUsage, again.code)
-	assert.Contains(t, again.stderr, "pass --resume")
-	assert.Len(t, readReport(t, report), 2, "the report is left alone")
-
-	noReport := runBinary(t, env, "", "sync", "--resume", in)
-	assert.Equal(t, exitUsage, noReport.code)
-	assert.Contains(t, noReport.stderr, "--resume needs --report")
+	assert.Equal(t, exitAPI, again.code)
+	lines = readReport(t, report)
+	require.Len(t, lines, 2, "the report is rewritten for each run")
+	slices.SortFunc(lines, func(a, b reportLine) int { return a.Line - b.Line })
+	assert.Equal(t, statusUnchanged, lines[0].Status, "applied last run: no request")
+	assert.Equal(t, statusFailed, lines[1].Status, "refused last run: sent again")
 }
 
-// manyRows is n JSONL rows over the demo customers, each setting legalName.
+// testID is the i-th customer of the tests' files.
+func testID(i int) string { return fmt.Sprintf("KCT%013d", i) }
+
+// putCustomers stores customers testID(0) … testID(n-1) in the fake.
+func putCustomers(srv *wrappertest.Server, n int) {
+	for i := range n {
+		srv.PutCustomer(api.CustomerResponse{CustomerId: testID(i), LegalName: "Before"})
+	}
+}
+
+// manyRows is n JSONL rows, one per customer (see putCustomers), each
+// setting legalName.
 func manyRows(n int) string {
 	var b strings.Builder
-	ids := []string{demo1, demo2, demo3}
 	for i := range n {
-		fmt.Fprintf(&b, `{"customerId":%q,"update":{"legalName":"Row %d"}}`+"\n", ids[i%3], i+1)
+		fmt.Fprintf(&b, `{"customerId":%q,"update":{"legalName":"Row %d"}}`+"\n", testID(i), i+1)
 	}
 	return b.String()
 }
@@ -287,18 +301,17 @@ func startSync(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Bu
 	return cmd, &stderr
 }
 
-// waitReportLines waits until the report has at least n lines.
-func waitReportLines(t *testing.T, path string, n int) {
+// waitRequests waits until the fake has received at least n requests.
+func waitRequests(t *testing.T, srv *wrappertest.Server, n int) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		data, _ := os.ReadFile(path)
-		if bytes.Count(data, []byte("\n")) >= n {
+		if len(srv.Requests()) >= n {
 			return
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
-	t.Fatalf("the report never reached %d lines", n)
+	t.Fatalf("the fake never received %d requests", n)
 }
 
 // answered are the request ids the server answered with 200 (every request
@@ -312,123 +325,77 @@ func requestIDs(srv *wrappertest.Server) map[string]bool {
 	return out
 }
 
-// TestBinarySyncResumeAfterSIGKILL: killed mid-run, then resumed with the
-// same report: every row ends ok exactly once, and every ok line carries the
-// request id of an answer the server sent (none is reported ok unanswered).
-func TestBinarySyncResumeAfterSIGKILL(t *testing.T) {
-	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(40*time.Millisecond))
-	const n = 30
-	in := writeFile(t, "rows.jsonl", manyRows(n))
-	report := filepath.Join(t.TempDir(), "report.jsonl")
-	cmd, _ := startSync(t, syncEnv(srv), "sync", "--concurrency", "3", "--report", report, in)
-	waitReportLines(t, report, 4)
-	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
-	_ = cmd.Wait()
-	first := readReport(t, report)
-	require.Less(t, len(first), n, "killed mid-run")
-	sent := requestIDs(srv)
-	for _, rl := range first {
-		require.Equal(t, statusOK, rl.Status)
-		assert.True(t, sent[rl.RequestID], "line %d reported ok without an answer", rl.Line)
-	}
-
-	res := runBinary(t, syncEnv(srv), "", "sync", "--concurrency", "3", "--report", report, "--resume", in)
-	require.Equal(t, exitOK, res.code, res.stderr)
-	okCount := map[int]int{}
-	skipped := 0
-	sent = requestIDs(srv)
-	for _, rl := range readReport(t, report) {
-		switch rl.Status {
-		case statusOK:
-			okCount[rl.Line]++
-			assert.True(t, sent[rl.RequestID], "line %d reported ok without an answer", rl.Line)
-		case statusSkipped:
-			skipped++
-		default:
-			t.Errorf("line %d: status %s", rl.Line, rl.Status)
-		}
-	}
-	for l := 1; l <= n; l++ {
-		assert.Equal(t, 1, okCount[l], "line %d ok exactly once", l)
-	}
-	assert.Equal(t, len(first), skipped, "the resumed run skipped what the first one finished")
-	assert.Contains(t, res.stderr, fmt.Sprintf("%d skipped", len(first)))
-}
-
-// TestBinarySyncSIGINT: SIGINT stops starting rows, lets the calls in flight
-// finish and report, and exits 130: every request the server received has
-// its ok line in the report.
+// TestBinarySyncSIGINT: SIGINT stops starting customers, lets the calls in
+// flight finish and record, and exits 130: every request the server
+// received has its ok line in the report, and a rerun sends exactly the
+// customers the first run did not.
 func TestBinarySyncSIGINT(t *testing.T) {
-	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(300*time.Millisecond))
-	// 2,000 rows at 300 ms, two at a time, take 5 minutes: the signal, sent
-	// once the first row is reported, always comes long before the end.
+	srv := wrappertest.NewTestServer(t, wrappertest.WithResponseDelay(300*time.Millisecond))
+	// 2,000 customers at 300 ms, two at a time, take 5 minutes: the signal,
+	// sent once the first request arrived, always comes long before the end.
 	const n = 2000
+	putCustomers(srv, n)
 	in := writeFile(t, "rows.jsonl", manyRows(n))
 	report := filepath.Join(t.TempDir(), "report.jsonl")
 	cmd, stderr := startSync(t, syncEnv(srv), "sync", "--concurrency", "2", "--report", report, in)
-	waitReportLines(t, report, 1)
+	waitRequests(t, srv, 1)
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	err := cmd.Wait()
 	var exitErr *exec.ExitError
 	require.ErrorAs(t, err, &exitErr, stderr.String())
 	assert.Equal(t, exitInterrupted, exitErr.ExitCode(), stderr.String())
-	lines := readReport(t, report)
 	reqs := srv.Requests()
-	assert.Less(t, len(reqs), n, "rows after the signal were not started")
-	assert.Len(t, lines, len(reqs), "every call in flight finished and was reported")
+	assert.Less(t, len(reqs), n, "customers after the signal were not started")
 	sent := requestIDs(srv)
-	for _, rl := range lines {
-		assert.Equal(t, statusOK, rl.Status)
-		assert.True(t, sent[rl.RequestID])
+	ok := 0
+	for _, rl := range readReport(t, report) {
+		if rl.Status == statusOK {
+			ok++
+			assert.True(t, sent[rl.RequestID])
+		}
 	}
-	assert.Contains(t, stderr.String(), "interrupted")
-	assert.Contains(t, stderr.String(), "sync: done:")
+	assert.Equal(t, len(reqs), ok, "every call in flight finished and was reported")
+	assert.Contains(t, stderr.String(), "interrupted: the calls in flight finished; customers not sent are sent by the next run")
+	assert.Contains(t, stderr.String(), fmt.Sprintf("sync: %d sent: %d ok, 0 failed; %d not sent; ", ok, ok, n-ok))
 }
 
 // TestBinarySync429HoldsTheBatch: a 429 with Retry-After: 1 to one call of
 // the batch holds every call, counted from the server's request log (see
 // below); without the shared gate the other workers would send most of the
-// remaining rows during that second (90 rows / 4 workers × 20 ms < 1 s).
+// remaining customers during that second (90 / 4 workers × 20 ms < 1 s).
 func TestBinarySync429HoldsTheBatch(t *testing.T) {
 	const delay = 20 * time.Millisecond
-	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithResponseDelay(delay))
-	// Only demo3's first update is refused; rows 1-9 are demo1 and demo2,
-	// so the batch has fanned out by then.
-	srv.Inject(wrappertest.Fault{Status: 429, RetryAfter: "1", Times: 1, Path: "/api/v0/customer/" + demo3})
-	var b strings.Builder
+	srv := wrappertest.NewTestServer(t, wrappertest.WithResponseDelay(delay))
 	const n, conc = 100, 4
-	for i := range n {
-		id := []string{demo1, demo2}[i%2]
-		if i == 9 {
-			id = demo3
-		}
-		fmt.Fprintf(&b, `{"customerId":%q,"update":{"state":"S%d"}}`+"\n", id, i)
-	}
-	res := runBinary(t, syncEnv(srv), "", "sync", "--concurrency", fmt.Sprint(conc), writeFile(t, "rows.jsonl", b.String()))
+	putCustomers(srv, n)
+	// Only the 10th customer's first update is refused: the batch (in
+	// customer id order) has fanned out by then.
+	srv.Inject(wrappertest.Fault{Status: 429, RetryAfter: "1", Times: 1, Path: "/api/v0/customer/" + testID(9)})
+	res := runBinary(t, syncEnv(srv), "", "sync", "--concurrency", fmt.Sprint(conc), writeFile(t, "rows.jsonl", manyRows(n)))
 	require.Equal(t, exitOK, res.code, res.stderr)
 	reqs := srv.Requests()
-	require.Len(t, reqs, n+1, "one 429, then every row once")
-	// Counted in events, not time: between the 429 and its row's retry the
-	// fake may only receive the calls already in flight when the 429 came
-	// back, and those released with the retry. Without the shared hold the
-	// other workers go on sending for the whole Retry-After second.
-	var demo3At []int
+	require.Len(t, reqs, n+1, "one 429, then every customer once")
+	// Counted in events, not time: between the 429 and its retry the fake
+	// may only receive the calls already in flight when the 429 came back,
+	// and those released with the retry. Without the shared hold the other
+	// workers go on sending for the whole Retry-After second.
+	var heldAt []int
 	for i, r := range reqs {
-		if strings.HasSuffix(r.Path, demo3) {
-			demo3At = append(demo3At, i)
+		if strings.HasSuffix(r.Path, testID(9)) {
+			heldAt = append(heldAt, i)
 		}
 	}
-	require.Len(t, demo3At, 2, "the 429 and its retry")
-	between := demo3At[1] - demo3At[0] - 1
+	require.Len(t, heldAt, 2, "the 429 and its retry")
+	between := heldAt[1] - heldAt[0] - 1
 	// ≤ 3·(conc−1): a call already on its way, one sent before the client read
 	// the 429, and one released with the retry, per other worker (without
 	// the gate: ~90).
 	assert.LessOrEqual(t, between, 3*(conc-1), "requests between the 429 and its retry")
-	assert.Greater(t, len(reqs)-demo3At[1]-1, 50, "most rows came after the hold")
+	assert.Greater(t, len(reqs)-heldAt[1]-1, 50, "most customers came after the hold")
 }
 
 // TestSyncProgressTicks: without a terminal, one progress line per tick of
-// the (injected) ticker, then the summary.
+// the (injected) ticker.
 func TestSyncProgressTicks(t *testing.T) {
 	ticks := make(chan time.Time)
 	orig := newTicker
@@ -440,19 +407,15 @@ func TestSyncProgressTicks(t *testing.T) {
 	p.ticked = func() { printed <- struct{}{} }
 	stop := p.run()
 	p.add(statusOK)
-	p.call()
 	ticks <- time.Time{}
-	<-printed // the tick's line is out before the next row counts
-	p.add(statusFailed)
-	p.call()
+	<-printed // the tick's line is out before the next customer counts
+	p.add(statusUnknown)
 	ticks <- time.Time{}
 	<-printed
 	stop()
-	p.summary()
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	require.Len(t, lines, 3, out.String())
-	assert.True(t, strings.HasPrefix(lines[0], "sync: 1/10 rows (1 ok, 0 failed"), lines[0])
-	assert.True(t, strings.HasPrefix(lines[1], "sync: 2/10 rows (1 ok, 1 failed"), lines[1])
+	require.Len(t, lines, 2, out.String())
+	assert.True(t, strings.HasPrefix(lines[0], "sync: 1/10 customers (1 ok, 0 failed)"), lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], "sync: 2/10 customers (1 ok, 1 failed)"), lines[1])
 	assert.Contains(t, lines[1], "ETA")
-	assert.True(t, strings.HasPrefix(lines[2], "sync: done: 1 ok, 1 failed, 0 invalid, 0 skipped; 2 calls in"), lines[2])
 }

@@ -19,18 +19,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enkash-oss/enkash-go/bulk"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
-// After SIGINT, rows only waiting for a --rate token (not yet on the
-// wire) are dropped, not sent; --rate itself holds the second row back.
+// After SIGINT, customers only waiting for a --rate token (not yet on the
+// wire) are dropped, not sent; --rate itself holds the second one back.
 func TestBinarySyncSIGINTDropsUnsentRows(t *testing.T) {
-	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	srv := wrappertest.NewTestServer(t)
+	putCustomers(srv, 50)
 	in := writeFile(t, "rows.jsonl", manyRows(50))
-	report := filepath.Join(t.TempDir(), "report.jsonl")
 	// rate 0.5/s, burst 1: the first request goes at once, the 2nd only 2 s later.
-	cmd, stderr := startSync(t, syncEnv(srv), "sync", "--rate", "0.5", "--concurrency", "4", "--report", report, in)
-	waitReportLines(t, report, 1)
+	cmd, stderr := startSync(t, syncEnv(srv), "sync", "--rate", "0.5", "--concurrency", "4", in)
+	waitRequests(t, srv, 1)
 	atSignal := len(srv.Requests())
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	_ = cmd.Wait()
@@ -38,43 +39,6 @@ func TestBinarySyncSIGINTDropsUnsentRows(t *testing.T) {
 	t.Logf("requests at SIGINT: %d, sent after SIGINT: %d; stderr: %s", atSignal, after, stderr.String())
 	assert.Equal(t, 1, atSignal, "--rate 0.5/s, burst 1: one request before the signal")
 	assert.Zero(t, after, "rows that were not on the wire at SIGINT were sent after it")
-}
-
-// A corrupt or hostile report line with a huge line number is ignored by
-// --resume (it once made it allocate line/8 bytes and die).
-func TestBinarySyncResumeIgnoresHugeLineNumbers(t *testing.T) {
-	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
-	in := writeFile(t, "rows.jsonl", manyRows(3))
-	report := writeFile(t, "report.jsonl", `{"line":1099511627776,"customerId":"x","status":"ok"}`+"\n")
-	res := runBinaryLimited(t, syncEnv(srv), "sync", "--report", report, "--resume", in)
-	assert.Equal(t, exitOK, res.code)
-}
-
-func runBinaryLimited(t *testing.T, env []string, args ...string) cliResult {
-	t.Helper()
-	quoted := []string{}
-	for _, a := range args {
-		quoted = append(quoted, "'"+a+"'")
-	}
-	// 2 GiB of address space, 60 s of CPU: enough for the CLI, not for the bitset.
-	return runBinaryShell(t, env, "ulimit -v 2097152; ulimit -t 60; exec "+binPath+" "+strings.Join(quoted, " "))
-}
-
-// --resume matches a row by line and customer: after the export is
-// regenerated in another order, a customer never updated is sent, not
-// skipped as already ok.
-func TestBinarySyncResumeMatchesCustomer(t *testing.T) {
-	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
-	report := filepath.Join(t.TempDir(), "report.jsonl")
-	first := writeFile(t, "a.jsonl", `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n")
-	res := runBinary(t, syncEnv(srv), "", "sync", "--report", report, first)
-	require.Equal(t, exitOK, res.code, res.stderr)
-	second := writeFile(t, "b.jsonl", `{"customerId":"`+demo2+`","update":{"state":"Kerala"}}`+"\n"+
-		`{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n")
-	res = runBinary(t, syncEnv(srv), "", "sync", "--report", report, "--resume", second)
-	t.Logf("exit %d stderr %s", res.code, res.stderr)
-	c, _ := srv.Customer(demo2)
-	assert.Equal(t, "Kerala", c.State, "demo2 was reported skipped (already ok) but never sent")
 }
 
 // Personal data typed where a column name or key belongs is not echoed on
@@ -94,9 +58,8 @@ func TestBinarySyncDoesNotEchoValuesAsNames(t *testing.T) {
 	assert.NotContains(t, string(raw), email, "JSONL key echoed in the report")
 }
 
-// Two rows for one customer are never in flight together, so the file's
-// order is the order Enkash applies them (the first row is held longer at
-// the server: it could otherwise be overtaken).
+// Two rows for one customer merge into one request with the file's last
+// values: the first row's value is never sent at all.
 func TestBinarySyncSameCustomerInOrder(t *testing.T) {
 	var inFlight sync.Map // id -> *int32
 	var overlap atomic.Bool
@@ -129,7 +92,7 @@ func TestBinarySyncSameCustomerInOrder(t *testing.T) {
 	res := runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=probe-token-123456"}, "", "sync", in)
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.False(t, overlap.Load(), "two updates of one customer were in flight at once")
-	assert.Contains(t, state[demo1], "Second", "the file's last update must win")
+	assert.Equal(t, `{"legalName":"Second"}`, state[demo1], "the file's last update must win")
 }
 
 // A UTF-8 BOM followed by a quoted header (PowerShell Export-Csv) reads as
@@ -141,27 +104,14 @@ func TestBinarySyncCSVWithBOMAndQuotedHeader(t *testing.T) {
 	assert.Equal(t, exitOK, res.code, res.stderr)
 }
 
-func runBinaryShell(t *testing.T, env []string, script string) cliResult {
-	t.Helper()
-	cmd := exec.Command("/bin/sh", "-c", script)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
-	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
-}
-
 // A non-regular input (bash process substitution, a FIFO, /dev/stdin by
-// name) is spooled like stdin: both passes see every row.
+// name) is read once, like stdin: every row is staged, then sent.
 func TestBinarySyncNonRegularInput(t *testing.T) {
-	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	srv := wrappertest.NewTestServer(t)
+	putCustomers(srv, 3)
 	in := writeFile(t, "rows.jsonl", manyRows(3))
-	report := filepath.Join(t.TempDir(), "report.jsonl")
-	cmd := exec.Command("bash", "-c", binPath+" sync --format jsonl --report "+report+" <(cat "+in+")")
+	state := filepath.Join(t.TempDir(), "state.db")
+	cmd := exec.Command("bash", "-c", binPath+" sync --format jsonl --state "+state+" <(cat "+in+")")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, syncEnv(srv)...)
 	out, err := cmd.CombinedOutput()
 	t.Logf("err=%v output=%s", err, out)
@@ -176,17 +126,17 @@ func TestBinarySyncCSVUnclosedQuoteBounded(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
 	var b strings.Builder
 	b.WriteString("customerId,state\n" + demo1 + ",\"Goa\n") // the quote never closes
-	for b.Len() < 3*maxRowBytes {
+	for b.Len() < 3*bulk.MaxRowBytes {
 		b.WriteString(demo2 + ",Kerala\n")
 	}
 	res := runBinary(t, syncEnv(srv), "", "sync", writeFile(t, "bad.csv", b.String()))
 	assert.Equal(t, exitUsage, res.code, res.stderr)
-	assert.Contains(t, res.stderr, "longer than")
+	assert.Contains(t, res.stderr, "bad.csv: line 2: the quoted cell opened on line 2 is not closed within 1048576 bytes (an unclosed quote?); nothing was sent\n")
 	assert.Empty(t, srv.Requests())
 }
 
 // On a terminal the progress is one line rewritten in place (carriage
-// return, erase line) every liveInterval, cleared before the summary.
+// return, erase line) every liveInterval, cleared when it stops.
 func TestSyncProgressLiveOnATerminal(t *testing.T) {
 	ticks := make(chan time.Time)
 	var asked time.Duration
@@ -200,19 +150,16 @@ func TestSyncProgressLiveOnATerminal(t *testing.T) {
 	p.ticked = func() { printed <- struct{}{} }
 	stop := p.run()
 	p.add(statusOK)
-	p.call()
 	ticks <- time.Time{}
-	<-printed // the tick's line is out before the next row counts
+	<-printed // the tick's line is out before the next customer counts
 	p.add(statusOK)
-	p.call()
 	ticks <- time.Time{}
 	<-printed
 	stop()
-	p.summary()
 	assert.Equal(t, liveInterval, asked)
 	s := out.String()
 	assert.Equal(t, 3, strings.Count(s, "\r\x1b[K"), "two rewrites and the final clear: %q", s)
-	assert.Equal(t, 1, strings.Count(s, "\n"), "only the summary ends a line: %q", s)
-	assert.Contains(t, s, "\r\x1b[Ksync: 2/4 rows (2 ok")
-	assert.Contains(t, s, "\r\x1b[Ksync: done: 2 ok, 0 failed, 0 invalid, 0 skipped; 2 calls in ", "the line is cleared before the summary")
+	assert.Zero(t, strings.Count(s, "\n"), "no line is ended: %q", s)
+	assert.Contains(t, s, "\r\x1b[Ksync: 2/4 customers (2 ok")
+	assert.True(t, strings.HasSuffix(s, "\r\x1b[K"), "the line is cleared at the end")
 }

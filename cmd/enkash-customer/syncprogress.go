@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -21,11 +20,12 @@ var newTicker = func(d time.Duration) (<-chan time.Time, func()) {
 	return t.C, t.Stop
 }
 
-// progress counts the rows of a sync and reports on stderr.
+// progress counts the customers a sync sent and reports on stderr while
+// it runs.
 type progress struct {
 	w     io.Writer
 	live  bool // stderr is a terminal: one line rewritten in place
-	total int  // rows in the input
+	total int  // customers to send
 	start time.Time
 	now   func() time.Time
 
@@ -34,6 +34,7 @@ type progress struct {
 	calls  int
 
 	ticked func() // tests: called after each tick has been printed
+	stop   func() // set by the caller to what run returned
 }
 
 func newProgress(w io.Writer, total int, start time.Time) *progress {
@@ -50,23 +51,14 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// add counts a customer's outcome; every one but not-sent made a call.
 func (p *progress) add(status string) {
 	p.mu.Lock()
 	p.counts[status]++
+	if status != statusNotSent {
+		p.calls++
+	}
 	p.mu.Unlock()
-}
-
-// call counts a call made (a row sent, whatever its outcome).
-func (p *progress) call() {
-	p.mu.Lock()
-	p.calls++
-	p.mu.Unlock()
-}
-
-func (p *progress) notOK() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.counts[statusFailed] + p.counts[statusInvalid]
 }
 
 // run reports on every tick until the returned stop is called.
@@ -104,9 +96,9 @@ func (p *progress) run() (stop func()) {
 // tick prints the progress: done/total, outcomes, rate and ETA.
 func (p *progress) tick() {
 	p.mu.Lock()
-	done := p.counts[statusOK] + p.counts[statusFailed] + p.counts[statusInvalid] + p.counts[statusSkipped]
-	line := fmt.Sprintf("sync: %d/%d rows (%d ok, %d failed, %d invalid, %d skipped)",
-		done, p.total, p.counts[statusOK], p.counts[statusFailed], p.counts[statusInvalid], p.counts[statusSkipped])
+	failed := p.counts[statusFailed] + p.counts[statusUnknown]
+	done := p.counts[statusOK] + failed + p.counts[statusNotSent]
+	line := fmt.Sprintf("sync: %d/%d customers (%d ok, %d failed)", done, p.total, p.counts[statusOK], failed)
 	elapsed := p.now().Sub(p.start)
 	if p.calls > 0 && elapsed > 0 {
 		perSec := float64(p.calls) / elapsed.Seconds()
@@ -121,24 +113,4 @@ func (p *progress) tick() {
 	} else {
 		fmt.Fprintln(p.w, line)
 	}
-}
-
-// summary prints the final line: outcomes, elapsed time and calls/s.
-func (p *progress) summary() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	elapsed := p.now().Sub(p.start)
-	perSec := 0.0
-	if elapsed > 0 {
-		perSec = float64(p.calls) / elapsed.Seconds()
-	}
-	fmt.Fprintf(p.w, "sync: done: %d ok, %d failed, %d invalid, %d skipped; %d calls in %s (%.1f calls/s)\n",
-		p.counts[statusOK], p.counts[statusFailed], p.counts[statusInvalid], p.counts[statusSkipped],
-		p.calls, elapsed.Round(time.Millisecond), perSec)
-}
-
-// appendJSONString appends s as a JSON string.
-func appendJSONString(buf []byte, s string) []byte {
-	b, _ := json.Marshal(s)
-	return append(buf, b...)
 }

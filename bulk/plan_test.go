@@ -1,0 +1,73 @@
+package bulk
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSplitObject_Members: a compact object splits into its top-level
+// members, nested values and strings with separators in them kept whole.
+func TestSplitObject_Members(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{`{}`, nil},
+		{`{"a":null}`, []string{"a=null"}},
+		{`{"a":"x,y}","b":["p","q"],"c":[{"d":"\"}"},{"e":1}]}`, []string{`a="x,y}"`, `b=["p","q"]`, `c=[{"d":"\"}"},{"e":1}]`}},
+		{`{"a\"b":true,"c":-1.5e3}`, []string{`a\"b=true`, `c=-1.5e3`}},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			fs, err := splitObject(nil, []byte(tc.in), 7)
+			require.NoError(t, err)
+			var got []string
+			for _, f := range fs {
+				got = append(got, string(f.name)+"="+string(f.value))
+				assert.Equal(t, 7, f.line)
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// TestSplitObject_Refusals: anything but a compact object is an error
+// naming the line, never a panic.
+func TestSplitObject_Refusals(t *testing.T) {
+	for _, in := range []string{``, `[]`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":"x}`, `{a:1}`, `{"a":[1}`} {
+		t.Run(in, func(t *testing.T) {
+			_, err := splitObject(nil, []byte(in), 3)
+			assert.EqualError(t, err, "line 3: body is not a compact JSON object")
+		})
+	}
+}
+
+// TestMerger_LastValueWins: the rows of a customer merge in input order:
+// the last value of a field wins, a list replaces the whole list, fields no
+// later row names are kept; the result is sorted by name.
+func TestMerger_LastValueWins(t *testing.T) {
+	var m merger
+	m.reset([]byte("KC1"))
+	m.add(2, []byte("CEK1"), []byte(`{"legalName":"A","branchCodes":["X","Y"],"state":"Goa"}`))
+	m.add(5, nil, []byte(`{"branchCodes":["Z"],"legalName":"B"}`))
+	m.add(9, nil, []byte(`{"address":null}`))
+	require.NoError(t, m.finish())
+	var got []string
+	for _, f := range m.fields {
+		got = append(got, string(f.name)+"="+string(f.value)+"@"+string(rune('0'+f.line)))
+	}
+	assert.Equal(t, []string{`address=null@9`, `branchCodes=["Z"]@5`, `legalName="B"@5`, `state="Goa"@2`}, got)
+	assert.Equal(t, "CEK1", string(m.parent), "the last non-empty parentCompanyId")
+	assert.Equal(t, 9, m.line)
+
+	var same merger
+	same.reset([]byte("KC1"))
+	same.add(1, nil, []byte(`{"address":null,"branchCodes":["Z"],"legalName":"B","state":"Goa"}`))
+	require.NoError(t, same.finish())
+	assert.Equal(t, m.hash(), same.hash(), "the same desired fields, however they were spread over rows")
+	same.reset([]byte("KC1"))
+	same.add(1, nil, []byte(`{"address":null,"branchCodes":["Z"],"legalName":"B","state":"Go"}`))
+	require.NoError(t, same.finish())
+	assert.NotEqual(t, m.hash(), same.hash())
+}
