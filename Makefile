@@ -109,12 +109,14 @@ callgrind:
 ## internal/cmd/gremlinsreport type-checks the killed mutants (gremlins counts
 ## a mutant that does not compile as killed), drops the equivalents listed in
 ## docs/mutation-equivalents.txt and prints the efficacy and the survivors.
-## Reports in .mutate/; see docs/mutation-testing.md
+## Reports in .mutate/; see docs/mutation-testing.md. -count=1: gremlins
+## times its coverage run to set each mutant's timeout, and a cached
+## `go test` result would make that timeout a few seconds.
 mutate:
 	@mkdir -p .mutate
 	@set -e; for d in $(MUTATE_DIRS); do \
 	  echo "== gremlins unleash ./$$d"; \
-	  $(GO) run $(GREMLINS) unleash --config .gremlins.yaml $(MUTATE_FLAGS) -o .mutate/$$d.json ./$$d; \
+	  GOFLAGS="$$GOFLAGS -count=1" $(GO) run $(GREMLINS) unleash --config .gremlins.yaml $(MUTATE_FLAGS) -o .mutate/$$d.json ./$$d; \
 	done
 	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) \
 	  $(foreach d,$(MUTATE_DIRS),$(d)=.mutate/$(d).json)
