@@ -240,6 +240,9 @@ func parseLog(data []byte) (report, error) {
 	var r report
 	index := map[string]int{}
 	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.LastIndexByte(line, '\r'); i >= 0 {
+			line = line[i+1:] // after gremlins' progress spinner
+		}
 		before, where, ok := strings.Cut(strings.TrimSpace(line), " at ")
 		if !ok {
 			continue
