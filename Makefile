@@ -111,12 +111,15 @@ callgrind:
 ## docs/mutation-equivalents.txt and prints the efficacy and the survivors.
 ## Reports in .mutate/; see docs/mutation-testing.md. -count=1: gremlins
 ## times its coverage run to set each mutant's timeout, and a cached
-## `go test` result would make that timeout a few seconds.
+## `go test` result would make that timeout a few seconds. gremlins writes
+## no report when a directory has no mutant (bulk/ today): an empty one.
 mutate:
 	@mkdir -p .mutate
 	@set -e; for d in $(MUTATE_DIRS); do \
 	  echo "== gremlins unleash ./$$d"; \
+	  rm -f .mutate/$$d.json; \
 	  GOFLAGS="$$GOFLAGS -count=1" $(GO) run $(GREMLINS) unleash --config .gremlins.yaml $(MUTATE_FLAGS) -o .mutate/$$d.json ./$$d; \
+	  test -f .mutate/$$d.json || echo '{"files":[]}' > .mutate/$$d.json; \
 	done
 	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) \
 	  $(foreach d,$(MUTATE_DIRS),$(d)=.mutate/$(d).json)
