@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -331,4 +332,35 @@ func TestRetryPolicyRefusesNegativeValues(t *testing.T) {
 	}
 	_, err := NewClient("https://api.enkash.example", WithMaxAttempts(0))
 	assert.Error(t, err)
+}
+
+func TestSleepCtx_DoneContextWinsOverAZeroWait(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"zero", 0},
+		{"negative", -time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// A zero or elapsed timer and a done ctx are both ready: only a
+			// check before the select reports the ctx every time.
+			for i := range 64 {
+				if err := sleepCtx(ctx, tc.d); !errors.Is(err, context.Canceled) {
+					t.Fatalf("try %d: sleepCtx(done ctx, %v) = %v, want context.Canceled", i, tc.d, err)
+				}
+			}
+		})
+	}
+}
+
+func TestDefaultJitter_BoundOfOneOrLessIsZero(t *testing.T) {
+	for _, n := range []int64{1, 0, -1, math.MinInt64} {
+		if got := defaultJitter(n); got != 0 {
+			t.Errorf("defaultJitter(%d) = %d, want 0", n, got)
+		}
+	}
 }
