@@ -60,3 +60,47 @@ func TestLimitedBody_AcceptsUpToTheLimitAndRejectsOneByteMore(t *testing.T) {
 		})
 	}
 }
+
+// countingBody is a response body with left bytes unread; it counts what is
+// read from it and whether it was closed.
+type countingBody struct {
+	left, read int
+	closed     bool
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	if b.left == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), b.left)
+	b.left -= n
+	b.read += n
+	return n, nil
+}
+
+func (b *countingBody) Close() error { b.closed = true; return nil }
+
+func TestCloseBody_DrainsOnlyAfterAReadErrorOtherThanTooLarge(t *testing.T) {
+	tests := []struct {
+		name     string
+		readErr  error
+		wantRead int
+	}{
+		{"read to EOF: nothing is read", nil, 0},
+		{"too large: closed without reading on", ErrResponseTooLarge, 0},
+		{"too large, wrapped: closed without reading on", errors.Join(errBodyRead, ErrResponseTooLarge), 0},
+		{"other read error: drained up to the limit", io.ErrUnexpectedEOF, drainLimit},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &countingBody{left: 2 * drainLimit}
+			closeBody(b, tc.readErr)
+			if b.read != tc.wantRead {
+				t.Errorf("read %d bytes on close, want %d", b.read, tc.wantRead)
+			}
+			if !b.closed {
+				t.Error("body not closed")
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -10,10 +11,12 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -362,5 +365,29 @@ func TestDefaultJitter_BoundOfOneOrLessIsZero(t *testing.T) {
 		if got := defaultJitter(n); got != 0 {
 			t.Errorf("defaultJitter(%d) = %d, want 0", n, got)
 		}
+	}
+}
+
+func TestRetryableNetErr_CertificateErrorsAreFinal(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"unknown authority", x509.UnknownAuthorityError{}, false},
+		{"hostname mismatch", x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"}, false},
+		{"expired", x509.CertificateInvalidError{Reason: x509.Expired}, false},
+		{"verification error of another kind", &tls.CertificateVerificationError{Err: x509.UnhandledCriticalExtension{}}, false},
+		{"unknown authority inside a verification error", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}, false},
+		{"wrapped in a url.Error", &url.Error{Op: "Patch", URL: "u", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"}}, false},
+		{"connection reset", syscall.ECONNRESET, true},
+		{"unexpected EOF", io.ErrUnexpectedEOF, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := retryableNetErr(tc.err); got != tc.want {
+				t.Errorf("retryableNetErr(%v) = %v, want %v", tc.err, got, tc.want)
+			}
+		})
 	}
 }
