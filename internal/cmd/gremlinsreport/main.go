@@ -7,7 +7,8 @@
 // source in memory, exactly as gremlins does (the operator token swapped, the
 // file printed with go/printer), and type-checks the package with go/types
 // against the export data of its dependencies (`go list -export`): a mutant
-// that does not type-check is NOT VIABLE, not killed. A mutant whose printed
+// that does not type-check is NOT VIABLE, not killed (NOT COVERED mutants
+// are checked the same way: one that cannot be built is no gap). A mutant whose printed
 // source equals the original (gremlins' INVERT_ASSIGNMENTS maps %= to %=) is
 // IDENTICAL. Mutants listed in the equivalents file are EQUIVALENT.
 //
@@ -316,12 +317,14 @@ func isOperator(s string) bool {
 	return false
 }
 
-// classify re-applies each KILLED and TIMED OUT mutant and type-checks its
-// package; mutants that do not compile become NOT VIABLE, no-ops IDENTICAL.
+// classify re-applies each mutant and type-checks its package: KILLED, TIMED
+// OUT and NOT COVERED mutants that do not compile become NOT VIABLE (a
+// mutant nothing tests is no gap if it cannot be built), and any that print
+// the original source IDENTICAL.
 func classify(ms []*mutant) error {
 	byDir := map[string][]*mutant{}
 	for _, m := range ms {
-		if m.Status == killed || m.Status == timedOut || m.Status == lived {
+		if m.Status != notViable {
 			d := filepath.Dir(m.File)
 			byDir[d] = append(byDir[d], m)
 		}
@@ -344,6 +347,8 @@ func classify(ms []*mutant) error {
 			case m.Status == lived:
 				// A live mutant that does not compile cannot exist: gremlins
 				// reports LIVED only when `go test` passed.
+			case m.Status != killed && m.Status != timedOut && m.Status != notCovered:
+				// SKIPPED, RUNNABLE (a dry run): left as they are.
 			case err != nil:
 				m.Status, m.Comment = notViable, err.Error()
 			}

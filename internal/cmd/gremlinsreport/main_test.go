@@ -62,7 +62,8 @@ func TestClassify_SortsKilledMutantsByWhetherTheyCompile(t *testing.T) {
 		{"a timeout that compiles stays", "CONDITIONALS_NEGATION", timedOut, 5, 7, timedOut},
 		{"%= to %= is identical", "INVERT_ASSIGNMENTS", lived, 4, 4, identical},
 		{"a lived mutant stays lived", "CONDITIONALS_BOUNDARY", lived, 5, 7, lived},
-		{"not covered is left alone", "ARITHMETIC_BASE", notCovered, 6, 12, notCovered},
+		{"not covered that does not compile", "ARITHMETIC_BASE", notCovered, 6, 12, notViable},
+		{"not covered that compiles stays", "CONDITIONALS_BOUNDARY", notCovered, 5, 7, notCovered},
 	}
 	var ms []*mutant
 	for _, tc := range tests {
