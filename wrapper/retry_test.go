@@ -391,3 +391,31 @@ func TestRetryableNetErr_CertificateErrorsAreFinal(t *testing.T) {
 		})
 	}
 }
+
+func TestRetries_LastAnswerWithRetryAfterIsReturnedToASingleCall(t *testing.T) {
+	tests := []struct {
+		name        string
+		code        int
+		maxAttempts int
+	}{
+		{"429, retries off", http.StatusTooManyRequests, 1},
+		{"503, retries off", http.StatusServiceUnavailable, 1},
+		{"429 on the last of two attempts", http.StatusTooManyRequests, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(tc.code)
+			})}
+			ts.mux.Handle("/", seq)
+			c, _ := newClient(t, ts, WithMaxAttempts(tc.maxAttempts))
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.code, apiErr.StatusCode)
+			assert.Equal(t, int32(tc.maxAttempts), seq.n.Load(), "attempts")
+		})
+	}
+}
