@@ -392,30 +392,42 @@ func TestRetryableNetErr_CertificateErrorsAreFinal(t *testing.T) {
 	}
 }
 
-func TestRetries_LastAnswerWithRetryAfterIsReturnedToASingleCall(t *testing.T) {
+func TestRewind_OnlyABodyNeedsGetBody(t *testing.T) {
+	withGetBody, err := http.NewRequest(http.MethodPatch, "http://h/", strings.NewReader(`{"a":1}`))
+	require.NoError(t, err)
+	noGetBody, err := http.NewRequest(http.MethodPatch, "http://h/", io.NopCloser(strings.NewReader(`{"a":1}`)))
+	require.NoError(t, err)
+	noBody, err := http.NewRequest(http.MethodPut, "http://h/", nil)
+	require.NoError(t, err)
+	emptyBody, err := http.NewRequest(http.MethodPut, "http://h/", http.NoBody)
+	require.NoError(t, err)
+	emptyBody.GetBody = nil
 	tests := []struct {
-		name        string
-		code        int
-		maxAttempts int
+		name     string
+		req      *http.Request
+		wantBody string
+		wantErr  bool
 	}{
-		{"429, retries off", http.StatusTooManyRequests, 1},
-		{"503, retries off", http.StatusServiceUnavailable, 1},
-		{"429 on the last of two attempts", http.StatusTooManyRequests, 2},
+		{"body with GetBody: a fresh copy", withGetBody, `{"a":1}`, false},
+		{"body without GetBody: cannot be sent again", noGetBody, "", true},
+		{"no body", noBody, "", false},
+		{"http.NoBody", emptyBody, "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t)
-			seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Retry-After", "1")
-				w.WriteHeader(tc.code)
-			})}
-			ts.mux.Handle("/", seq)
-			c, _ := newClient(t, ts, WithMaxAttempts(tc.maxAttempts))
-			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.code, apiErr.StatusCode)
-			assert.Equal(t, int32(tc.maxAttempts), seq.n.Load(), "attempts")
+			r, err := rewind(tc.req)
+			if tc.wantErr {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			if r.Body == nil {
+				assert.Empty(t, tc.wantBody)
+				return
+			}
+			b, err := io.ReadAll(r.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantBody, string(b))
 		})
 	}
 }
