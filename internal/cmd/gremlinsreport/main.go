@@ -639,7 +639,7 @@ func summarise(w io.Writer, ms []*mutant, stale []equiv, elapsed, minEff float64
 	section(equivalent, "EQUIVALENT (listed)")
 	section(notViable, "NOT VIABLE: killed by gremlins, but the package does not compile")
 	section(identical, "IDENTICAL: the mutated source equals the original")
-	section(notCovered, "NOT COVERED: no test runs this line (a gap, not in the efficacy)")
+	section(notCovered, "NOT COVERED: not run by gremlins (no test covers it, or a case expression; not in the efficacy)")
 
 	ok := true
 	if len(stale) > 0 {
