@@ -3,16 +3,20 @@ package wrapper
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -434,6 +438,101 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 			for _, d := range rec.get() {
 				assert.NotEqual(t, 5*time.Second, d, "the call slept for the Retry-After itself")
 			}
+		})
+	}
+}
+
+func TestSleepCtx_DoneContextWinsOverAZeroWait(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"zero", 0},
+		{"negative", -time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// A zero or elapsed timer and a done ctx are both ready: only a
+			// check before the select reports the ctx every time.
+			for i := range 64 {
+				if err := sleepCtx(ctx, tc.d); !errors.Is(err, context.Canceled) {
+					t.Fatalf("try %d: sleepCtx(done ctx, %v) = %v, want context.Canceled", i, tc.d, err)
+				}
+			}
+		})
+	}
+}
+
+func TestDefaultJitter_BoundOfOneOrLessIsZero(t *testing.T) {
+	for _, n := range []int64{1, 0, -1, math.MinInt64} {
+		if got := defaultJitter(n); got != 0 {
+			t.Errorf("defaultJitter(%d) = %d, want 0", n, got)
+		}
+	}
+}
+
+func TestRetryableNetErr_CertificateErrorsAreFinal(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"unknown authority", x509.UnknownAuthorityError{}, false},
+		{"hostname mismatch", x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"}, false},
+		{"expired", x509.CertificateInvalidError{Reason: x509.Expired}, false},
+		{"verification error of another kind", &tls.CertificateVerificationError{Err: x509.UnhandledCriticalExtension{}}, false},
+		{"unknown authority inside a verification error", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}, false},
+		{"wrapped in a url.Error", &url.Error{Op: "Patch", URL: "u", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"}}, false},
+		{"connection reset", syscall.ECONNRESET, true},
+		{"unexpected EOF", io.ErrUnexpectedEOF, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := retryableNetErr(tc.err); got != tc.want {
+				t.Errorf("retryableNetErr(%v) = %v, want %v", tc.err, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRewind_OnlyABodyNeedsGetBody(t *testing.T) {
+	withGetBody, err := http.NewRequest(http.MethodPatch, "http://h/", strings.NewReader(`{"a":1}`))
+	require.NoError(t, err)
+	noGetBody, err := http.NewRequest(http.MethodPatch, "http://h/", io.NopCloser(strings.NewReader(`{"a":1}`)))
+	require.NoError(t, err)
+	noBody, err := http.NewRequest(http.MethodPut, "http://h/", nil)
+	require.NoError(t, err)
+	emptyBody, err := http.NewRequest(http.MethodPut, "http://h/", http.NoBody)
+	require.NoError(t, err)
+	emptyBody.GetBody = nil
+	tests := []struct {
+		name     string
+		req      *http.Request
+		wantBody string
+		wantErr  bool
+	}{
+		{"body with GetBody: a fresh copy", withGetBody, `{"a":1}`, false},
+		{"body without GetBody: cannot be sent again", noGetBody, "", true},
+		{"no body", noBody, "", false},
+		{"http.NoBody", emptyBody, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := rewind(tc.req)
+			if tc.wantErr {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			if r.Body == nil {
+				assert.Empty(t, tc.wantBody)
+				return
+			}
+			b, err := io.ReadAll(r.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantBody, string(b))
 		})
 	}
 }
