@@ -669,7 +669,7 @@ func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 				if x.Payload == nil {
 					x.Payload = new(map[string]interface{})
 				}
-				if err := dc.unmarshal(&(*x.Payload)); err != nil {
+				if err := dc.unmarshal(x.Payload); err != nil {
 					return err
 				}
 			}

@@ -271,7 +271,7 @@ func (g *generator) decodeValue(b *bytes.Buffer, target string, t ast.Expr, s *o
 	case "interface{}", "map[string]interface{}":
 		// Untyped JSON (an any or a free-form object): encoding/json's own
 		// reading of it, exactly.
-		fmt.Fprintf(b, "if err := dc.unmarshal(&%s); err != nil {\nreturn err\n}\n", target)
+		fmt.Fprintf(b, "if err := dc.unmarshal(%s); err != nil {\nreturn err\n}\n", addrOf(target))
 		return nil
 	}
 	k, elem := g.kind(t)
@@ -348,13 +348,22 @@ return dc.typeError("array")
 			return fmt.Errorf("%s: inline object schemas are not handled by apigen (use a $ref)", where)
 		}
 		g.needDecoder(ts, s.Value)
-		recv := "(&" + target + ")"
-		if strings.HasPrefix(target, "(*") && strings.HasSuffix(target, ")") {
-			recv = target[2 : len(target)-1] // the pointer itself
+		recv := addrOf(target)
+		if strings.HasPrefix(recv, "&") {
+			recv = "(" + recv + ")"
 		}
 		fmt.Fprintf(b, "if err := %s.decodeJX(dc); err != nil {\nreturn err\n}\n", recv)
 	default:
 		return fmt.Errorf("%s: Go type %s is not handled by apigen's decoder", where, ts)
 	}
 	return nil
+}
+
+// addrOf is the address of target: the pointer itself when target is a
+// dereference "(*p)", so that no &*p is generated.
+func addrOf(target string) string {
+	if strings.HasPrefix(target, "(*") && strings.HasSuffix(target, ")") {
+		return target[2 : len(target)-1]
+	}
+	return "&" + target
 }

@@ -525,7 +525,7 @@ func readEquivalents(path string) ([]*equiv, error) {
 			return nil
 		}
 		if cur.Marked == "" || cur.Why == "" {
-			return fmt.Errorf("%s:%d: entry %s needs a line: and a why:", path, n, cur.Hint)
+			return fmt.Errorf("%s:%d: entry %s needs both a line: and a why: field", path, n, cur.Hint)
 		}
 		out = append(out, cur)
 		cur = nil
