@@ -84,9 +84,10 @@ var expectedSchemas = map[string]map[string]string{
 		"errorMessage": "string",
 		"errorType":    "$ErrorType",
 		"requestId":    "string",
-		"timestamp":    "string example=yyyy-MM-dd HH:mm:ss",
+		"timestamp":    "string example=yyyy-MM-dd HH:mm:ss x-timestamp=map[layout:yyyy-MM-dd HH:mm:ss utcOffset:+05:30 zone:IST]",
 	},
-	"ErrorType": {"(object)": "string" + errorTypes},
+	// x-error-statuses: the status each errorType stands for without an envelope.
+	"ErrorType": {"(object)": "string" + errorTypes + " x-error-statuses=map[CLIENT_REQUEST_ERROR:400 INVALID_ACCESS:403 RECORD_NOT_FOUND:404 UNAUTHORIZED:401 UNPROCESSABLE_REQUEST:422]"},
 	"ApiSubError": {
 		"(object)":      "object additionalProperties=true",
 		"object":        "string",
@@ -207,7 +208,8 @@ func customerOperation(operationID, envelope string, extra ...string) []string {
 		"param query parentCompanyId optional string~" + patternParentCompanyID,
 	}
 	for _, status := range []string{"200", "400", "401", "403", "404", "422", "500"} {
-		out = append(out, "response "+status+" application/json $"+envelope)
+		out = append(out, "response "+status+" application/json $"+envelope,
+			"response "+status+" header X-Request-Id $RequestId")
 	}
 	return append(out, extra...)
 }
@@ -227,6 +229,9 @@ var expectedOperations = map[string][]string{
 		"response 200 application/json $TokenResponse",
 		"response 400 application/json $OAuthError",
 		"response 401 application/json $OAuthError",
+		"response 200 header X-Request-Id $RequestId",
+		"response 400 header X-Request-Id $RequestId",
+		"response 401 header X-Request-Id $RequestId",
 	},
 }
 
@@ -235,12 +240,14 @@ var expectedDocument = []string{
 	"server=https://test.your-api-server.com",
 	"securityScheme bearerAuth http bearer",
 	"securityScheme basicAuth http basic",
+	"header RequestId string", // the request id, on every response (see the operations)
 }
 
 // describe renders one schema as a compact string: type, "anyOf(…)" /
 // "oneOf(…)" of its alternatives, ":format", "?" for nullable, "~pattern", "[enum]", "<items>", "$Ref", " @x-go-type",
-// " example=…" (only where the example documents a format) and, for
-// objects, additionalProperties when it is set explicitly.
+// " example=…" (only where the example documents a format), the
+// x-timestamp and x-error-statuses extensions and, for objects,
+// additionalProperties when it is set explicitly.
 func describe(ref *openapi3.SchemaRef) string {
 	if ref == nil {
 		return "<nil>"
@@ -294,6 +301,11 @@ func describe(ref *openapi3.SchemaRef) string {
 	if ex, ok := s.Example.(string); ok && ex == "yyyy-MM-dd HH:mm:ss" {
 		b.WriteString(" example=" + ex)
 	}
+	for _, ext := range []string{"x-timestamp", "x-error-statuses"} {
+		if v, ok := s.Extensions[ext]; ok {
+			fmt.Fprintf(&b, " %s=%v", ext, v)
+		}
+	}
 	if s.AdditionalProperties.Has != nil {
 		fmt.Fprintf(&b, " additionalProperties=%v", *s.AdditionalProperties.Has)
 	}
@@ -305,6 +317,7 @@ func describeComponent(s *openapi3.Schema) map[string]string {
 	out := map[string]string{"(object)": describe(&openapi3.SchemaRef{Value: &openapi3.Schema{
 		Type: s.Type, Format: s.Format, Enum: s.Enum, Nullable: s.Nullable,
 		AnyOf: s.AnyOf, OneOf: s.OneOf, AdditionalProperties: s.AdditionalProperties,
+		Extensions: s.Extensions,
 	}})}
 	for name, p := range s.Properties {
 		d := describe(p)
@@ -364,6 +377,9 @@ func describeOperation(doc *openapi3.T, method, path string) []string {
 			for mime, mt := range r.Value.Content {
 				out = append(out, fmt.Sprintf("response %s %s %s", code, mime, describe(mt.Schema)))
 			}
+			for name, h := range r.Value.Headers {
+				out = append(out, fmt.Sprintf("response %s header %s $%s", code, name, h.Ref[strings.LastIndex(h.Ref, "/")+1:]))
+			}
 		}
 	}
 	sort.Strings(out)
@@ -379,6 +395,11 @@ func describeDocument(doc *openapi3.T) []string {
 		for name, ss := range doc.Components.SecuritySchemes {
 			if ss.Value != nil {
 				out = append(out, fmt.Sprintf("securityScheme %s %s %s", name, ss.Value.Type, ss.Value.Scheme))
+			}
+		}
+		for name, h := range doc.Components.Headers {
+			if h.Value != nil && h.Value.Schema != nil {
+				out = append(out, fmt.Sprintf("header %s %s", name, describe(h.Value.Schema)))
 			}
 		}
 	}
@@ -479,10 +500,25 @@ func TestContractCheckCatchesEachRemovedFact(t *testing.T) {
 		"reminderType enum value gone": func(d *openapi3.T) { schema(d, "ReminderType").Enum = []any{"ONCE"} },
 		"errorType enum value gone":    func(d *openapi3.T) { schema(d, "ErrorType").Enum = schema(d, "ErrorType").Enum[1:] },
 		"timestamp example gone":       func(d *openapi3.T) { prop(d, "ErrorResponse", "timestamp").Example = nil },
-		"response field removed":       func(d *openapi3.T) { delete(schema(d, "CustomerResponse").Properties, "warnings") },
-		"createdOn format removed":     func(d *openapi3.T) { prop(d, "CustomerResponse", "createdOn").Format = "" },
-		"id not int64":                 func(d *openapi3.T) { prop(d, "CustomerResponse", "id").Format = "int32" },
-		"netAmount decimal-safe type":  func(d *openapi3.T) { delete(prop(d, "CustomerResponse", "netAmount").Extensions, "x-go-type") },
+		"timestamp zone changed": func(d *openapi3.T) {
+			prop(d, "ErrorResponse", "timestamp").Extensions["x-timestamp"] = map[string]any{"layout": "yyyy-MM-dd HH:mm:ss", "zone": "UTC", "utcOffset": "+00:00"}
+		},
+		"errorType status changed": func(d *openapi3.T) {
+			schema(d, "ErrorType").Extensions["x-error-statuses"] = map[string]any{"VALIDATION_ERROR": 400}
+		},
+		"request-id header renamed": func(d *openapi3.T) {
+			h := patch(d).Responses.Value("404").Value.Headers
+			h["X-Correlation-Id"] = h["X-Request-Id"]
+			delete(h, "X-Request-Id")
+		},
+		"request-id header component dropped": func(d *openapi3.T) { delete(d.Components.Headers, "RequestId") },
+		"token reply without request-id": func(d *openapi3.T) {
+			d.Paths.Value(tokenPath).Post.Responses.Value("200").Value.Headers = nil
+		},
+		"response field removed":      func(d *openapi3.T) { delete(schema(d, "CustomerResponse").Properties, "warnings") },
+		"createdOn format removed":    func(d *openapi3.T) { prop(d, "CustomerResponse", "createdOn").Format = "" },
+		"id not int64":                func(d *openapi3.T) { prop(d, "CustomerResponse", "id").Format = "int32" },
+		"netAmount decimal-safe type": func(d *openapi3.T) { delete(prop(d, "CustomerResponse", "netAmount").Extensions, "x-go-type") },
 		"key contact deleted as boolean": func(d *openapi3.T) {
 			prop(d, "CustomerKeyContactResponse", "deleted").Type = &openapi3.Types{"boolean"}
 		},

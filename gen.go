@@ -2,9 +2,10 @@
 //
 // The contract lives in openapi.yaml. Package api is generated from it:
 // oapi-codegen writes the types and the client (api.gen.go), and
-// internal/cmd/apigen the request validators, body encoders and the lists of
-// personal-data and secret properties (validate.gen.go, encode.gen.go,
-// sensitive.gen.go). Never edit them by hand; package wrapper is the small,
+// internal/cmd/apigen the request validators, body encoders, the lists of
+// personal-data and secret properties and the error facts: the request-id
+// header, the errorType of each bare status, the timestamp layout
+// (validate.gen.go, encode.gen.go, sensitive.gen.go, errors.gen.go). Never edit them by hand; package wrapper is the small,
 // hand-written client that applications import.
 //
 // Regenerate after changing openapi.yaml:

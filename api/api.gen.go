@@ -240,8 +240,14 @@ type DeleteCustomerResponseEnvelope struct {
 type ErrorResponse struct {
 	ApiSubErrors *[]ApiSubError `json:"apiSubErrors,omitempty"`
 	ErrorMessage *string        `json:"errorMessage,omitempty"`
-	ErrorType    *ErrorType     `json:"errorType,omitempty"`
-	RequestId    *string        `json:"requestId,omitempty"`
+
+	// ErrorType What went wrong. `x-error-statuses` gives the HTTP status each
+	// errorType stands for when a response carries no errorType (a proxy's
+	// answer, an empty body): a bare 400 is CLIENT_REQUEST_ERROR, not
+	// VALIDATION_ERROR, since nothing then says the request failed
+	// validation, only that it was refused.
+	ErrorType *ErrorType `json:"errorType,omitempty"`
+	RequestId *string    `json:"requestId,omitempty"`
 
 	// Timestamp Server time, `yyyy-MM-dd HH:mm:ss` (India Standard Time).
 	//
@@ -249,7 +255,11 @@ type ErrorResponse struct {
 	Timestamp *string `json:"timestamp,omitempty"`
 }
 
-// ErrorType defines model for ErrorType.
+// ErrorType What went wrong. `x-error-statuses` gives the HTTP status each
+// errorType stands for when a response carries no errorType (a proxy's
+// answer, an empty body): a bare 400 is CLIENT_REQUEST_ERROR, not
+// VALIDATION_ERROR, since nothing then says the request failed
+// validation, only that it was refused.
 type ErrorType string
 
 // OAuthError defines model for OAuthError.
@@ -1148,6 +1158,41 @@ type ClientWithResponsesInterface interface {
 	GetAuthTokenWithFormdataBodyWithResponse(ctx context.Context, body GetAuthTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*GetAuthTokenResponse, error)
 }
 
+// ActivateCustomerResponse200Headers the declared response headers of an HTTP 200 response for ActivateCustomer
+type ActivateCustomerResponse200Headers struct {
+	XRequestId *string
+}
+
+// ActivateCustomerResponse400Headers the declared response headers of an HTTP 400 response for ActivateCustomer
+type ActivateCustomerResponse400Headers struct {
+	XRequestId *string
+}
+
+// ActivateCustomerResponse401Headers the declared response headers of an HTTP 401 response for ActivateCustomer
+type ActivateCustomerResponse401Headers struct {
+	XRequestId *string
+}
+
+// ActivateCustomerResponse403Headers the declared response headers of an HTTP 403 response for ActivateCustomer
+type ActivateCustomerResponse403Headers struct {
+	XRequestId *string
+}
+
+// ActivateCustomerResponse404Headers the declared response headers of an HTTP 404 response for ActivateCustomer
+type ActivateCustomerResponse404Headers struct {
+	XRequestId *string
+}
+
+// ActivateCustomerResponse422Headers the declared response headers of an HTTP 422 response for ActivateCustomer
+type ActivateCustomerResponse422Headers struct {
+	XRequestId *string
+}
+
+// ActivateCustomerResponse500Headers the declared response headers of an HTTP 500 response for ActivateCustomer
+type ActivateCustomerResponse500Headers struct {
+	XRequestId *string
+}
+
 type ActivateCustomerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1165,6 +1210,20 @@ type ActivateCustomerResponse struct {
 	JSON422 *ActivateCustomerEnvelope
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ActivateCustomerEnvelope
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ActivateCustomerResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ActivateCustomerResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ActivateCustomerResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ActivateCustomerResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ActivateCustomerResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ActivateCustomerResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ActivateCustomerResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1231,6 +1290,41 @@ func (r ActivateCustomerResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCustomerResponse200Headers the declared response headers of an HTTP 200 response for DeleteCustomer
+type DeleteCustomerResponse200Headers struct {
+	XRequestId *string
+}
+
+// DeleteCustomerResponse400Headers the declared response headers of an HTTP 400 response for DeleteCustomer
+type DeleteCustomerResponse400Headers struct {
+	XRequestId *string
+}
+
+// DeleteCustomerResponse401Headers the declared response headers of an HTTP 401 response for DeleteCustomer
+type DeleteCustomerResponse401Headers struct {
+	XRequestId *string
+}
+
+// DeleteCustomerResponse403Headers the declared response headers of an HTTP 403 response for DeleteCustomer
+type DeleteCustomerResponse403Headers struct {
+	XRequestId *string
+}
+
+// DeleteCustomerResponse404Headers the declared response headers of an HTTP 404 response for DeleteCustomer
+type DeleteCustomerResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteCustomerResponse422Headers the declared response headers of an HTTP 422 response for DeleteCustomer
+type DeleteCustomerResponse422Headers struct {
+	XRequestId *string
+}
+
+// DeleteCustomerResponse500Headers the declared response headers of an HTTP 500 response for DeleteCustomer
+type DeleteCustomerResponse500Headers struct {
+	XRequestId *string
+}
+
 type DeleteCustomerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1248,6 +1342,20 @@ type DeleteCustomerResponse struct {
 	JSON422 *DeleteCustomerEnvelope
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *DeleteCustomerEnvelope
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeleteCustomerResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteCustomerResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteCustomerResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteCustomerResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteCustomerResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *DeleteCustomerResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteCustomerResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1314,6 +1422,41 @@ func (r DeleteCustomerResponse) ContentType() string {
 	return ""
 }
 
+// UpdateCustomerResponse200Headers the declared response headers of an HTTP 200 response for UpdateCustomer
+type UpdateCustomerResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateCustomerResponse400Headers the declared response headers of an HTTP 400 response for UpdateCustomer
+type UpdateCustomerResponse400Headers struct {
+	XRequestId *string
+}
+
+// UpdateCustomerResponse401Headers the declared response headers of an HTTP 401 response for UpdateCustomer
+type UpdateCustomerResponse401Headers struct {
+	XRequestId *string
+}
+
+// UpdateCustomerResponse403Headers the declared response headers of an HTTP 403 response for UpdateCustomer
+type UpdateCustomerResponse403Headers struct {
+	XRequestId *string
+}
+
+// UpdateCustomerResponse404Headers the declared response headers of an HTTP 404 response for UpdateCustomer
+type UpdateCustomerResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateCustomerResponse422Headers the declared response headers of an HTTP 422 response for UpdateCustomer
+type UpdateCustomerResponse422Headers struct {
+	XRequestId *string
+}
+
+// UpdateCustomerResponse500Headers the declared response headers of an HTTP 500 response for UpdateCustomer
+type UpdateCustomerResponse500Headers struct {
+	XRequestId *string
+}
+
 type UpdateCustomerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1331,6 +1474,20 @@ type UpdateCustomerResponse struct {
 	JSON422 *CustomerEnvelope
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *CustomerEnvelope
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateCustomerResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateCustomerResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateCustomerResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateCustomerResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateCustomerResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateCustomerResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateCustomerResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1397,6 +1554,21 @@ func (r UpdateCustomerResponse) ContentType() string {
 	return ""
 }
 
+// GetAuthTokenResponse200Headers the declared response headers of an HTTP 200 response for GetAuthToken
+type GetAuthTokenResponse200Headers struct {
+	XRequestId *string
+}
+
+// GetAuthTokenResponse400Headers the declared response headers of an HTTP 400 response for GetAuthToken
+type GetAuthTokenResponse400Headers struct {
+	XRequestId *string
+}
+
+// GetAuthTokenResponse401Headers the declared response headers of an HTTP 401 response for GetAuthToken
+type GetAuthTokenResponse401Headers struct {
+	XRequestId *string
+}
+
 type GetAuthTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1406,6 +1578,12 @@ type GetAuthTokenResponse struct {
 	JSON400 *OAuthError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *OAuthError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAuthTokenResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetAuthTokenResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAuthTokenResponse401Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1613,6 +1791,79 @@ func ParseActivateCustomerResponse(rsp *http.Response) (*ActivateCustomerRespons
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ActivateCustomerResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ActivateCustomerResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ActivateCustomerResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ActivateCustomerResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ActivateCustomerResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers ActivateCustomerResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers ActivateCustomerResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
 	return response, nil
 }
 
@@ -1679,6 +1930,79 @@ func ParseDeleteCustomerResponse(rsp *http.Response) (*DeleteCustomerResponse, e
 		}
 		response.JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DeleteCustomerResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteCustomerResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteCustomerResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteCustomerResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteCustomerResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers DeleteCustomerResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteCustomerResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -1749,6 +2073,79 @@ func ParseUpdateCustomerResponse(rsp *http.Response) (*UpdateCustomerResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateCustomerResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateCustomerResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateCustomerResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateCustomerResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateCustomerResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateCustomerResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateCustomerResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
 	return response, nil
 }
 
@@ -1787,6 +2184,39 @@ func ParseGetAuthTokenResponse(rsp *http.Response) (*GetAuthTokenResponse, error
 		}
 		response.JSON401 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAuthTokenResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetAuthTokenResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAuthTokenResponse401Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
 	}
 
 	return response, nil

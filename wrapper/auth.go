@@ -295,7 +295,7 @@ func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 // user credentials (401, or 400 invalid_grant / invalid_client /
 // unauthorized_client) match ErrUnauthorized.
 func tokenError(resp *http.Response, body []byte, forms []string) error {
-	e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp)}
 	var oe api.OAuthError
 	if oe.DecodeJSON(body) == nil && oe.Error != nil {
 		e.ErrorMessage = *oe.Error

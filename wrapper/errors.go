@@ -89,22 +89,14 @@ var errorTypeSentinels = map[api.ErrorType]error{
 // for a value the spec does not list.
 func SentinelForErrorType(t api.ErrorType) error { return errorTypeSentinels[t] }
 
-// statusSentinel is the sentinel used when a response has no known errorType.
-// 400 maps to ErrClientRequestError rather than ErrValidation: without an
-// envelope nothing says the request failed validation, only that the server
-// (or a proxy in front of it) refused it.
+// statusSentinel is the sentinel used when a response has no known errorType:
+// that of the errorType the spec gives the status (x-error-statuses), else
+// one of the HTTP status class.
 func statusSentinel(status int) error {
+	if t, ok := api.ErrorTypeForStatus(status); ok {
+		return errorTypeSentinels[t]
+	}
 	switch {
-	case status == 400:
-		return ErrClientRequestError
-	case status == 401:
-		return ErrUnauthorized
-	case status == 403:
-		return ErrInvalidAccess
-	case status == 404:
-		return ErrNotFound
-	case status == 422:
-		return ErrUnprocessable
 	case status == 429:
 		return ErrRateLimited
 	case status >= 500 && status <= 599:
@@ -115,13 +107,6 @@ func statusSentinel(status int) error {
 		return ErrUnexpectedStatus
 	}
 }
-
-// istZone is India Standard Time (+05:30), the zone of Enkash's error
-// timestamps. A fixed zone, so no tzdata is needed.
-var istZone = time.FixedZone("IST", 5*3600+1800)
-
-// timestampLayout is Enkash's `yyyy-MM-dd HH:mm:ss`.
-const timestampLayout = "2006-01-02 15:04:05"
 
 // SubError is one entry of an Enkash errorResponse.apiSubErrors. The shape is
 // undocumented by Enkash; these are the usual Spring validation fields.

@@ -86,3 +86,25 @@ func TestErrors_TokenEndpointTreePrintsNoSecret(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIError_StatusWithoutEnvelopeFollowsSpec: an *APIError without an
+// errorType matches, for every status the spec's x-error-statuses names
+// (api.ErrorTypeForStatus), the sentinel of that errorType and no other
+// errorType's sentinel; a status it does not name matches none of them.
+func TestAPIError_StatusWithoutEnvelopeFollowsSpec(t *testing.T) {
+	named := 0
+	for status := 100; status <= 599; status++ {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			err := &APIError{StatusCode: status}
+			want, ok := api.ErrorTypeForStatus(status)
+			if ok {
+				named++
+				require.NotNil(t, errorTypeSentinels[want], "errorType %s has no sentinel", want)
+			}
+			for typ, sentinel := range errorTypeSentinels {
+				assert.Equal(t, ok && typ == want, errors.Is(err, sentinel), "errorType %s", typ)
+			}
+		})
+	}
+	assert.Equal(t, 5, named, "openapi.yaml's x-error-statuses names 400, 401, 403, 404 and 422")
+}

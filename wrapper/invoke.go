@@ -166,8 +166,8 @@ func bodyReadError(ctx context.Context, status int, rerr error) error {
 	return fmt.Errorf("%w: %s: %w", ErrNetwork, errBodyRead, rerr)
 }
 
-// requestIDHeader is the response's X-Request-Id header.
-func requestIDHeader(resp *http.Response) string { return resp.Header.Get("X-Request-Id") }
+// requestIDHeader is the response's request-id header (api.HeaderRequestId).
+func requestIDHeader(resp *http.Response) string { return resp.Header.Get(api.HeaderRequestId) }
 
 // newAPIError builds the *APIError of a failed response.
 func newAPIError(resp *http.Response, body []byte, er *api.ErrorResponse, code *int32, msg *string, derr error, forms []string) *APIError {
@@ -194,7 +194,7 @@ func newAPIError(resp *http.Response, body []byte, er *api.ErrorResponse, code *
 			}
 			if er.Timestamp != nil {
 				e.RawTimestamp = *er.Timestamp
-				if t, err := time.ParseInLocation(timestampLayout, e.RawTimestamp, istZone); err == nil {
+				if t, err := time.ParseInLocation(api.ErrorResponseTimestampLayout, e.RawTimestamp, api.ErrorResponseTimestampZone); err == nil {
 					e.Timestamp = t
 				}
 			}

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -20,11 +19,12 @@ import (
 )
 
 // TimestampLayout is the layout of errorResponse.timestamp ("yyyy-MM-dd
-// HH:mm:ss" in Java terms), always in IST.
-const TimestampLayout = "2006-01-02 15:04:05"
+// HH:mm:ss" in Java terms), always in IST; openapi.yaml's x-timestamp.
+const TimestampLayout = api.ErrorResponseTimestampLayout
 
-// IST is India Standard Time (UTC+05:30), the zone of error timestamps.
-var IST = time.FixedZone("IST", 5*60*60+30*60)
+// IST is India Standard Time (UTC+05:30), the zone of error timestamps;
+// openapi.yaml's x-timestamp.
+var IST = api.ErrorResponseTimestampZone
 
 // Envelope response codes and messages (see the package documentation).
 const (

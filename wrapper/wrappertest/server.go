@@ -407,7 +407,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	reqID := s.newRequestID()
-	w.Header().Set("X-Request-Id", reqID)
+	w.Header().Set(api.HeaderRequestId, reqID)
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
 
 	body, readErr := readBody(w, r, s.cfg.maxBody)

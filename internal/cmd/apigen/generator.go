@@ -83,7 +83,11 @@ func (g *generator) generate() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{"validate.gen.go": val, "encode.gen.go": enc, "sensitive.gen.go": sens, "decode.gen.go": dec}, nil
+	facts, err := g.genFacts()
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{"validate.gen.go": val, "encode.gen.go": enc, "sensitive.gen.go": sens, "decode.gen.go": dec, "errors.gen.go": facts}, nil
 }
 
 // collectOperations finds every operation and the Go names oapi-codegen gave

@@ -1,7 +1,8 @@
 // Command apigen generates, next to oapi-codegen's api.gen.go, what
 // oapi-codegen does not: request validators (validate.gen.go), JSON encoders
-// for request bodies (encode.gen.go) and the lists of sensitive property
-// names (sensitive.gen.go). It reads the facts from openapi.yaml and the Go
+// for request bodies (encode.gen.go), the lists of sensitive property
+// names (sensitive.gen.go) and the facts of x-error-statuses, x-timestamp and
+// components/headers (errors.gen.go). It reads the facts from openapi.yaml and the Go
 // names from api.gen.go, so both files follow the spec on every
 // `go generate`. A schema keyword or Go type it does not handle in a request
 // stops generation with an error naming the schema: nothing is skipped
