@@ -274,24 +274,6 @@ func TestNewClientURLRules(t *testing.T) {
 	}
 }
 
-func TestOptionErrors(t *testing.T) {
-	for name, opts := range map[string][]Option{
-		"two auths":          {WithToken("a"), WithTokenSource(nil)},
-		"token and password": {WithToken("a"), WithPasswordCredentials("id", "s", "u", "p")},
-		"empty token":        {WithToken("")},
-		"token with newline": {WithToken("abc\r\nX-Injected: 1")},
-		"nil http client":    {WithHTTPClient(nil)},
-		"timeout and client": {WithHTTPClient(&http.Client{}), WithTimeout(time.Second)},
-		"zero attempts":      {WithMaxAttempts(0)},
-		"zero body limit":    {WithMaxResponseBytes(0)},
-		"negative retry":     {WithRetry(RetryPolicy{BaseDelay: -1})},
-		"negative timeout":   {WithTimeout(-time.Second)},
-	} {
-		_, err := NewClient("https://api.enkash.example", opts...)
-		assert.Error(t, err, name)
-	}
-}
-
 func TestDefaultTransport(t *testing.T) {
 	c, err := NewClient("https://api.enkash.example")
 	require.NoError(t, err)

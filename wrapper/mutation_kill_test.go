@@ -289,30 +289,6 @@ func TestDecodeErrorDoesNotQuoteNumber(t *testing.T) {
 	assert.NotContains(t, err.Error(), fxMobile)
 }
 
-// The options refuse what they document as invalid: a negative expiry
-// margin, a timeout that is not positive, an empty username or client id.
-// (Negative RetryPolicy fields: TestRetryPolicyRefusesNegativeValues.) Kills
-// options/negative-margin-accepted, options/zero-timeout-accepted,
-// options/password-empty-username and, for two auth options,
-// options/auth-conflict-ignored.
-func TestMoreOptionErrors(t *testing.T) {
-	for name, opt := range map[string]Option{
-		"negative margin": WithTokenExpiryMargin(-time.Second),
-		"zero timeout":    WithTimeout(0),
-		"empty username":  WithPasswordCredentials(fxClientID, fxClientSecret, "", fxPassword),
-		"empty client id": WithPasswordCredentials("", fxClientSecret, fxUser, fxPassword),
-	} {
-		c, err := NewClient("https://api.enkash.example", opt)
-		assert.Error(t, err, name)
-		assert.Nil(t, c, name)
-	}
-	// "more than one of WithToken, WithTokenSource, WithPasswordCredentials"
-	c, err := NewClient("https://api.enkash.example", WithToken(fxToken),
-		WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
-	assert.ErrorIs(t, err, errAuthConflict)
-	assert.Nil(t, c)
-}
-
 // RetryPolicy: "each wait is drawn uniformly from [0, backoff]" — the
 // default draw varies. Kills retry/default-jitter-constant.
 func TestDefaultJitterVaries(t *testing.T) {
