@@ -135,3 +135,15 @@ func errEnvelope(errType, msg string) string {
 	})
 	return string(b)
 }
+
+// tokenEndpointClient is a password-grant client against a server whose
+// /oauth/token answers with h.
+func tokenEndpointClient(t *testing.T, h http.HandlerFunc) *Client {
+	t.Helper()
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/oauth/token", h)
+	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}

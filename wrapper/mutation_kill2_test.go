@@ -14,13 +14,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -69,45 +66,6 @@ func TestCtxEndDuringDialIsNotOutcomeUnknown(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
 }
 
-// tokenCache: concurrent callers share one fetch, and the fetch is its own:
-// a caller that gives up does not cancel it for the others still waiting.
-// Kills tokencache/fetch-ignores-waiter-ctx and
-// tokencache/cancel-while-others-wait.
-func TestTokenFetchSurvivesOneWaiterLeaving(t *testing.T) {
-	started, release := make(chan struct{}), make(chan struct{})
-	c := &tokenCache{cache: true, cancellable: true, now: time.Now, fetch: func(ctx context.Context) (*oauth2.Token, error) {
-		close(started)
-		select {
-		case <-release:
-			return &oauth2.Token{AccessToken: "shared-token-1"}, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}}
-	ctx1, cancel1 := context.WithCancel(context.Background())
-	first := make(chan error, 1)
-	go func() { _, _, err := c.header(ctx1); first <- err }()
-	<-started
-	second := make(chan string, 1)
-	go func() { h, _, _ := c.header(context.Background()); second <- h }()
-	for { // until the second caller waits for the same flight
-		c.mu.Lock()
-		n := 0
-		if c.flight != nil {
-			n = c.flight.waiters
-		}
-		c.mu.Unlock()
-		if n == 2 {
-			break
-		}
-		runtime.Gosched()
-	}
-	cancel1()
-	assert.ErrorIs(t, <-first, context.Canceled)
-	close(release)
-	assert.Equal(t, "Bearer shared-token-1", <-second)
-}
-
 // Every form in which the client sends or a server may echo a secret is
 // masked: as is, URL-encoded (a form body or query, upper- or lower-case
 // hex), path-escaped, Java's URLEncoder form, JSON-escaped and Go-quoted
@@ -142,13 +100,6 @@ func TestRedactSecretsBeforeHeuristics(t *testing.T) {
 
 	forms = secretForms("abcd", "xyzabcd1234")
 	assert.Equal(t, "t="+redacted, maskSecrets("t=xyzabcd1234", forms))
-}
-
-// checkToken: an RFC 6750 token68 has "=" only as trailing padding.
-// Kills options/token68-padding-anywhere.
-func TestTokenPaddingOnlyAtTheEnd(t *testing.T) {
-	assert.NoError(t, checkToken("abcdefgh=="))
-	assert.Error(t, checkToken("abc=defgh"))
 }
 
 // ResponseMetadata.Attempts counts the resend after a 401 with a refreshed

@@ -6,8 +6,6 @@ package wrapper
 
 import (
 	"context"
-	"encoding/base64"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -106,120 +103,6 @@ func TestNoAttemptAfterCtxDoneDuringWait(t *testing.T) {
 	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, int32(1), tr.n.Load(), "no attempt after the ctx is done")
-}
-
-// WithPasswordCredentials: "after a 401 a new token is fetched and the
-// request retried once" — once per call, also when a retried 503 comes in
-// between. Kills refresh/twice.
-func TestRefreshOncePerCallAcrossRetries(t *testing.T) {
-	a := newAuthServer(t, false, 3600)
-	const id = "KCBBBBBBBBBBBBBB"
-	seq := &sequence{steps: steps(
-		status(401, "application/json", errEnvelope("UNAUTHORIZED", "expired")),
-		status(503, "", ""),
-		status(401, "application/json", errEnvelope("UNAUTHORIZED", "expired")),
-		ok200)}
-	a.mux.Handle("PATCH /api/v0/customer/"+id, seq)
-	c := passwordClient(t, a, withSleep((&sleepRecorder{}).sleep))
-	_, err := c.UpdateCustomer(context.Background(), id, api.UpdateCustomerRequest{})
-	assert.ErrorIs(t, err, ErrUnauthorized)
-	assert.Equal(t, int32(3), seq.n.Load(), "requests")
-	assert.Equal(t, int32(2), a.issued.Load(), "tokens: the first and one refresh")
-}
-
-// tokenCache.answered "drops the token of generation gen, unless a newer
-// one has replaced it already": a caller that saw a 401 for an old token
-// does not throw away the new one (another token fetch, the password sent
-// again). Kills refresh/no-generation-guard.
-func TestInvalidateOncePerGeneration(t *testing.T) {
-	var fetched atomic.Int32
-	c := &tokenCache{cache: true, now: time.Now, fetch: func(context.Context) (*oauth2.Token, error) {
-		return &oauth2.Token{AccessToken: "token-" + strconv.Itoa(int(fetched.Add(1))) + "-abcdef"}, nil
-	}}
-	h, gen, err := c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-1-abcdef", h)
-	c.answered(gen, true) // a 401 for token 1
-	h, _, err = c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-2-abcdef", h)
-	c.answered(gen, true) // a concurrent caller's 401 for token 1 again
-	h, _, err = c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-2-abcdef", h)
-	assert.Equal(t, int32(2), fetched.Load(), "one fetch per generation")
-}
-
-// A token source answering an empty access token is an error before any
-// request: "Authorization: Bearer " is never sent. Kills
-// auth/empty-token-accepted.
-func TestEmptyTokenFromSourceRefused(t *testing.T) {
-	ts := newTestServer(t)
-	seq := &sequence{steps: steps(ok200)}
-	ts.mux.Handle("/", seq)
-	src := tokenFunc(func() (*oauth2.Token, error) { return &oauth2.Token{AccessToken: ""}, nil })
-	c, _ := newClient(t, ts, withoutAuth(), WithTokenSource(src))
-	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-	require.Error(t, err)
-	var ae *APIError
-	assert.False(t, errors.As(err, &ae))
-	assert.Zero(t, seq.n.Load(), "nothing sent")
-}
-
-// tokenEndpointClient is a password-grant client against a server whose
-// /oauth/token answers with h.
-func tokenEndpointClient(t *testing.T, h http.HandlerFunc) *Client {
-	t.Helper()
-	ts := newTestServer(t)
-	ts.mux.HandleFunc("/oauth/token", h)
-	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
-
-// passwordSource.Token: the token endpoint may echo the Basic header; the
-// error never shows it. Kills token/basic-header-echo-not-masked.
-func TestTokenEndpointEchoOfBasicHeaderMasked(t *testing.T) {
-	c := tokenEndpointClient(t, func(w http.ResponseWriter, r *http.Request) {
-		reply(w, 401, "text/plain", "rejected: "+r.Header.Get("Authorization"))
-	})
-	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-	require.Error(t, err)
-	basic := base64.StdEncoding.EncodeToString([]byte(fxClientID + ":" + fxClientSecret))
-	assert.NotContains(t, err.Error(), basic)
-	var ae *APIError
-	require.ErrorAs(t, err, &ae)
-	assert.NotContains(t, ae.Snippet, basic)
-}
-
-// maxTokenBody "bounds the token endpoint's response": a longer one is an
-// *APIError matching ErrResponseTooLarge. Kills token/body-unbounded.
-func TestTokenResponseSizeLimit(t *testing.T) {
-	c := tokenEndpointClient(t, status(200, "application/json",
-		`{"access_token":"tok-1","token_type":"bearer","pad":"`+strings.Repeat("x", maxTokenBody)+`"}`))
-	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-	assert.ErrorIs(t, err, ErrResponseTooLarge)
-}
-
-// WithPasswordCredentials: camelCase answers are understood, expiresIn
-// included, and WithTokenExpiryMargin applies: a 20s camelCase token with a
-// 5s margin is reused at 12s (the default margin, capped at half the
-// lifetime, would replace it at 10s) and replaced at 16s. Kills
-// token/camel-expiry-ignored and token/expiry-margin-ignored.
-func TestCamelCaseTokenExpiryMargin(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	a := newAuthServer(t, true, 20) // lives 20s
-	c := passwordClient(t, a, WithTokenExpiryMargin(5*time.Second), withClock(clock.Now))
-	for i, step := range []struct {
-		advance time.Duration
-		issued  int32
-	}{{0, 1}, {12 * time.Second, 1}, {4 * time.Second, 2}} { // at 0s, 12s, 16s
-		clock.Add(step.advance)
-		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-		require.NoError(t, err)
-		assert.Equal(t, step.issued, a.issued.Load(), "tokens after call %d", i+1)
-	}
 }
 
 // APIError.RequestID: "errorResponse.requestId, else the X-Request-Id

@@ -1,11 +1,14 @@
 package wrapper
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -63,4 +66,48 @@ func TestNewClient_AcceptsEachAuthAlone(t *testing.T) {
 		assert.NoError(t, err, name)
 		assert.NotNil(t, c, name)
 	}
+}
+
+// TestOptions_ShortSecretsRefused (issue 10 item 6): a secret too short to be masked
+// without masking ordinary words ("Custom[REDACTED]r not found" for the
+// token "e") is refused before anything is sent, and a token long enough to
+// mask leaves the server's words intact.
+func TestOptions_ShortSecretsRefused(t *testing.T) {
+	for name, opt := range map[string]Option{
+		"one-character token":      WithToken("e"),
+		"seven-character token":    WithToken("abcdefg"),
+		"token with a space":       WithToken("abc defgh"),
+		"three-character password": WithPasswordCredentials("id", "secret-1", "user", "pwd"),
+		"three-character secret":   WithPasswordCredentials("id", "abc", "user", "password-1"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := NewClient("https://api.enkash.example", opt)
+			require.Error(t, err)
+		})
+	}
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		reply(w, 404, "application/json", `{"errorResponse":{"errorType":"RECORD_NOT_FOUND","errorMessage":"Customer eeeeeeee not found"}}`)
+	})
+	c, err := NewClient(ts.URL+prefix, WithToken("eeeeeeee"))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Contains(t, err.Error(), "Customer [REDACTED] not found", "the echoed token is masked, the words around it are not")
+}
+
+// checkToken: an RFC 6750 token68 has "=" only as trailing padding.
+// Kills options/token68-padding-anywhere.
+func TestWithToken_PaddingOnlyAtTheEnd(t *testing.T) {
+	assert.NoError(t, checkToken("abcdefgh=="))
+	assert.Error(t, checkToken("abc=defgh"))
+}
+
+// P11: a token with a byte that is not UTF-8 (or any character a bearer
+// token cannot hold) is refused before anything is sent.
+func TestWithToken_InvalidUTF8Refused(t *testing.T) {
+	_, err := NewClient("https://api.enkash.example", WithToken("AbCdEfGhIj\xffKlMnOpQrSt"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "AbCdEfGh")
 }
