@@ -8,11 +8,7 @@ package wrapper
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"errors"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"testing"
 
@@ -21,50 +17,6 @@ import (
 
 	"github.com/enkash-oss/enkash-go/api"
 )
-
-// notSent: "a failed DNS look-up, dial or proxy CONNECT, a server that
-// answered the TLS handshake with plain text, a TLS handshake that timed out,
-// or a certificate the client refused" prove nothing was sent; a read error
-// or a bad TLS record later on do not. Kills notsent/dns-dropped,
-// notsent/handshake-timeout-sent, notsent/record-header-without-conn,
-// notsent/any-op-error, notsent/dial-dropped.
-func TestNotSentClassification(t *testing.T) {
-	conn, peer := net.Pipe()
-	t.Cleanup(func() { conn.Close(); peer.Close() })
-	for _, tc := range []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"dns", fmt.Errorf("Patch: %w", &net.DNSError{Err: "no such host", Name: "api.enkash.example"}), true},
-		{"dial", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, true},
-		{"proxyconnect", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("refused")}, true},
-		{"handshake timeout", errors.New("net/http: TLS handshake timeout"), true},
-		{"plain-text server", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake", Conn: conn}, true},
-		{"bad record later", tls.RecordHeaderError{Msg: "unknown record type"}, false},
-		{"read reset", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}, false},
-		{"eof", errors.New("EOF"), false},
-	} {
-		assert.Equal(t, tc.want, notSent(tc.err), tc.name)
-	}
-}
-
-// RetryPolicy: a ctx that ends before anything was sent (during the dial)
-// is the ctx's error, not ErrOutcomeUnknown: nothing can have been applied.
-// Kills retry/ctx-end-before-send-unknown.
-func TestCtxEndDuringDialIsNotOutcomeUnknown(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	rt := roundTripFunc(func(*http.Request) (*http.Response, error) {
-		cancel()
-		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: context.Canceled}
-	})
-	c, err := NewClient("https://api.enkash.example", WithToken(fxToken), WithHTTPClient(&http.Client{Transport: rt}))
-	require.NoError(t, err)
-	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
-}
 
 // Every form in which the client sends or a server may echo a secret is
 // masked: as is, URL-encoded (a form body or query, upper- or lower-case
