@@ -594,3 +594,47 @@ func TestClient_ForConcurrency(t *testing.T) {
 	require.NoError(t, err)
 	assert.Same(t, own, own.ForConcurrency(16), "a caller's HTTP client is used as given")
 }
+
+// P8: redirect with token in Location; gzip body with token.
+func TestClient_RedirectEchoingTokenLeaksNothing(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Location", "https://evil.example/?t="+r.Header.Get("Authorization"))
+		w.Header().Set("X-Debug", r.Header.Get("Authorization"))
+		w.WriteHeader(302)
+		io.WriteString(w, "moved "+r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	c, _ := NewClient(srv.URL, WithToken(hostileToken))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	t.Logf("err: %v", err)
+	if l := leaks(err.Error()); len(l) > 0 {
+		t.Errorf("LEAK: %v", l)
+	}
+}
+
+// TestNewClient_PlainHTTPRefused: NewClient refuses plain http to any host that is not
+// loopback (the token would cross the network in clear), and accepts https
+// anywhere and plain http to loopback (tests, local fakes).
+func TestNewClient_PlainHTTPRefused(t *testing.T) {
+	for _, u := range []string{
+		"http://api.enkash.in", "http://api.enkash.in:443", "HTTP://api.enkash.in", "http://10.0.0.1",
+		"http://192.168.1.20:8080", "http://[2001:db8::1]", "http://0.0.0.0", "http://localhost.evil.example",
+		"http://127.0.0.1.nip.io", "http://[::ffff:10.0.0.1]",
+	} {
+		c, err := NewClient(u, WithToken(fxToken))
+		assert.Error(t, err, u)
+		assert.Nil(t, c, u)
+		if err != nil {
+			assert.NotContains(t, err.Error(), fxToken)
+		}
+	}
+	for _, u := range []string{
+		"https://api.enkash.in", "https://api.enkash.in/prefix", "https://10.0.0.1:8443",
+		"http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost", "http://LocalHost:9", "http://[::1]:9",
+	} {
+		c, err := NewClient(u, WithToken(fxToken))
+		assert.NoError(t, err, u)
+		assert.NotNil(t, c, u)
+	}
+}
