@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -637,4 +638,37 @@ func TestNewClient_PlainHTTPRefused(t *testing.T) {
 		assert.NoError(t, err, u)
 		assert.NotNil(t, c, u)
 	}
+}
+
+// TestDefaultTransport_ResponseHeadersCapped (item 11): an 8 MiB response header is refused
+// by the default transport, and the call allocates a bounded amount, not a
+// multiple of the header.
+func TestDefaultTransport_ResponseHeadersCapped(t *testing.T) {
+	huge := []byte("HTTP/1.1 200 OK\r\nX-Junk: " + strings.Repeat("a", 8<<20) + "\r\nContent-Length: 2\r\n\r\n{}")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() { // answers one request; writes the prebuilt bytes (no copy)
+		defer close(done)
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if r, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = conn.Write(huge)
+		}
+	}()
+	defer func() { _ = ln.Close(); <-done }()
+	base := "http://" + ln.Addr().String()
+	c, err := NewClient(base, WithToken(fxToken), WithoutRetries())
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(4<<20), "bytes allocated by one call with an 8 MiB header")
 }

@@ -86,3 +86,15 @@ func TestErrors_TokenEndpointTreePrintsNoSecret(t *testing.T) {
 		})
 	}
 }
+
+// decodeError "never quotes a value from the body": a number that does not
+// fit (encoding/json quotes it: "number 9876543210") stays out of the error
+// text. Kills errors/decode-error-quotes-value.
+func TestDecodeError_DoesNotQuoteNumber(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", status(200, "application/json", `{"payload":{"customerId":"x"},"response_code":`+fxMobile+`}`))
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrInvalidResponse)
+	assert.NotContains(t, err.Error(), fxMobile)
+}

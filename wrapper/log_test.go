@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -11,12 +12,29 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/enkash-oss/enkash-go/api"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// WithLogger: "Tokens … are never logged" — also a password-grant token
+// (not among the Client's static secrets) that the server echoes in
+// X-Request-Id. Kills log/token-not-masked.
+func TestWithLogger_MasksFetchedToken(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	a.mux.HandleFunc("PATCH /api/v0/customer/"+validCustomerID, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "rid "+r.Header.Get("Authorization"))
+		ok200(w, r)
+	})
+	var buf bytes.Buffer
+	c := passwordClient(t, a, WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	assert.Contains(t, buf.String(), "requestId")
+	assert.NotContains(t, buf.String(), "tok-1-abcdef")
+}
 
 func TestOneDebugRecordPerAttempt(t *testing.T) {
 	ts := newTestServer(t)

@@ -111,3 +111,40 @@ func TestWithToken_InvalidUTF8Refused(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "AbCdEfGh")
 }
+
+func TestWithUserAgent_ReachesEveryRequest(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	var agents []string
+	c, err := NewClient(a.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword),
+		WithUserAgent("acme-erp/1.0"), WithUserAgent("cron"),
+		WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				agents = append(agents, r.Header.Get("User-Agent"))
+				return rt.RoundTrip(r)
+			})
+		}))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"enkash-go/" + Version + " acme-erp/1.0 cron", "enkash-go/" + Version + " acme-erp/1.0 cron"}, agents,
+		"the token request and the PATCH")
+	_, err = NewClient("https://api.enkash.example", WithUserAgent("bad\napp"))
+	assert.Error(t, err)
+}
+
+func TestWithTransportWrapper_Rules(t *testing.T) {
+	_, err := NewClient("https://api.enkash.example", WithHTTPClient(http.DefaultClient),
+		WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper { return rt }))
+	assert.Error(t, err, "cannot wrap a client's transport the SDK does not own")
+	_, err = NewClient("https://api.enkash.example", WithTransportWrapper(func(http.RoundTripper) http.RoundTripper { return nil }))
+	assert.Error(t, err)
+	var seen http.RoundTripper
+	_, err = NewClient("https://api.enkash.example", WithTimeout(5e9), WithTransportWrapper(func(rt http.RoundTripper) http.RoundTripper { seen = rt; return rt }))
+	require.NoError(t, err)
+	tr, ok := seen.(*http.Transport)
+	require.True(t, ok)
+	assert.Equal(t, maxIdleConns, tr.MaxIdleConnsPerHost)
+	assert.Zero(t, tr.MaxIdleConns, "no limit over all hosts")
+	assert.Equal(t, int64(maxResponseHeaderBytes), tr.MaxResponseHeaderBytes)
+}
