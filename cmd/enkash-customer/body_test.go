@@ -6,10 +6,10 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
 
 func TestBodyFieldsComeFromTheGeneratedType(t *testing.T) {
@@ -111,4 +111,22 @@ func TestDecodeBody(t *testing.T) {
 			assert.JSONEq(t, tc.want, string(got))
 		})
 	}
+}
+
+// TestBody_ValuesTypedAsFieldNamesNotEchoed: a value typed where a field name
+// belongs (a phone number, an e-mail) is not printed back; a misspelt name
+// is.
+func TestBody_ValuesTypedAsFieldNamesNotEchoed(t *testing.T) {
+	for _, args := range [][]string{
+		{"update", "--clear", "9876543210", wrappertest.DemoCustomerID},
+		{"update", "--set", "asha.rao@acme.example=x", wrappertest.DemoCustomerID},
+	} {
+		res := runBinary(t, nil, "", args...)
+		assert.Equal(t, exitUsage, res.code)
+		assert.NotContains(t, res.stderr, "9876543210")
+		assert.NotContains(t, res.stderr, "asha.rao")
+		assert.Contains(t, res.stderr, "unknown field (not shown")
+	}
+	res := runBinary(t, nil, "", "update", "--clear", "nickname", wrappertest.DemoCustomerID)
+	assert.Contains(t, res.stderr, `unknown field "nickname"`)
 }

@@ -235,3 +235,16 @@ func TestBinarySandboxTakesAnyValidCustomerID(t *testing.T) {
 	res = runBinary(t, env, "", "update", "--set", "legalName=X", "KCmyown000000007")
 	assert.Equal(t, exitUsage, res.code, "a customerId the spec's pattern refuses: %s", res.stderr)
 }
+
+// TestTarget_TokenFlagWinsOverEnv: --token is used even when $ENKASH_TOKEN
+// holds another token.
+func TestTarget_TokenFlagWinsOverEnv(t *testing.T) {
+	const good = "flag-token-9d2c"
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(good))
+	res := runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=env-token-wrong-1"}, "",
+		"update", "--token", good, "--set", "state=Goa", wrappertest.DemoCustomerID)
+	assert.Equal(t, exitOK, res.code, res.stderr)
+	res = runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + good}, "",
+		"update", "--token", "env-token-wrong-1", "--set", "state=Goa", wrappertest.DemoCustomerID)
+	assert.Equal(t, exitAPI, res.code, "the flag's (wrong) token was used")
+}
