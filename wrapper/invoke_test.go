@@ -3,8 +3,11 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
@@ -80,4 +83,114 @@ func TestAPIError_RequestIDFromHeaderFallback(t *testing.T) {
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "req-from-header", ae.RequestID)
+}
+
+func TestInvoke_ResponsesWithoutUsableEnvelope(t *testing.T) {
+	html502 := "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>" + strings.Repeat("<!-- padding -->", 40) + "</body></html>"
+	tests := []struct {
+		name     string
+		code     int
+		ctype    string
+		body     string
+		sentinel error
+		ok       bool
+		snippet  bool
+	}{
+		{"400 html", 400, "text/html", "<html>bad</html>", ErrClientRequestError, false, true},
+		{"401 empty", 401, "", "", ErrUnauthorized, false, false},
+		{"403 text", 403, "text/plain", "forbidden", ErrInvalidAccess, false, true},
+		{"404 empty json", 404, "application/json", "{}", ErrNotFound, false, false},
+		{"422 text", 422, "text/plain", "nope", ErrUnprocessable, false, true},
+		{"429 no retry", 429, "", "", ErrRateLimited, false, false},
+		{"500 html", 500, "text/html", "<h1>oops</h1>", ErrServer, false, true},
+		{"502 html", 502, "text/html", html502, ErrServer, false, true},
+		{"503 empty", 503, "", "", ErrServer, false, false},
+		{"302 redirect", 302, "", "", ErrUnexpectedStatus, false, false},
+		{"418 teapot", 418, "text/plain", "teapot", ErrUnexpectedStatus, false, true},
+		{"200 truncated json", 200, "application/json", okEnvelope[:40], ErrInvalidResponse, false, true},
+		{"200 empty", 200, "application/json", "", ErrInvalidResponse, false, false},
+		{"200 null", 200, "application/json", "null", ErrInvalidResponse, false, false},
+		{"200 payload null", 200, "application/json", `{"payload":null,"response_code":0}`, ErrInvalidResponse, false, false},
+		{"204 no content", 204, "", "", ErrInvalidResponse, false, false},
+		{"200 errorResponse", 200, "application/json", `{"payload":{"customerId":"x"},"errorResponse":{"errorType":"RECORD_NOT_FOUND"}}`, ErrNotFound, false, false},
+		{"200 errorResponse without type", 200, "application/json", `{"errorResponse":{"errorMessage":"?"}}`, nil, false, false},
+		{"200 wrong types", 200, "application/json", `{"payload":"customer","response_code":"zero"}`, ErrInvalidResponse, false, true},
+		{"200 invalid utf8", 200, "application/json", "{\"payload\":{\"customerId\":\"" + validCustomerID + "\",\"legalName\":\"\xff\xfe\"}}", nil, true, false},
+		{"200 invalid utf8 garbage", 200, "text/plain", "\xff\xfe\xfd not json", ErrInvalidResponse, false, true},
+		{"200 non-zero response_code with payload", 200, "application/json", `{"payload":{"customerId":"` + validCustomerID + `"},"response_code":7}`, nil, true, false},
+		{"200 json with wrong content type", 200, "text/html", okEnvelope, nil, true, false},
+		{"201 payload", 201, "application/json", okEnvelope, nil, true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/", status(tc.code, tc.ctype, tc.body))
+			c, _ := newClient(t, ts, WithoutRetries())
+			cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			if tc.ok {
+				require.NoError(t, err)
+				assert.NotNil(t, cust)
+				return
+			}
+			require.Error(t, err)
+			assert.Nil(t, cust)
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tc.code, ae.StatusCode)
+			if tc.sentinel != nil {
+				assert.ErrorIs(t, err, tc.sentinel)
+			}
+			assert.LessOrEqual(t, len(ae.Snippet), snippetMax+len("…"))
+			assert.True(t, utf8.ValidString(ae.Snippet))
+			assert.True(t, utf8.ValidString(ae.Error()))
+			if tc.snippet {
+				assert.NotEmpty(t, ae.Snippet)
+			}
+		})
+	}
+}
+
+func TestInvoke_ResponseSizeLimit(t *testing.T) {
+	big := `{"payload":{"customerId":"` + validCustomerID + `","address":"` + strings.Repeat("a", 2000) + `"}}`
+	for _, tc := range []struct {
+		name  string
+		limit int64
+		code  int
+		ok    bool
+	}{
+		{"under limit", int64(len(big)), 200, true},
+		{"one over", int64(len(big)) - 1, 200, false},
+		{"error status over", 100, 404, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/", status(tc.code, "application/json", big))
+			c, _ := newClient(t, ts, WithMaxResponseBytes(tc.limit))
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, ErrResponseTooLarge)
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tc.code, ae.StatusCode)
+		})
+	}
+}
+
+func TestInvoke_NetworkErrorTyped(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // connection refused from now on
+	rec := &sleepRecorder{}
+	c, err := NewClient("http://"+addr, WithToken(fxToken), withSleep(rec.sleep))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrNetwork)
+	var ae *APIError
+	assert.False(t, errors.As(err, &ae))
+	assert.Len(t, rec.get(), DefaultMaxAttempts-1, "network errors are retried")
+	assert.NotContains(t, err.Error(), fxToken)
 }
