@@ -19,14 +19,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
 
 func TestUpdateCustomer_SendsRequest(t *testing.T) {
@@ -507,4 +507,41 @@ func TestDefaultTransport_ResponseHeadersCapped(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	require.ErrorIs(t, err, ErrNetwork)
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(4<<20), "bytes allocated by one call with an 8 MiB header")
+}
+
+// TestClient_ConcurrentUse: 64 goroutines share one Client (run with -race); the
+// default transport keeps connections for reuse.
+func TestClient_ConcurrentUse(t *testing.T) {
+	var conns atomic.Int32
+	ts := newTestServer(t, func(srv *http.Server) {
+		srv.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
+	})
+	ts.mux.HandleFunc("/", ok200)
+	c, err := NewClient(ts.URL+prefix, WithToken(fxToken))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	const workers, calls = 64, 25
+	var wg sync.WaitGroup
+	var failures atomic.Int32
+	for range workers {
+		wg.Go(func() {
+			for range calls {
+				var b api.UpdateCustomerRequest
+				b.State.Set("Karnataka")
+				if _, err := c.UpdateCustomer(context.Background(), validCustomerID, b); err != nil {
+					failures.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Zero(t, failures.Load())
+	// Derived from the workload, not from scheduling: without reuse every
+	// call would open one (workers*calls); the default transport keeps up
+	// to 100 idle, and a busy machine may make it dial a few extra.
+	assert.Less(t, conns.Load(), int32(workers*calls/4), "connections are reused")
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // Fixture secrets and personal data: no log line or error text may contain
-// any of them (TestRedaction scans for them).
+// any of them (TestWithLogger_RedactsRecordsAndErrors scans for them).
 const (
 	fxToken        = "tok-SECRET-4f9a1c"
 	fxClientSecret = "csecret-7d1e0b"

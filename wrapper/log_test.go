@@ -5,11 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -36,7 +33,7 @@ func TestWithLogger_MasksFetchedToken(t *testing.T) {
 	assert.NotContains(t, buf.String(), "tok-1-abcdef")
 }
 
-func TestOneDebugRecordPerAttempt(t *testing.T) {
+func TestWithLogger_OneDebugRecordPerAttempt(t *testing.T) {
 	ts := newTestServer(t)
 	ts.mux.Handle("/", &sequence{steps: steps(status(503, "", ""), func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("X-Request-Id", "rid-7")
@@ -64,7 +61,7 @@ func TestOneDebugRecordPerAttempt(t *testing.T) {
 	}
 }
 
-func TestNoLoggerNoRecords(t *testing.T) {
+func TestWithLogger_NoneWithoutLogger(t *testing.T) {
 	ts := newTestServer(t)
 	ts.mux.HandleFunc("/", ok200)
 	var buf textSink
@@ -74,9 +71,9 @@ func TestNoLoggerNoRecords(t *testing.T) {
 	assert.Empty(t, buf.String())
 }
 
-// TestRedaction runs failures that echo personal data and secrets, and scans
+// TestWithLogger_RedactsRecordsAndErrors runs failures that echo personal data and secrets, and scans
 // every log line and error text for the fixture values.
-func TestRedaction(t *testing.T) {
+func TestWithLogger_RedactsRecordsAndErrors(t *testing.T) {
 	secrets := []string{fxToken, fxClientSecret, fxPassword, fxMobile, fxEmail, fxAccount, fxPAN, fxIFSC, fxContact, "29" + fxPAN + "1Z5"}
 	echo := `{"payload":{"accountNumber":"` + fxAccount + `","panOrGstin":"29` + fxPAN + `1Z5","ifsc":"` + fxIFSC +
 		`","contactNumber":"` + fxContact + `","customerKeyContacts":[{"email":"` + fxEmail + `","mobile":"` + fxMobile + `"`
@@ -135,41 +132,4 @@ func assertAs(err error, target **APIError) bool {
 		*target = ae
 	}
 	return ok
-}
-
-// TestConcurrentUse: 64 goroutines share one Client (run with -race); the
-// default transport keeps connections for reuse.
-func TestConcurrentUse(t *testing.T) {
-	var conns atomic.Int32
-	ts := newTestServer(t, func(srv *http.Server) {
-		srv.ConnState = func(_ net.Conn, s http.ConnState) {
-			if s == http.StateNew {
-				conns.Add(1)
-			}
-		}
-	})
-	ts.mux.HandleFunc("/", ok200)
-	c, err := NewClient(ts.URL+prefix, WithToken(fxToken))
-	require.NoError(t, err)
-	defer c.CloseIdleConnections()
-	const workers, calls = 64, 25
-	var wg sync.WaitGroup
-	var failures atomic.Int32
-	for range workers {
-		wg.Go(func() {
-			for range calls {
-				var b api.UpdateCustomerRequest
-				b.State.Set("Karnataka")
-				if _, err := c.UpdateCustomer(context.Background(), validCustomerID, b); err != nil {
-					failures.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	assert.Zero(t, failures.Load())
-	// Derived from the workload, not from scheduling: without reuse every
-	// call would open one (workers*calls); the default transport keeps up
-	// to 100 idle, and a busy machine may make it dial a few extra.
-	assert.Less(t, conns.Load(), int32(workers*calls/4), "connections are reused")
 }
