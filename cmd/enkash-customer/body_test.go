@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestBodyFieldsComeFromTheGeneratedType(t *testing.T) {
+func TestBody_FieldsComeFromTheGeneratedType(t *testing.T) {
 	assert.Len(t, bodyFields, reflect.TypeFor[api.UpdateCustomerRequest]().NumField())
 	// The vendor documents three list fields; only they take JSON on --set.
 	var jsonFields []string
@@ -65,7 +65,7 @@ func TestBuildBody(t *testing.T) {
 	}
 }
 
-func TestBuildBodyMissingEqualsDoesNotEchoTheArgument(t *testing.T) {
+func TestBuildBody_MissingEqualsDoesNotEchoTheArgument(t *testing.T) {
 	// A value given without its field (here a mobile number, then a PAN)
 	// must not be printed back.
 	for _, arg := range []string{"9876543210", "ABCDE1234F"} {

@@ -26,7 +26,7 @@ func TestPrintJSONFailureCode(t *testing.T) {
 // The password grant needs all four of its variables: with one missing the
 // CLI refuses (naming it) instead of sending an empty client secret. Kills
 // the mutation cli/partial-credentials-accepted.
-func TestIncompletePasswordCredentialsRefused(t *testing.T) {
+func TestRun_IncompletePasswordCredentialsRefused(t *testing.T) {
 	env := map[string]string{"ENKASH_CLIENT_ID": "client-id", "ENKASH_USERNAME": "user", "ENKASH_PASSWORD": "pw-secret-1"}
 	opt, err := credentials("", func(k string) string { return env[k] })
 	assert.Nil(t, opt)
