@@ -2,19 +2,26 @@ package wrapper
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
 
 const fxClientID, fxUser = "client-1", "ops@acme"
@@ -86,7 +93,7 @@ func passwordClient(t *testing.T, a *authServer, opts ...Option) *Client {
 	return c
 }
 
-func TestPasswordGrantBothSpellings(t *testing.T) {
+func TestPasswordGrant_BothSpellings(t *testing.T) {
 	for _, camel := range []bool{false, true} {
 		t.Run(fmt.Sprintf("camel=%v", camel), func(t *testing.T) {
 			a := newAuthServer(t, camel, 3600)
@@ -114,11 +121,11 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// TestTokenExpiryMargin: a token is reused until its expiry minus the
+// TestPasswordGrant_ExpiryMargin: a token is reused until its expiry minus the
 // margin, and the margin is at most half the token's lifetime (issue 10
 // item 9: a lifetime at or below the margin made every call fetch a new
 // token; a lifetime that overflows a duration is capped at a day).
-func TestTokenExpiryMargin(t *testing.T) {
+func TestPasswordGrant_ExpiryMargin(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		expires int64
@@ -148,11 +155,12 @@ func TestTokenExpiryMargin(t *testing.T) {
 	}
 }
 
-// TestLenientExpiresIn (issue 10 item 9): expires_in sent as a numeric
-// string or in exponent form is understood, instead of failing every call
-// with "token response is not JSON".
-func TestLenientExpiresIn(t *testing.T) {
-	for _, raw := range []string{`"3600"`, `1e3`, `3600.0`, `"1e3"`} {
+// TestPasswordGrant_LenientExpiresIn (issue 10 item 9): expires_in sent as a
+// numeric string, in exponent form, fractional, or beyond int64 (plain or
+// quoted) is understood, instead of failing every call with "token response
+// is not JSON", and the token is cached.
+func TestPasswordGrant_LenientExpiresIn(t *testing.T) {
+	for _, raw := range []string{`"3600"`, `1e3`, `3600.0`, `"1e3"`, `1e19`, `99999999999999999999`, `3600.5`, `"1e19"`} {
 		t.Run(raw, func(t *testing.T) {
 			var issued atomic.Int32
 			ts := newTestServer(t)
@@ -174,7 +182,7 @@ func TestLenientExpiresIn(t *testing.T) {
 	}
 }
 
-func TestRefreshOnceOn401(t *testing.T) {
+func TestPasswordGrant_RefreshOnceOn401(t *testing.T) {
 	t.Run("revoked token: refresh and retry once", func(t *testing.T) {
 		a := newAuthServer(t, false, 3600)
 		c := passwordClient(t, a)
@@ -230,7 +238,7 @@ func withoutAuth() Option {
 	return func(s *settings) error { s.auth, s.token = authNone, ""; return nil }
 }
 
-func TestConcurrentTokenFetchOnce(t *testing.T) {
+func TestTokenCache_ConcurrentFetchOnce(t *testing.T) {
 	a := newAuthServer(t, false, 3600)
 	c := passwordClient(t, a)
 	var wg sync.WaitGroup
@@ -244,7 +252,7 @@ func TestConcurrentTokenFetchOnce(t *testing.T) {
 	assert.Equal(t, int32(1), a.issued.Load())
 }
 
-func TestTokenEndpointErrors(t *testing.T) {
+func TestPasswordGrant_EndpointErrors(t *testing.T) {
 	a := newAuthServer(t, false, 3600)
 	c, err := NewClient(a.URL+prefix, WithPasswordCredentials(fxClientID, "wrong-"+fxClientSecret, fxUser, fxPassword))
 	require.NoError(t, err)
@@ -274,8 +282,8 @@ func TestTokenEndpointErrors(t *testing.T) {
 	}
 }
 
-// TestTokenRequestDoesNotFollowRedirects: the form carries the password.
-func TestTokenRequestDoesNotFollowRedirects(t *testing.T) {
+// TestPasswordGrant_DoesNotFollowRedirects: the form carries the password.
+func TestPasswordGrant_DoesNotFollowRedirects(t *testing.T) {
 	other := newTestServer(t)
 	hits := 0
 	other.mux.HandleFunc("/", func(http.ResponseWriter, *http.Request) { hits++ })
@@ -375,4 +383,427 @@ func TestPasswordGrant_AcceptedTokenRefreshedAfterLaterRefusal(t *testing.T) {
 	a.revokeAll()
 	require.NoError(t, call()) // tok-2 refused later: tok-3, no back-off
 	assert.Equal(t, int32(3), a.issued.Load())
+}
+
+type zhang struct {
+	n       atomic.Int32
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (z *zhang) Token() (*oauth2.Token, error) {
+	if z.n.Add(1) == 1 {
+		close(z.entered)
+		<-z.release // e.g. a token endpoint connection that hangs (oauth2 uses no timeout by default)
+	}
+	return &oauth2.Token{AccessToken: "goodTokenAbcdefgh"}, nil
+}
+
+// P9: one hung TokenSource.Token call must not wedge the Client: once its
+// caller gave up, later calls ask the source again.
+func TestTokenSource_HungCallDoesNotWedgeClient(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"payload":{"customerId":%q}}`, validCustomerID)
+	}))
+	defer srv.Close()
+	z := &zhang{entered: make(chan struct{}), release: make(chan struct{})}
+	defer close(z.release)
+	c, _ := NewClient(srv.URL, WithTokenSource(z))
+	defer c.CloseIdleConnections()
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	go func() { <-z.entered; cancel1() }()
+	_, err := c.UpdateCustomer(ctx1, validCustomerID, piiBody())
+	require.ErrorIs(t, err, context.Canceled)
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for range 3 {
+			if _, err = c.UpdateCustomer(context.Background(), validCustomerID, piiBody()); err != nil {
+				break
+			}
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(time.Minute): // a guard against hanging the suite, not a time assertion
+		t.Fatal("wedged: later calls wait for the hung fetch")
+	}
+	assert.Equal(t, int32(4), z.n.Load(), "the source was asked again, once per later call")
+}
+
+// WithPasswordCredentials: "after a 401 a new token is fetched and the
+// request retried once" — once per call, also when a retried 503 comes in
+// between. Kills refresh/twice.
+func TestPasswordGrant_RefreshOncePerCallAcrossRetries(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	const id = "KCBBBBBBBBBBBBBB"
+	seq := &sequence{steps: steps(
+		status(401, "application/json", errEnvelope("UNAUTHORIZED", "expired")),
+		status(503, "", ""),
+		status(401, "application/json", errEnvelope("UNAUTHORIZED", "expired")),
+		ok200)}
+	a.mux.Handle("PATCH /api/v0/customer/"+id, seq)
+	c := passwordClient(t, a, withSleep((&sleepRecorder{}).sleep))
+	_, err := c.UpdateCustomer(context.Background(), id, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrUnauthorized)
+	assert.Equal(t, int32(3), seq.n.Load(), "requests")
+	assert.Equal(t, int32(2), a.issued.Load(), "tokens: the first and one refresh")
+}
+
+// tokenCache.answered "drops the token of generation gen, unless a newer
+// one has replaced it already": a caller that saw a 401 for an old token
+// does not throw away the new one (another token fetch, the password sent
+// again). Kills refresh/no-generation-guard.
+func TestTokenCache_InvalidateOncePerGeneration(t *testing.T) {
+	var fetched atomic.Int32
+	c := &tokenCache{cache: true, now: time.Now, fetch: func(context.Context) (*oauth2.Token, error) {
+		return &oauth2.Token{AccessToken: "token-" + strconv.Itoa(int(fetched.Add(1))) + "-abcdef"}, nil
+	}}
+	h, gen, err := c.header(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer token-1-abcdef", h)
+	c.answered(gen, true) // a 401 for token 1
+	h, _, err = c.header(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer token-2-abcdef", h)
+	c.answered(gen, true) // a concurrent caller's 401 for token 1 again
+	h, _, err = c.header(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer token-2-abcdef", h)
+	assert.Equal(t, int32(2), fetched.Load(), "one fetch per generation")
+}
+
+// A token source answering an empty access token is an error before any
+// request: "Authorization: Bearer " is never sent. Kills
+// auth/empty-token-accepted.
+func TestTokenSource_EmptyTokenRefused(t *testing.T) {
+	ts := newTestServer(t)
+	seq := &sequence{steps: steps(ok200)}
+	ts.mux.Handle("/", seq)
+	src := tokenFunc(func() (*oauth2.Token, error) { return &oauth2.Token{AccessToken: ""}, nil })
+	c, _ := newClient(t, ts, withoutAuth(), WithTokenSource(src))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.Error(t, err)
+	var ae *APIError
+	assert.False(t, errors.As(err, &ae))
+	assert.Zero(t, seq.n.Load(), "nothing sent")
+}
+
+// passwordSource.Token: the token endpoint may echo the Basic header; the
+// error never shows it. Kills token/basic-header-echo-not-masked.
+func TestPasswordGrant_EchoedBasicHeaderMasked(t *testing.T) {
+	c := tokenEndpointClient(t, func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 401, "text/plain", "rejected: "+r.Header.Get("Authorization"))
+	})
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.Error(t, err)
+	basic := base64.StdEncoding.EncodeToString([]byte(fxClientID + ":" + fxClientSecret))
+	assert.NotContains(t, err.Error(), basic)
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.NotContains(t, ae.Snippet, basic)
+}
+
+// maxTokenBody "bounds the token endpoint's response": a longer one is an
+// *APIError matching ErrResponseTooLarge. Kills token/body-unbounded.
+func TestPasswordGrant_ResponseSizeLimit(t *testing.T) {
+	c := tokenEndpointClient(t, status(200, "application/json",
+		`{"access_token":"tok-1","token_type":"bearer","pad":"`+strings.Repeat("x", maxTokenBody)+`"}`))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrResponseTooLarge)
+}
+
+// WithPasswordCredentials: camelCase answers are understood, expiresIn
+// included, and WithTokenExpiryMargin applies: a 20s camelCase token with a
+// 5s margin is reused at 12s (the default margin, capped at half the
+// lifetime, would replace it at 10s) and replaced at 16s. Kills
+// token/camel-expiry-ignored and token/expiry-margin-ignored.
+func TestPasswordGrant_CamelCaseExpiryAndMargin(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	a := newAuthServer(t, true, 20) // lives 20s
+	c := passwordClient(t, a, WithTokenExpiryMargin(5*time.Second), withClock(clock.Now))
+	for i, step := range []struct {
+		advance time.Duration
+		issued  int32
+	}{{0, 1}, {12 * time.Second, 1}, {4 * time.Second, 2}} { // at 0s, 12s, 16s
+		clock.Add(step.advance)
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		require.NoError(t, err)
+		assert.Equal(t, step.issued, a.issued.Load(), "tokens after call %d", i+1)
+	}
+}
+
+// tokenCache: concurrent callers share one fetch, and the fetch is its own:
+// a caller that gives up does not cancel it for the others still waiting.
+// Kills tokencache/fetch-ignores-waiter-ctx and
+// tokencache/cancel-while-others-wait.
+func TestTokenCache_FetchSurvivesOneWaiterLeaving(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	c := &tokenCache{cache: true, cancellable: true, now: time.Now, fetch: func(ctx context.Context) (*oauth2.Token, error) {
+		close(started)
+		select {
+		case <-release:
+			return &oauth2.Token{AccessToken: "shared-token-1"}, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}}
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() { _, _, err := c.header(ctx1); first <- err }()
+	<-started
+	second := make(chan string, 1)
+	go func() { h, _, _ := c.header(context.Background()); second <- h }()
+	for { // until the second caller waits for the same flight
+		c.mu.Lock()
+		n := 0
+		if c.flight != nil {
+			n = c.flight.waiters
+		}
+		c.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	cancel1()
+	assert.ErrorIs(t, <-first, context.Canceled)
+	close(release)
+	assert.Equal(t, "Bearer shared-token-1", <-second)
+}
+
+// TestTokenCache_Concurrent401sRefreshOnce: two calls send the same token and both get
+// a 401 for it; the second 401 is held until the first call has refreshed
+// and resent with the new token. The second call's refresh must then keep
+// that new token (the generation guard), not throw it away and fetch a third.
+func TestTokenCache_Concurrent401sRefreshOnce(t *testing.T) {
+	var issued, firstTokenPatches atomic.Int32
+	newTokenSeen, bothSent := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		reply(w, 200, "application/json", fmt.Sprintf(`{"access_token":"token-%d-abcdefgh","expires_in":3600}`, issued.Add(1)))
+	})
+	ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer token-1-abcdefgh" {
+			// No answer until both calls have sent token 1, so neither can
+			// refresh before the other has sent it.
+			switch firstTokenPatches.Add(1) {
+			case 1:
+				<-bothSent
+			case 2:
+				close(bothSent)
+				<-newTokenSeen // the late 401
+			}
+			reply(w, 401, "application/json", errEnvelope("UNAUTHORIZED", "token revoked"))
+			return
+		}
+		once.Do(func() { close(newTokenSeen) })
+		reply(w, 200, "application/json", okEnvelope)
+	})
+	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	assert.Equal(t, int32(2), firstTokenPatches.Load(), "both calls sent token 1")
+	assert.Equal(t, int32(2), issued.Load(), "token 1, then one refresh for both 401s")
+}
+
+// TestPasswordGrant_InvalidGrantIsUnauthorized: the token endpoint's 400 invalid_grant
+// (a wrong password) is ErrUnauthorized, like its 401.
+func TestPasswordGrant_InvalidGrantIsUnauthorized(t *testing.T) {
+	for _, oauthErr := range []string{"invalid_grant", "invalid_client", "unauthorized_client"} {
+		ts := newTestServer(t)
+		ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
+			reply(w, 400, "application/json", `{"error":"`+oauthErr+`","error_description":"Bad credentials"}`)
+		})
+		c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
+		require.NoError(t, err)
+		_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		assert.ErrorIs(t, err, ErrUnauthorized, oauthErr)
+		c.CloseIdleConnections()
+	}
+}
+
+// TestTokenSource_UnusableTokenRefusedLocally (issue 10 item 10): a token with
+// a newline from a TokenSource is refused before sending, once, not reported
+// as a network error and retried.
+func TestTokenSource_UnusableTokenRefusedLocally(t *testing.T) {
+	var hits, asked atomic.Int32
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { hits.Add(1); ok200(w, nil) })
+	src := tokenFunc(func() (*oauth2.Token, error) {
+		asked.Add(1)
+		return &oauth2.Token{AccessToken: "good-part\nEvil: header"}, nil
+	})
+	c, rec := newClient(t, ts, withoutAuth(), WithTokenSource(src))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.Error(t, err)
+	assert.False(t, errors.Is(err, ErrNetwork), "not a network error: %v", err)
+	assert.Contains(t, err.Error(), "control character")
+	assert.Zero(t, hits.Load(), "nothing sent")
+	assert.Equal(t, int32(1), asked.Load(), "asked once: no retry")
+	assert.Empty(t, rec.get())
+	assert.NotContains(t, err.Error(), "Evil")
+}
+
+// TestPasswordGrant_StalledEndpointNoBacklog (issue 10 item 8): with a token endpoint
+// that never answers and callers that give up, at most one token request is
+// ever in flight, and a fetch that nobody waits for any more is cancelled
+// (the server sees the request aborted) instead of running on and being
+// followed by the next queued POST re-sending the password.
+func TestPasswordGrant_StalledEndpointNoBacklog(t *testing.T) {
+	// Lengthen the fetch bound, so that an abort the server sees can only
+	// come from the cancellation under test, not from the bound.
+	saved := tokenFetchTimeout
+	tokenFetchTimeout = time.Hour
+	defer func() { tokenFetchTimeout = saved }()
+	var posts, inflight, maxInflight atomic.Int32
+	arrived, aborted := make(chan struct{}, 100), make(chan struct{}, 100)
+	stop := make(chan struct{})
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // read it all, so the server notices the client hanging up
+		posts.Add(1)
+		n := inflight.Add(1)
+		for m := maxInflight.Load(); n > m && !maxInflight.CompareAndSwap(m, n); m = maxInflight.Load() {
+		}
+		arrived <- struct{}{}
+		select {
+		case <-r.Context().Done(): // the client aborted the request
+			inflight.Add(-1)
+			aborted <- struct{}{}
+		case <-stop:
+			inflight.Add(-1)
+		}
+	})
+	defer close(stop)
+	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword), WithTimeout(time.Hour))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+
+	// guard only keeps a regression from hanging the suite; no assertion is
+	// about how long anything took.
+	guard := func(ch <-chan struct{}, what string) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s never happened", what)
+		}
+	}
+	call := func(ctx context.Context) <-chan error {
+		out := make(chan error, 1)
+		go func() {
+			_, err := c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+			out <- err
+		}()
+		return out
+	}
+
+	t.Run("one caller at a time gives up", func(t *testing.T) {
+		for i := range 5 {
+			ctx, cancel := context.WithCancel(context.Background())
+			done := call(ctx)
+			guard(arrived, "the token request")
+			cancel()
+			err := <-done
+			assert.True(t, errors.Is(err, context.Canceled), "call %d: %v", i, err)
+			guard(aborted, "cancelling the abandoned token request")
+		}
+		assert.Equal(t, int32(5), posts.Load())
+	})
+	t.Run("many callers share one fetch", func(t *testing.T) {
+		before := posts.Load()
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		errs := make([]error, 10)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+			}()
+		}
+		guard(arrived, "the token request")
+		cancel()
+		wg.Wait()
+		guard(aborted, "cancelling the shared token request")
+		for _, err := range errs {
+			assert.True(t, errors.Is(err, context.Canceled), "%v", err)
+		}
+		assert.Equal(t, before+1, posts.Load(), "ten callers, one token request")
+	})
+	assert.Equal(t, int32(1), maxInflight.Load(), "never more than one token request in flight")
+	assert.Zero(t, inflight.Load())
+}
+
+// A done ctx must end the call at once even while the password grant is
+// still waiting on the token endpoint, and a call whose ctx is already done
+// must send nothing at all.
+func TestTokenCache_FetchHonoursContext(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	c, err := NewClient(srv.URL, WithPasswordCredentials(wrappertest.DefaultClientID, wrappertest.DefaultClientSecret,
+		wrappertest.DefaultUsername, wrappertest.DefaultPassword))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	var body api.UpdateCustomerRequest
+	body.State.Set("Kerala")
+
+	t.Run("deadline while the token endpoint stalls", func(t *testing.T) {
+		// Its own server and client: the stalled token fetch may go on in the
+		// background after the call has returned, until this server closes.
+		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers())
+		defer srv.Close()
+		c, err := NewClient(srv.URL, WithPasswordCredentials(wrappertest.DefaultClientID, wrappertest.DefaultClientSecret,
+			wrappertest.DefaultUsername, wrappertest.DefaultPassword))
+		require.NoError(t, err)
+		defer c.CloseIdleConnections()
+		// The token endpoint never answers (the fake's delay ends only when
+		// the client goes away or the server closes): the call can only
+		// return through its ctx, whose deadline passes once the token
+		// request has reached the server.
+		srv.Inject(wrappertest.Fault{Path: "/oauth/token", Delay: time.Hour, Status: 503, Times: 1})
+		ctx, cancel := deadlineWhen(func() bool { return len(srv.Requests()) > 0 })
+		defer cancel()
+		_, err = callGuarded(t, func() (*api.CustomerResponse, error) {
+			return c.UpdateCustomer(ctx, wrappertest.DemoCustomerID, body)
+		})
+		require.Error(t, err)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		reqs := srv.Requests()
+		require.Len(t, reqs, 1, "one token request, and no PATCH without a token")
+		assert.Equal(t, "/oauth/token", reqs[0].Path)
+	})
+
+	t.Run("already cancelled sends nothing", func(t *testing.T) {
+		srv.ResetRequests()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := c.UpdateCustomer(ctx, wrappertest.DemoCustomerID, body)
+		assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+		assert.Empty(t, srv.Requests(), "neither the token endpoint nor the PATCH may be called")
+	})
+
+	t.Run("then works normally", func(t *testing.T) {
+		cust, err := c.UpdateCustomer(context.Background(), wrappertest.DemoCustomerID, body)
+		require.NoError(t, err)
+		assert.Equal(t, "Kerala", cust.State)
+	})
 }

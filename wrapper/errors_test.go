@@ -7,11 +7,12 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
+	enkash "github.com/enkash-oss/enkash-go"
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
 
 // TestErrors_TreePrintsNoSecret: whatever a hostile server echoes into the
@@ -107,4 +108,68 @@ func TestAPIError_StatusWithoutEnvelopeFollowsSpec(t *testing.T) {
 		})
 	}
 	assert.Equal(t, 5, named, "openapi.yaml's x-error-statuses names 400, 401, 403, 404 and 422")
+}
+
+// decodeError "never quotes a value from the body": a number that does not
+// fit (encoding/json quotes it: "number 9876543210") stays out of the error
+// text. Kills errors/decode-error-quotes-value.
+func TestDecodeError_DoesNotQuoteNumber(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", status(200, "application/json", `{"payload":{"customerId":"x"},"response_code":`+fxMobile+`}`))
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, ErrInvalidResponse)
+	assert.NotContains(t, err.Error(), fxMobile)
+}
+
+func TestAPIError_ErrorTypesMapToSentinels(t *testing.T) {
+	want := map[api.ErrorType]error{
+		api.ErrorTypeClientRequestAbort: ErrClientRequestAbort, api.ErrorTypeClientRequestError: ErrClientRequestError,
+		api.ErrorTypeInvalidAccess: ErrInvalidAccess, api.ErrorTypeRecordNotFound: ErrNotFound, api.ErrorTypeSystemError: ErrSystemError,
+		api.ErrorTypeUnauthorized: ErrUnauthorized, api.ErrorTypeUnknownError: ErrUnknownError,
+		api.ErrorTypeUnprocessableRequest: ErrUnprocessable, api.ErrorTypeValidationError: ErrValidation,
+	}
+	doc, err := enkash.LoadSpec()
+	require.NoError(t, err)
+	enum := doc.Components.Schemas["ErrorType"].Value.Enum
+	require.Len(t, want, len(enum), "every errorType of the spec needs a sentinel")
+	for _, v := range enum {
+		et := api.ErrorType(v.(string))
+		sentinel := want[et]
+		require.NotNil(t, sentinel, et)
+		assert.Equal(t, sentinel, SentinelForErrorType(et))
+		for _, code := range []int{200, 400, 404, 500} {
+			t.Run(string(et)+"/"+http.StatusText(code), func(t *testing.T) {
+				ts := newTestServer(t)
+				ts.mux.HandleFunc("/", status(code, "application/json", errEnvelope(string(et), "went wrong")))
+				c, _ := newClient(t, ts, WithoutRetries())
+				cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				assert.Nil(t, cust)
+				assert.ErrorIs(t, err, sentinel)
+				for other, s := range want {
+					if other != et && s != sentinel {
+						assert.NotErrorIs(t, err, s, "also matches %s", other)
+					}
+				}
+				assert.Equal(t, code >= 500, errors.Is(err, ErrServer))
+				var ae *APIError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, code, ae.StatusCode)
+				assert.Equal(t, et, ae.ErrorType)
+				assert.Equal(t, "went wrong", ae.ErrorMessage)
+				assert.Equal(t, "req-42", ae.RequestID)
+				assert.Equal(t, "2025-11-20 16:15:30", ae.RawTimestamp)
+				assert.True(t, ae.Timestamp.Equal(time.Date(2025, 11, 20, 10, 45, 30, 0, time.UTC)), "IST is UTC+05:30: %v", ae.Timestamp)
+				assert.Equal(t, int32(400), ae.ResponseCode)
+				assert.Equal(t, "FAILURE", ae.ResponseMessage)
+				require.Len(t, ae.SubErrors, 2)
+				assert.Equal(t, "customerKeyContacts[0].mobile", ae.SubErrors[0].Field)
+				assert.Equal(t, redacted, ae.SubErrors[0].RejectedValue, "PII rejectedValue is redacted")
+				assert.Equal(t, "56", ae.SubErrors[1].RejectedValue)
+				assert.Contains(t, ae.Error(), "customerKeyContacts[0].mobile")
+				assert.Contains(t, ae.Error(), string(et))
+				assert.NotContains(t, ae.Error(), fxMobile)
+			})
+		}
+	}
 }

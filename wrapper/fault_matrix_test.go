@@ -41,7 +41,7 @@ const matrixID = wrappertest.DemoCustomerID
 // dates are read against it).
 var matrixClock = time.Date(2025, 11, 20, 10, 45, 0, 0, time.UTC)
 
-// TestFaultMatrix drives one call per fault through a Client with the
+// TestRetry_FaultMatrix drives one call per fault through a Client with the
 // default transport and checks the outcome: the typed error and its
 // sentinels (or success after a retry where the policy says so), the number
 // of attempts (one Debug log record each, cross-checked against the requests
@@ -49,7 +49,7 @@ var matrixClock = time.Date(2025, 11, 20, 10, 45, 0, 0, time.UTC)
 // does not really wait), no panic and no leaked goroutine per row. Bodies and
 // messages echo the fixture token and personal data; every log line and
 // error text goes to the suite sink that TestMain scans for them.
-func TestFaultMatrix(t *testing.T) {
+func TestRetry_FaultMatrix(t *testing.T) {
 	const b = DefaultBaseDelay // with the matrix jitter, waits are b, 2b, …
 	var (
 		json         = "application/json"

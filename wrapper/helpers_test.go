@@ -1,21 +1,28 @@
 package wrapper
 
 import (
+	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/require"
 )
 
 // Fixture secrets and personal data: no log line or error text may contain
-// any of them (TestRedaction scans for them).
+// any of them (TestWithLogger_RedactsRecordsAndErrors scans for them).
 const (
 	fxToken        = "tok-SECRET-4f9a1c"
 	fxClientSecret = "csecret-7d1e0b"
@@ -134,4 +141,97 @@ func errEnvelope(errType, msg string) string {
 		"response_code": 400, "response_message": "FAILURE",
 	})
 	return string(b)
+}
+
+// tokenEndpointClient is a password-grant client against a server whose
+// /oauth/token answers with h.
+func tokenEndpointClient(t *testing.T, h http.HandlerFunc) *Client {
+	t.Helper()
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/oauth/token", h)
+	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+func ztextResp(status int, body string) string {
+	return fmt.Sprintf("HTTP/1.1 %d X\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Secrets with characters that change under each encoding: '/', '+', '@',
+// spaces, non-ASCII, and digit runs that the heuristics would cut into.
+const (
+	hostileToken    = "tok.1234567890.SeCrEt/xyz+q=="
+	hostilePassword = "p@ss w0rd/Über-42"
+	hostileSecret   = "cs/ecret+4711 x"
+)
+
+// rawServer answers every request on loopback with respond(request, body),
+// written as raw bytes (so it can be malformed), then closes the connection.
+func rawServer(t *testing.T, respond func(r *http.Request, body []byte) string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				r, err := http.ReadRequest(bufio.NewReader(conn))
+				if err != nil {
+					return
+				}
+				body, _ := io.ReadAll(r.Body)
+				_, _ = io.WriteString(conn, respond(r, body))
+			}()
+		}
+	}()
+	t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
+	return "http://" + ln.Addr().String()
+}
+
+// leaks returns what of the secrets (whole, in any encoding, or any 8-byte
+// window of them) and of the fixture personal data appears in text.
+func leaks(text string) []string {
+	var found []string
+	for _, sec := range []string{hostileToken, hostilePassword, hostileSecret, fxAccount, fxPAN, fxIFSC, fxEmail, fxMobile} {
+		forms := []string{sec, url.QueryEscape(sec), url.PathEscape(sec), fmt.Sprintf("%q", sec)[1 : len(fmt.Sprintf("%q", sec))-1]}
+		for _, f := range forms {
+			for i := 0; i+8 <= len(f); i++ {
+				if strings.Contains(text, f[i:i+8]) {
+					found = append(found, fmt.Sprintf("%q (from %q)", f[i:i+8], sec))
+					break
+				}
+			}
+		}
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte("client-id:" + hostileSecret))
+	if strings.Contains(text, basic) {
+		found = append(found, "Basic credentials")
+	}
+	return found
+}
+
+// piiBody is a body full of personal data, for servers that echo it.
+func piiBody() api.UpdateCustomerRequest {
+	var u api.UpdateCustomerRequest
+	u.AccountNumber.Set(fxAccount)
+	u.PanOrGstin.Set("29" + fxPAN + "1Z5")
+	u.Ifsc.Set(fxIFSC)
+	u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: "A", LegalName: "A", Mobile: fxMobile}})
+	return u
 }

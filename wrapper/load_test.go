@@ -85,16 +85,16 @@ func loadServer(t *testing.T, workers int, opts ...wrappertest.Option) *wrappert
 		wrappertest.WithRequestLogSize(1 << 20)}, opts...)...)
 }
 
-// TestLoadSharedClient: 64 goroutines × 200 calls through ONE Client with
+// TestClient_LoadShared: 64 goroutines × 200 calls through ONE Client with
 // its default transport (run under -race): no error, one request per call,
 // and a consistent store. How many connections such a free-running load
 // opens depends on scheduling (a dial can lose the race to a connection
 // coming back idle), so it is only logged here; connection reuse is checked
-// with an exact count by TestDefaultTransportKeepsConnections. Measured on
+// with an exact count by TestNewClient_DefaultTransportKeepsConnections. Measured on
 // the 2-core dev box under -race (busy with other jobs): the 12,800 calls
 // opened 67–72 connections in 12–13 s; the fake's per-request spec
 // validation is most of that.
-func TestLoadSharedClient(t *testing.T) {
+func TestClient_LoadShared(t *testing.T) {
 	const workers, calls = 64, 200
 	var stateNew atomic.Int64
 	srv := loadServer(t, workers, wrappertest.WithConnState(func(_ net.Conn, st http.ConnState) {
@@ -139,7 +139,7 @@ func TestLoadSharedClient(t *testing.T) {
 	assert.EqualValues(t, res.conns, stateNew.Load(), "ConnState saw the same connections")
 }
 
-// TestDefaultTransportKeepsConnections shows, with a count that does not
+// TestNewClient_DefaultTransportKeepsConnections shows, with a count that does not
 // depend on how the OS schedules goroutines or connections, why the Client
 // has its own transport: `rounds` rounds of `workers` concurrent calls, each
 // round held at the server until all its calls are in flight (so every call
@@ -152,7 +152,7 @@ func TestLoadSharedClient(t *testing.T) {
 // round. It replaces a free-running load whose connection count varied with
 // scheduling (203 to 1,693 for the same workload; "203 is not greater than
 // 256" with GOMAXPROCS=1).
-func TestDefaultTransportKeepsConnections(t *testing.T) {
+func TestNewClient_DefaultTransportKeepsConnections(t *testing.T) {
 	const workers, rounds = 64, 4
 	run := func(t *testing.T, opts ...Option) (conns int) {
 		var newConns atomic.Int64

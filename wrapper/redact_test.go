@@ -10,8 +10,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -19,11 +21,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 )
 
 // printVerbs are the fmt verbs a caller may print a value we hand out with.
@@ -421,4 +424,239 @@ func BenchmarkRedact_RequestID(b *testing.B) {
 		forms := append(secretForms("tok-1234567890-abcdefghijklmnop"), static...)
 		_ = redact("6f1c2a9e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", forms)
 	}
+}
+
+// P1: a masked span before byte 1024 shrinks the text, so a token straddling 1024 shows its prefix.
+func TestSnippet_MaskedSpanBeforeCutShowsNoPrefix(t *testing.T) {
+	base := rawServer(t, func(r *http.Request, _ []byte) string {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		filler := strings.Repeat("a", 990) + "@b.c "
+		filler += strings.Repeat("x", 1024-16-len(filler))
+		return ztextResp(500, filler+tok+" tail")
+	})
+	c, _ := NewClient(base, WithToken("AbCdEfGhIjKlMnOpQrStUvWxYz"), WithoutRetries())
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	t.Logf("err: %v", err)
+	if strings.Contains(err.Error(), "AbCdEfGh") {
+		t.Errorf("LEAK: token prefix")
+	}
+}
+
+// P1b: same at the token endpoint (non-JSON 400 body), password straddling 1024.
+func TestSnippet_TokenEndpointMaskedSpanBeforeCutShowsNoPrefix(t *testing.T) {
+	base := rawServer(t, func(r *http.Request, body []byte) string {
+		filler := strings.Repeat("a", 990) + "@b.c "
+		filler += strings.Repeat("x", 1024-12-len(filler))
+		return ztextResp(400, filler+hostilePassword+" tail")
+	})
+	c, _ := NewClient(base, WithPasswordCredentials("client-id", hostileSecret, "user", hostilePassword), WithoutRetries())
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	t.Logf("err: %v", err)
+	if l := leaks(err.Error()); len(l) > 0 {
+		t.Errorf("LEAK: %v", l)
+	}
+}
+
+// P2: a Java (Spring) URLEncoder echo of the password: '*' kept, '~' as %7E.
+func TestRedact_JavaURLEncodedPassword(t *testing.T) {
+	const pw = "Sup3r*Secret~Pw"
+	base := rawServer(t, func(r *http.Request, body []byte) string {
+		b := `{"error":"invalid_grant","error_description":"Bad credentials for password=Sup3r*Secret%7EPw and lower p%2a"}`
+		return "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " + fmt.Sprint(len(b)) + "\r\n\r\n" + b
+	})
+	c, _ := NewClient(base, WithPasswordCredentials("client-id", hostileSecret, "user", pw), WithoutRetries())
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	t.Logf("err: %v", err)
+	if strings.Contains(err.Error(), "Sup3r*Secret") {
+		t.Errorf("LEAK: password in Java URL encoding")
+	}
+}
+
+// P4: rotating TokenSource: attempt 1 (token A) gets 503, attempt 2 (token B) gets an error echoing A.
+type zrot struct{ n atomic.Int32 }
+
+func (z *zrot) Token() (*oauth2.Token, error) {
+	if z.n.Add(1) == 1 {
+		return &oauth2.Token{AccessToken: "firstTokenAlphaBravoCharlie"}, nil
+	}
+	return &oauth2.Token{AccessToken: "secondTokenDeltaEchoFoxtrot"}, nil
+}
+
+func TestRedact_EarlierAttemptTokenEchoMasked(t *testing.T) {
+	var prev atomic.Value
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if n.Add(1) == 1 {
+			prev.Store(r.Header.Get("Authorization"))
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(503)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		fmt.Fprintf(w, `{"errorResponse":{"errorType":"CLIENT_REQUEST_ERROR","errorMessage":"stale %s"}}`, prev.Load())
+	}))
+	defer srv.Close()
+	c, _ := NewClient(srv.URL, WithTokenSource(&zrot{}))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	t.Logf("err: %v", err)
+	if strings.Contains(err.Error(), "firstTokenAlpha") {
+		t.Errorf("LEAK: first attempt's token")
+	}
+}
+
+// P10: spec PII properties named in a JSON-ish errorMessage are not masked by APIError.Error (scrub only).
+func TestRedact_PIIKeysInErrorMessage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		io.WriteString(w, `{"errorResponse":{"errorType":"VALIDATION_ERROR","errorMessage":"rejected {\"ifsc\":\"hdfc0000123\",\"accountNumber\":\"ACCT-55-1234\"}",`+
+			`"apiSubErrors":[{"field":"x","message":"{\"panOrGstin\":\"abcde1234f\"}"}]}}`)
+	}))
+	defer srv.Close()
+	c, _ := NewClient(srv.URL, WithToken(hostileToken))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	t.Logf("err: %v", err)
+	for _, s := range []string{"hdfc0000123", "ACCT-55-1234", "abcde1234f"} {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("LEAK: %s", s)
+		}
+	}
+}
+
+// oauthSecretKeys: client_secret and clientSecret values are masked in body
+// snippets. Kills redact/camel-client-secret-key.
+func TestSnippet_MasksClientSecretBothSpellings(t *testing.T) {
+	for _, k := range []string{"client_secret", "clientSecret"} {
+		s := snippet([]byte(`{"`+k+`":"`+fxClientSecret+`","error":"invalid_client"}`), nil)
+		assert.NotContains(t, s, fxClientSecret, k)
+		assert.Contains(t, s, "invalid_client", k)
+	}
+}
+
+// snippet: "Mask before cutting, so a value straddling the cut is masked
+// whole". Kills redact/snippet-cut-before-mask.
+func TestSnippet_MasksValueStraddlingTheCut(t *testing.T) {
+	head := `{"message":"call `
+	body := head + strings.Repeat("x", snippetMax-6-len(head)) + " " + fxMobile + ` now"}`
+	s := snippet([]byte(body), nil)
+	assert.LessOrEqual(t, len(s), snippetMax+len("…"))
+	assert.NotContains(t, s, fxMobile[:5])
+}
+
+// maskSecret replaces the token "in the server-supplied texts of e",
+// RequestID included. Kills redact/mask-secret-request-id.
+func TestRedact_EchoedTokenMaskedInRequestID(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", status(404, "application/json",
+		`{"errorResponse":{"errorType":"RECORD_NOT_FOUND","errorMessage":"no","requestId":"req-`+fxToken+`"}}`))
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.NotContains(t, ae.RequestID, fxToken)
+	assert.NotContains(t, err.Error(), fxToken)
+}
+
+// Every form in which the client sends or a server may echo a secret is
+// masked: as is, URL-encoded (a form body or query, upper- or lower-case
+// hex), path-escaped, Java's URLEncoder form, JSON-escaped and Go-quoted
+// (see secretForms and masker.mask). Kills redact/no-plus-for-space and
+// redact/no-unescape.
+func TestSecretForms_EveryEncoding(t *testing.T) {
+	const sec = "pw <a b>/*~\t\x01é?"
+	forms := secretForms(sec)
+	for name, f := range map[string]string{
+		"as is":        sec,
+		"query":        "pw+%3Ca+b%3E%2F%2A~%09%01%C3%A9%3F",
+		"query, lower": "pw+%3ca+b%3e%2f%2a~%09%01%c3%a9%3f",
+		"path":         "pw%20%3Ca%20b%3E%2F%2A~%09%01%C3%A9%3F",
+		"java":         "pw+%3Ca+b%3E%2F*%7E%09%01%C3%A9%3F",
+		"java, lower":  "pw+%3ca+b%3e%2f*%7e%09%01%c3%a9%3f",
+		"json":         `pw \u003ca b\u003e/*~\t\u0001é?`,
+		"go-quoted":    `pw <a b>/*~\t\x01é?`,
+	} {
+		assert.Equal(t, "echo "+redacted+" end", maskAll("echo "+f+" end", forms), name)
+	}
+}
+
+// redact: "first the exact secrets the client sent, in every form, then …
+// the heuristics": a password with a digit run is masked whole, not cut by
+// the digit mask with its ends left over. And secret forms are replaced
+// longest first, so a secret inside another leaves no rest of the longer.
+// Kills redact/heuristics-before-secrets and redact/forms-not-longest-first.
+func TestRedact_SecretsBeforeHeuristicsLongestFormFirst(t *testing.T) {
+	forms := secretForms("horse 98765432 staple")
+	out := redact("bad password: horse 98765432 staple", forms)
+	assert.Equal(t, "bad password: "+redacted, out)
+
+	forms = secretForms("abcd", "xyzabcd1234")
+	assert.Equal(t, "t="+redacted, maskSecrets("t=xyzabcd1234", forms))
+}
+
+// Every token a call sent is masked, the one sent after a 401 refresh
+// included: a server echoing it gets it into no error text. Kills
+// redact/sent-auth-not-recorded.
+func TestRedact_RefreshedTokenEchoMasked(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	seq := &sequence{steps: steps(
+		status(401, "application/json", errEnvelope("UNAUTHORIZED", "expired")),
+		func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 404, "application/json", errEnvelope("RECORD_NOT_FOUND", "no customer for "+r.Header.Get("Authorization")))
+		})}
+	a.mux.Handle("PATCH /api/v0/customer/"+validCustomerID, seq)
+	c := passwordClient(t, a)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Equal(t, int32(2), a.issued.Load())
+	assert.NotContains(t, err.Error(), "tok-2-abcdef")
+}
+
+// TestScrub_IsLinear: masking server text stays linear in its length. A
+// megabyte of '+' or '(' (a run that may start a phone number but holds no
+// digit) took quadratic time before — minutes for one Error() call on a
+// hostile errorMessage; linear, it takes milliseconds. The bound is on the
+// process's CPU time, not wall time: a machine busy with other work does not
+// stretch it (this test runs alone in its process's foreground).
+func TestScrub_IsLinear(t *testing.T) {
+	for _, c := range []string{"+", "(", "+ ", "1-", "a@"} {
+		s := "1" + strings.Repeat(c, (1<<20)/len(c)) // a digit, or scrub returns at once
+		cpu0, ok := processCPU()
+		_ = scrub(s)
+		_ = snippet([]byte(s), nil)
+		if cpu1, _ := processCPU(); ok {
+			assert.Less(t, cpu1-cpu0, 2*time.Second, "CPU time to scrub 1 MiB of %q", c)
+		}
+	}
+	assert.Equal(t, "call [REDACTED] or ++(", scrub("call +91 98765-43210 or ++("))
+}
+
+func TestScrub_MasksPersonalData(t *testing.T) {
+	for in, want := range map[string]string{
+		"customer not found":                                  "customer not found",
+		"mail asha.rao@acme.example now":                      "mail [REDACTED] now",
+		"mobile +91 98765 43210.":                             "mobile [REDACTED].",
+		"pin 560058":                                          "pin 560058",
+		"call 4123456 now":                                    "call [REDACTED] now",
+		"pin 560001 ok":                                       "pin 560001 ok",
+		"contact a.9876543210.b@x.example today":              "contact [REDACTED] today",
+		"PAN ABCDE1234F, GSTIN 29ABCDE1234F1Z5":               "PAN [REDACTED], GSTIN [REDACTED]",
+		"IFSC HDFC0000123":                                    "IFSC [REDACTED]",
+		"customer KCABCDEFGH123456":                           "customer KCABCDEFGH123456",
+		"customer KCDEMO0000000001":                           "customer KCDEMO0000000001",
+		"request 832eb75c-4cec-420c-a7fb-cb1234567890 failed": "request 832eb75c-4cec-420c-a7fb-cb1234567890 failed",
+		"at 2025-11-20 16:45:00 IST":                          "at 2025-11-20 16:45:00 IST",
+		"at 2019-08-24T14:15:22Z":                             "at 2019-08-24T14:15:22Z",
+		"account 50100234567890":                              "account [REDACTED]",
+		"call +91-98765-43210":                                "call [REDACTED]",
+		"a/c 2025-11-20-50100234567890":                       "a/c [REDACTED]",
+		"date 2025-11-20 then 9876543210":                     "date 2025-11-20 then [REDACTED]",
+	} {
+		assert.Equal(t, want, scrub(in), in)
+	}
+	assert.Equal(t, `{"mobile":"[REDACTED]","x":1}`, scrubJSONish(`{"mobile":"98765","x":1}`))
+	assert.Equal(t, `{"accountNumber": [REDACTED]}`, scrubJSONish(`{"accountNumber": 123}`))
+	assert.Equal(t, `{"email":"[REDACTED]`, scrubJSONish(`{"email":"a\"b@c`))
 }

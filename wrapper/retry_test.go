@@ -1,18 +1,22 @@
 package wrapper
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,11 +24,248 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
+
+// TestRetry_NoLostUpdateAfterReset (issue 10 item 7): the server applies writer
+// A's PATCH, writer B's later PATCH lands, and only then does A's connection
+// break. A blind retry of A would overwrite B's newer value and report
+// success to both; the client must instead report that A's outcome is
+// unknown, and B's value must survive. With RetryUnknownOutcome the caller
+// accepts last-writer-wins, and the retry happens.
+func TestRetry_NoLostUpdateAfterReset(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		opts      []Option
+		wantStore string
+		wantCalls int
+	}{
+		{name: "default: not retried, B's update kept", wantStore: "B", wantCalls: 2},
+		{name: "last-writer-wins accepted: A retried over B", opts: []Option{WithRetry(RetryPolicy{RetryUnknownOutcome: true})}, wantStore: "A", wantCalls: 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			stored, calls := "", 0
+			bApplied := make(chan struct{})
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				var body api.UpdateCustomerRequest
+				require.NoError(t, json.NewDecoder(r.Body).Decode(&body))
+				mu.Lock()
+				calls++
+				first := calls == 1
+				stored = body.LegalName.MustGet()
+				if calls == 2 {
+					close(bApplied)
+				}
+				mu.Unlock()
+				if first {
+					// Writer B's update arrives after A's was applied, before
+					// A's answer: B goes through its own client.
+					cb, _ := newClient(t, ts, WithoutRetries())
+					var b api.UpdateCustomerRequest
+					b.LegalName.Set("B")
+					go func() { _, _ = cb.UpdateCustomer(context.Background(), validCustomerID, b) }()
+					<-bApplied
+					hangUp(w, r) // A's connection breaks: A's outcome is unknown to A
+					return
+				}
+				reply(w, 200, "application/json", okEnvelope)
+			})
+			ca, rec := newClient(t, ts, tc.opts...)
+			var a api.UpdateCustomerRequest
+			a.LegalName.Set("A")
+			_, err := ca.UpdateCustomer(context.Background(), validCustomerID, a)
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, tc.wantStore, stored)
+			assert.Equal(t, tc.wantCalls, calls)
+			if tc.wantStore == "B" {
+				require.ErrorIs(t, err, ErrOutcomeUnknown)
+				assert.ErrorIs(t, err, ErrNetwork)
+				assert.Empty(t, rec.get(), "no backoff: nothing was retried")
+			} else {
+				require.NoError(t, err)
+			}
+		})
+	}
+}
+
+// P5: the caller's context ends after the server received the request: the
+// outcome is unknown.
+func TestRetry_CtxEndAfterSendIsOutcomeUnknown(t *testing.T) {
+	got := make(chan struct{}, 1)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		got <- struct{}{}
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, _ := NewClient(srv.URL, WithToken(hostileToken))
+	defer c.CloseIdleConnections()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-got; cancel() }()
+	_, err := c.UpdateCustomer(ctx, validCustomerID, piiBody())
+	require.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "the server had the request")
+}
+
+// P6: a TLS server applies the PATCH, then writes plaintext on the TLS connection:
+// tls.RecordHeaderError after the request was sent -> retried?
+func TestRetry_TLSRecordErrorAfterSendNotRetried(t *testing.T) {
+	ts := httptest.NewTLSServer(http.NotFoundHandler())
+	cert := ts.TLS.Certificates
+	clientTr := ts.Client().Transport.(*http.Transport).Clone()
+	ts.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var applied atomic.Int32
+	var wg sync.WaitGroup
+	go func() {
+		for {
+			raw, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer raw.Close()
+				tc := tls.Server(raw, &tls.Config{Certificates: cert})
+				req, err := http.ReadRequest(bufio.NewReader(tc))
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, req.Body)
+				applied.Add(1)
+				io.WriteString(raw, "GARBAGE FROM A MIDDLEBOX\r\n") // plaintext on the TLS conn
+			}()
+		}
+	}()
+	c, err := NewClient("https://"+ln.Addr().String(), WithToken(hostileToken),
+		WithHTTPClient(&http.Client{Transport: clientTr}), WithRetry(RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	ln.Close()
+	wg.Wait()
+	t.Logf("applied=%d err=%v unknown=%v", applied.Load(), err, errors.Is(err, ErrOutcomeUnknown))
+	if applied.Load() > 1 {
+		t.Errorf("LOST UPDATE: PATCH applied %d times without RetryUnknownOutcome", applied.Load())
+	}
+}
+
+// notSent: "a failed DNS look-up, dial or proxy CONNECT, a server that
+// answered the TLS handshake with plain text, a TLS handshake that timed out,
+// or a certificate the client refused" prove nothing was sent; a read error
+// or a bad TLS record later on do not. Kills notsent/dns-dropped,
+// notsent/handshake-timeout-sent, notsent/record-header-without-conn,
+// notsent/any-op-error, notsent/dial-dropped.
+func TestNotSent_Classification(t *testing.T) {
+	conn, peer := net.Pipe()
+	t.Cleanup(func() { conn.Close(); peer.Close() })
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"dns", fmt.Errorf("Patch: %w", &net.DNSError{Err: "no such host", Name: "api.enkash.example"}), true},
+		{"dial", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, true},
+		{"proxyconnect", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("refused")}, true},
+		{"handshake timeout", errors.New("net/http: TLS handshake timeout"), true},
+		{"plain-text server", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake", Conn: conn}, true},
+		{"bad record later", tls.RecordHeaderError{Msg: "unknown record type"}, false},
+		{"read reset", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}, false},
+		{"eof", errors.New("EOF"), false},
+	} {
+		assert.Equal(t, tc.want, notSent(tc.err), tc.name)
+	}
+}
+
+// RetryPolicy: a ctx that ends before anything was sent (during the dial)
+// is the ctx's error, not ErrOutcomeUnknown: nothing can have been applied.
+// Kills retry/ctx-end-before-send-unknown.
+func TestRetry_CtxEndDuringDialIsNotOutcomeUnknown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rt := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		cancel()
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: context.Canceled}
+	})
+	c, err := NewClient("https://api.enkash.example", WithToken(fxToken), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+}
+
+// RetryPolicy.MaxDelay "caps the backoff", however many retries came before.
+// Kills retry/backoff-overflow (doubling past the cap overflows to 0).
+func TestRetryPolicy_BackoffCappedAfterManyRetries(t *testing.T) {
+	p := RetryPolicy{}.withDefaults()
+	maxJitter := func(n int64) int64 { return n - 1 }
+	for _, n := range []int{30, 40, 70, 100} {
+		assert.Equal(t, p.MaxDelay, p.backoff(n, maxJitter), "retry %d", n)
+	}
+}
+
+// sleepCtx "waits d or until ctx is done": a done ctx is reported even for a
+// zero wait (Retry-After: 0), so no attempt follows a cancel.
+// Kills ctx/zero-sleep-ignores-ctx.
+func TestSleepCtx_ReportsDoneCtxForZeroWait(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, d := range []time.Duration{0, -time.Second, time.Hour} {
+		assert.ErrorIs(t, sleepCtx(ctx, d), context.Canceled, "wait %v", d)
+	}
+	assert.NoError(t, sleepCtx(context.Background(), 0))
+}
+
+// countingTripper counts the requests that reach the transport.
+type countingTripper struct{ n atomic.Int32 }
+
+func (c *countingTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// UpdateCustomer: "a done ctx ends the call at once" — a ctx that ends
+// during the wait before a retry sends no further attempt, even when the
+// wait itself returns normally. Kills ctx/no-check-before-attempt.
+func TestRetry_NoAttemptAfterCtxDoneDuringWait(t *testing.T) {
+	ts := newTestServer(t)
+	seq := &sequence{steps: steps(status(503, "", ""), ok200)}
+	ts.mux.Handle("/", seq)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tr := &countingTripper{}
+	c, err := NewClient(ts.URL+prefix, WithToken(fxToken), WithHTTPClient(&http.Client{Transport: tr}),
+		withSleep(func(context.Context, time.Duration) error { cancel(); return nil }))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, int32(1), tr.n.Load(), "no attempt after the ctx is done")
+}
+
+// RetryPolicy: "each wait is drawn uniformly from [0, backoff]" — the
+// default draw varies. Kills retry/default-jitter-constant.
+func TestRetryPolicy_DefaultJitterVaries(t *testing.T) {
+	seen := map[int64]bool{}
+	for range 100 {
+		v := defaultJitter(1 << 40)
+		assert.True(t, v >= 0 && v < 1<<40)
+		seen[v] = true
+	}
+	assert.Greater(t, len(seen), 1)
+}
 
 var ok200 = status(200, "application/json", okEnvelope)
 
@@ -137,6 +378,10 @@ func TestRetryAfter(t *testing.T) {
 		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 2, []time.Duration{0}},
 		{"garbage falls back to backoff", "soon", 2, []time.Duration{DefaultBaseDelay}},
 		{"above cap: give up", "3600", 1, nil},
+		{"equal to the cap: waited", strconv.Itoa(int(DefaultMaxRetryAfter / time.Second)), 2, []time.Duration{DefaultMaxRetryAfter}},
+		{"negative falls back to backoff", "-5", 2, []time.Duration{DefaultBaseDelay}},
+		{"fits int64, not a Duration: above cap", "99999999999999999", 1, nil},
+		{"overflows int64: above cap, no wait", "99999999999999999999", 1, nil},
 	}
 	for _, tc := range tests {
 		for _, code := range []int{429, 503} {
@@ -152,7 +397,7 @@ func TestRetryAfter(t *testing.T) {
 				assert.Equal(t, tc.wantCalls, seq.n.Load())
 				assert.Equal(t, tc.wantWaits, rec.get())
 				if tc.wantCalls == 1 {
-					assert.Error(t, err)
+					assert.ErrorIs(t, err, map[int]error{429: ErrRateLimited, 503: ErrServer}[code])
 				} else {
 					assert.NoError(t, err)
 				}

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The suite-wide sink of texts a user could see: every log record written by
@@ -118,3 +122,21 @@ func (h countingHandler) WithGroup(g string) slog.Handler {
 // fuzzPlantedToken is the bearer token of FuzzResponseDecoding's client; its
 // bodies may echo it, its errors must not.
 const fuzzPlantedToken = "tok-FUZZ-PLANTED-8b3e"
+
+// TestSuiteSink_ScanCanFail: the scan is not vacuous. Each secret planted in a
+// fresh sink, through a log record or an error, is found by the same check
+// TestMain runs.
+func TestSuiteSink_ScanCanFail(t *testing.T) {
+	for _, sec := range fixtureSecrets {
+		s := &textSink{}
+		require.Empty(t, s.leaks(fixtureSecrets))
+		sinkLogger(s).Debug("attempt", "error", "x"+sec+"y")
+		assert.Equal(t, []string{sec}, s.leaks([]string{sec}), "planted in a log record")
+
+		s = &textSink{}
+		s.recordErr(&APIError{StatusCode: 400, Err: errors.New("echo " + sec)})
+		assert.Contains(t, s.leaks(fixtureSecrets), sec, "planted in an error")
+	}
+	// and the suite sink is the one TestMain scans
+	assert.Empty(t, scanSink(), "the suite sink is clean so far")
+}

@@ -61,9 +61,9 @@ func runBinary(t *testing.T, env []string, stdin string, args ...string) cliResu
 	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
-// TestBinaryDryRunPrintsTheWireBytes: --dry-run prints exactly the bytes a
+// TestUpdate_DryRunPrintsTheWireBytes: --dry-run prints exactly the bytes a
 // real send puts on the wire, for a body touching every kind of field.
-func TestBinaryDryRunPrintsTheWireBytes(t *testing.T) {
+func TestUpdate_DryRunPrintsTheWireBytes(t *testing.T) {
 	const token = "dry-run-token-31c"
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(token))
 	env := []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + token}
@@ -82,7 +82,7 @@ func TestBinaryDryRunPrintsTheWireBytes(t *testing.T) {
 	assert.Equal(t, string(reqs[0].Body)+"\n", dry.stdout)
 }
 
-func TestBinaryAgainstFakeServer(t *testing.T) {
+func TestUpdate_AgainstFakeServer(t *testing.T) {
 	const secretToken = "cli-secret-token-7f3a"
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(secretToken))
 	env := []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + secretToken}
@@ -185,17 +185,6 @@ func TestBinaryAgainstFakeServer(t *testing.T) {
 		assert.Contains(t, res.stderr, "attempt", "the debug log is on")
 		assert.NotContains(t, res.stderr+res.stdout, secretToken)
 	})
-}
-
-func TestBinaryDefaultsToEmbeddedSandbox(t *testing.T) {
-	res := runBinary(t, nil, "", "update", "--set", "legalName=Acme Traders Pvt Ltd", "--clear", "address", wrappertest.DemoCustomerID)
-	require.Equal(t, exitOK, res.code, res.stderr)
-	assert.Contains(t, res.stderr, "embedded sandbox")
-	var got api.CustomerResponse
-	require.NoError(t, json.Unmarshal([]byte(res.stdout), &got))
-	assert.Equal(t, "Acme Traders Pvt Ltd", got.LegalName)
-	assert.Empty(t, got.Address)
-	assert.Equal(t, wrappertest.DemoCustomerID, got.CustomerId)
 }
 
 func TestBinaryUsage(t *testing.T) {

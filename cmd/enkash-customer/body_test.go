@@ -11,13 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
 
-func TestBodyFieldsComeFromTheGeneratedType(t *testing.T) {
+func TestBody_FieldsComeFromTheGeneratedType(t *testing.T) {
 	assert.Len(t, bodyFields, reflect.TypeFor[api.UpdateCustomerRequest]().NumField())
 	// The vendor documents three list fields; only they take JSON on --set.
 	var jsonFields []string
@@ -74,7 +74,7 @@ func TestBuildBody(t *testing.T) {
 	}
 }
 
-func TestBuildBodyMissingEqualsDoesNotEchoTheArgument(t *testing.T) {
+func TestBuildBody_MissingEqualsDoesNotEchoTheArgument(t *testing.T) {
 	// A value given without its field (here a mobile number, then a PAN)
 	// must not be printed back.
 	for _, arg := range []string{"9876543210", "ABCDE1234F"} {
@@ -153,4 +153,22 @@ func TestRun_UpdateBodyStrict(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBody_ValuesTypedAsFieldNamesNotEchoed: a value typed where a field name
+// belongs (a phone number, an e-mail) is not printed back; a misspelt name
+// is.
+func TestBody_ValuesTypedAsFieldNamesNotEchoed(t *testing.T) {
+	for _, args := range [][]string{
+		{"update", "--clear", "9876543210", wrappertest.DemoCustomerID},
+		{"update", "--set", "asha.rao@acme.example=x", wrappertest.DemoCustomerID},
+	} {
+		res := runBinary(t, nil, "", args...)
+		assert.Equal(t, exitUsage, res.code)
+		assert.NotContains(t, res.stderr, "9876543210")
+		assert.NotContains(t, res.stderr, "asha.rao")
+		assert.Contains(t, res.stderr, "unknown field (not shown")
+	}
+	res := runBinary(t, nil, "", "update", "--clear", "nickname", wrappertest.DemoCustomerID)
+	assert.Contains(t, res.stderr, `unknown field "nickname"`)
 }

@@ -13,12 +13,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestBinaryVerboseNeverPrintsTheToken (issue 10 item 1): a server that
+// TestRun_VerboseNeverPrintsTheToken (issue 10 item 1): a server that
 // echoes the bearer token into a malformed status line, a header line or a
 // Content-Length made `update --verbose` print the token (net/http quotes
 // the bad line in its error, on every attempt). Neither stdout nor stderr
 // may hold it, whole or in part.
-func TestBinaryVerboseNeverPrintsTheToken(t *testing.T) {
+func TestRun_VerboseNeverPrintsTheToken(t *testing.T) {
 	const token = "cli-tok.1234567890.SeCrEt/xyz"
 	for name, respond := range map[string]func(auth string) string{
 		"status code": func(a string) string { return "HTTP/1.1 " + strings.TrimPrefix(a, "Bearer ") + " OK\r\n\r\n" },

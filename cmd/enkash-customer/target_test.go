@@ -22,11 +22,11 @@ func proxyEnv(srv *wrappertest.Server) []string {
 	return []string{"HTTPS_PROXY=" + srv.URL, "HTTP_PROXY=" + srv.URL, "https_proxy=" + srv.URL, "http_proxy=" + srv.URL}
 }
 
-// TestBinaryCredentialsWithoutBaseURLRefused: any credential, from any
+// TestTarget_CredentialsWithoutBaseURLRefused: any credential, from any
 // source, without --base-url or $ENKASH_BASE_URL is exit 2 with nothing sent
 // (neither to the sandbox nor anywhere else), the way out named, and the
 // credential never echoed.
-func TestBinaryCredentialsWithoutBaseURLRefused(t *testing.T) {
+func TestTarget_CredentialsWithoutBaseURLRefused(t *testing.T) {
 	const secret = "cred-9f2c-do-not-print"
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(secret))
 	tests := []struct {
@@ -75,10 +75,10 @@ func TestBinaryCredentialsWithoutBaseURLRefused(t *testing.T) {
 	}
 }
 
-// TestBinaryNoCredentialsUsesSandbox: no base URL and no credentials at all
+// TestTarget_NoCredentialsUsesSandbox: no base URL and no credentials at all
 // (empty variables count as unset) is the embedded sandbox, said on stderr,
 // and nothing goes out of the process.
-func TestBinaryNoCredentialsUsesSandbox(t *testing.T) {
+func TestTarget_NoCredentialsUsesSandbox(t *testing.T) {
 	srv := wrappertest.NewTestServer(t)
 	env := append(proxyEnv(srv), "ENKASH_TOKEN=", "ENKASH_BASE_URL=", "ENKASH_PASSWORD=")
 	res := runBinary(t, env, "", "update", "--set", "state=Goa", wrappertest.DemoCustomerID)
@@ -91,10 +91,10 @@ func TestBinaryNoCredentialsUsesSandbox(t *testing.T) {
 	assert.Empty(t, srv.Requests())
 }
 
-// TestBinarySandboxFlag: --sandbox runs the embedded sandbox even with a
+// TestTarget_SandboxFlag: --sandbox runs the embedded sandbox even with a
 // token or $ENKASH_BASE_URL set (nothing reaches that URL, the token is not
 // printed), and --sandbox with --base-url is a usage error.
-func TestBinarySandboxFlag(t *testing.T) {
+func TestTarget_SandboxFlag(t *testing.T) {
 	const secret = "prod-token-3e8a-do-not-print"
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(secret))
 	before, _ := srv.Customer(wrappertest.DemoCustomerID)
@@ -145,9 +145,9 @@ func TestBinarySandboxFlag(t *testing.T) {
 	})
 }
 
-// TestBinaryHelp: every way of asking for help prints the usage on stdout,
+// TestUsage_HelpOnStdout: every way of asking for help prints the usage on stdout,
 // nothing on stderr, and exits 0.
-func TestBinaryHelp(t *testing.T) {
+func TestUsage_HelpOnStdout(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"-help"}, {"help"},
 		{"update", "--help"}, {"update", "-h"},
@@ -164,9 +164,9 @@ func TestBinaryHelp(t *testing.T) {
 	assert.Contains(t, usageText, "--version")
 }
 
-// TestBinaryUsageErrorsPrintUsageOnStderr: a bad command line is exit 2,
+// TestUsage_ErrorsPrintUsageOnStderr: a bad command line is exit 2,
 // the problem and then the usage on stderr, nothing on stdout.
-func TestBinaryUsageErrorsPrintUsageOnStderr(t *testing.T) {
+func TestUsage_ErrorsPrintUsageOnStderr(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
 		wantErr string
@@ -193,9 +193,9 @@ func TestBinaryUsageErrorsPrintUsageOnStderr(t *testing.T) {
 // info, "(devel)" when built from a checkout without one.
 var versionLine = regexp.MustCompile(`^enkash-customer (\(devel\)|v[0-9]+\.[0-9]+\.[0-9]+\S*)\n$`)
 
-// TestBinaryVersion: --version (also after update) prints one version line on
+// TestVersion_PrintsOneLine: --version (also after update) prints one version line on
 // stdout and exits 0.
-func TestBinaryVersion(t *testing.T) {
+func TestVersion_PrintsOneLine(t *testing.T) {
 	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}, {"update", "--version"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			res := runBinary(t, nil, "", args...)
@@ -213,10 +213,10 @@ func TestVersionOf(t *testing.T) {
 	assert.Equal(t, "v1.4.0", versionOf(&debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, true))
 }
 
-// TestBinarySandboxTakesAnyValidCustomerID: the embedded sandbox updates a
+// TestTarget_SandboxTakesAnyValidCustomerID: the embedded sandbox updates a
 // customerId it has never seen (created blank), for update and for a sync
 // of the user's own file; an id the spec refuses is still refused.
-func TestBinarySandboxTakesAnyValidCustomerID(t *testing.T) {
+func TestTarget_SandboxTakesAnyValidCustomerID(t *testing.T) {
 	env := []string{"ENKASH_TOKEN=", "ENKASH_BASE_URL=", "ENKASH_PASSWORD=", "ENKASH_CLIENT_ID=", "ENKASH_CLIENT_SECRET=", "ENKASH_USERNAME="}
 	res := runBinary(t, env, "", "update", "--set", "legalName=My Own Co", "KCMYOWN000000007")
 	require.Equal(t, exitOK, res.code, res.stderr)
@@ -234,4 +234,28 @@ func TestBinarySandboxTakesAnyValidCustomerID(t *testing.T) {
 
 	res = runBinary(t, env, "", "update", "--set", "legalName=X", "KCmyown000000007")
 	assert.Equal(t, exitUsage, res.code, "a customerId the spec's pattern refuses: %s", res.stderr)
+}
+
+// TestTarget_TokenFlagWinsOverEnv: --token is used even when $ENKASH_TOKEN
+// holds another token.
+func TestTarget_TokenFlagWinsOverEnv(t *testing.T) {
+	const good = "flag-token-9d2c"
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers(), wrappertest.WithToken(good))
+	res := runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=env-token-wrong-1"}, "",
+		"update", "--token", good, "--set", "state=Goa", wrappertest.DemoCustomerID)
+	assert.Equal(t, exitOK, res.code, res.stderr)
+	res = runBinary(t, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + good}, "",
+		"update", "--token", "env-token-wrong-1", "--set", "state=Goa", wrappertest.DemoCustomerID)
+	assert.Equal(t, exitAPI, res.code, "the flag's (wrong) token was used")
+}
+
+func TestTarget_DefaultsToEmbeddedSandbox(t *testing.T) {
+	res := runBinary(t, nil, "", "update", "--set", "legalName=Acme Traders Pvt Ltd", "--clear", "address", wrappertest.DemoCustomerID)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "embedded sandbox")
+	var got api.CustomerResponse
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &got))
+	assert.Equal(t, "Acme Traders Pvt Ltd", got.LegalName)
+	assert.Empty(t, got.Address)
+	assert.Equal(t, wrappertest.DemoCustomerID, got.CustomerId)
 }
