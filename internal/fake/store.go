@@ -1,4 +1,4 @@
-package wrappertest
+package fake
 
 import (
 	"encoding/json"
@@ -27,10 +27,20 @@ func (h handlers) UpdateCustomer(w http.ResponseWriter, r *http.Request, custome
 }
 
 func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id string, params api.UpdateCustomerParams) {
+	if !s.admitCaller(w, r) {
+		return
+	}
 	var body api.UpdateCustomerRequest
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+	dec := json.NewDecoder(r.Body)
+	if s.validator == nil {
+		dec.DisallowUnknownFields() // the spec's additionalProperties: false; the validator checks it otherwise
+	}
+	if err := dec.Decode(&body); err != nil {
 		s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
 			[]subError{{Object: "body", Message: "malformed JSON body"}})
+		return
+	}
+	if !s.admitValid(w, r, false, func() []api.Violation { return api.ValidateUpdateCustomer(id, &params, &body) }) {
 		return
 	}
 	modifiedBy := s.caller(r)
