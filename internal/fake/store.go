@@ -2,9 +2,11 @@ package fake
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -37,7 +39,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 	}
 	if err := dec.Decode(&body); err != nil {
 		s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
-			[]subError{{Object: "body", Message: "malformed JSON body"}})
+			[]subError{decodeSubError(err)})
 		return
 	}
 	if !s.admitValid(w, r, false, func() []api.Violation { return api.ValidateUpdateCustomer(id, &params, &body) }) {
@@ -73,6 +75,24 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 	s.mu.Unlock()
 
 	s.writeSuccess(w, c)
+}
+
+// unknownField is how encoding/json names a property DisallowUnknownFields
+// refused.
+var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
+
+// decodeSubError names, when encoding/json says which, the body property a
+// decoding error is about (a value of the wrong type, an unknown property);
+// never the value.
+func decodeSubError(err error) subError {
+	var te *json.UnmarshalTypeError
+	switch m := unknownField.FindStringSubmatch(err.Error()); {
+	case errors.As(err, &te) && te.Field != "":
+		return subError{Object: "body", Field: te.Field, Message: "must be " + te.Type.Kind().String()}
+	case m != nil:
+		return subError{Object: "body", Field: m[1], Message: "unknown property"}
+	}
+	return subError{Object: "body", Message: "malformed JSON body"}
 }
 
 // nextID returns prefix followed by a process-wide sequence number, padded so
