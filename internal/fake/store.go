@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -39,7 +40,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 	}
 	if err := dec.Decode(&body); err != nil {
 		s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
-			[]subError{decodeSubError(err)})
+			[]subError{decodeSubError[api.UpdateCustomerRequest](err, bodyBytes(r))})
 		return
 	}
 	if !s.admitValid(w, r, false, func() []api.Violation { return api.ValidateUpdateCustomer(id, &params, &body) }) {
@@ -81,18 +82,44 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 // refused.
 var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
 
-// decodeSubError names, when encoding/json says which, the body property a
-// decoding error is about (a value of the wrong type, an unknown property);
-// never the value.
-func decodeSubError(err error) subError {
+// decodeSubError names, when it can, the body property a decoding error
+// is about (a value of the wrong type, an unknown property); never the
+// value. When encoding/json does not say which property (its v2 engine
+// loses the name inside a custom UnmarshalJSON), each top-level property of
+// the body is decoded alone into its field of T to find it.
+func decodeSubError[T any](err error, body []byte) subError {
 	var te *json.UnmarshalTypeError
 	switch m := unknownField.FindStringSubmatch(err.Error()); {
-	case errors.As(err, &te) && te.Field != "":
-		return subError{Object: "body", Field: te.Field, Message: "must be " + te.Type.Kind().String()}
 	case m != nil:
 		return subError{Object: "body", Field: m[1], Message: "unknown property"}
+	case errors.As(err, &te) && te.Field != "":
+		return subError{Object: "body", Field: te.Field, Message: "must be " + te.Type.Kind().String()}
+	case errors.As(err, &te):
+		var props map[string]json.RawMessage
+		if json.Unmarshal(body, &props) == nil {
+			t := reflect.TypeFor[T]()
+			for i := range t.NumField() {
+				raw, ok := props[jsonName(t.Field(i))]
+				if ok && json.Unmarshal(raw, reflect.New(t.Field(i).Type).Interface()) != nil {
+					return subError{Object: "body", Field: jsonName(t.Field(i)), Message: "must be " + te.Type.Kind().String()}
+				}
+			}
+		}
 	}
 	return subError{Object: "body", Message: "malformed JSON body"}
+}
+
+// bodyBytes returns r's body, which serveHTTP has made readable again.
+func bodyBytes(r *http.Request) []byte {
+	if r.GetBody == nil {
+		return nil
+	}
+	rc, err := r.GetBody()
+	if err != nil {
+		return nil
+	}
+	b, _ := io.ReadAll(rc)
+	return b
 }
 
 // nextID returns prefix followed by a process-wide sequence number, padded so
