@@ -3,6 +3,7 @@ package fake
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,7 +50,9 @@ type Server struct {
 	// WithToken changed it; empty when static tokens are disabled).
 	Token string
 
-	ts        *httptest.Server
+	srv       *http.Server
+	served    sync.WaitGroup    // the Serve goroutine
+	cert      *x509.Certificate // with WithTLS or WithHTTP2
 	cfg       config
 	handler   http.Handler   // the generated router (api.HandlerWithOptions)
 	mux       *http.ServeMux // its base router: which methods and paths exist
@@ -274,24 +276,41 @@ func NewServer(opts ...Option) *Server {
 		ErrorHandlerFunc: s.paramError,
 	})
 
-	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
-	s.ts.Config.ConnState = func(c net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.newConns.Add(1)
-		}
-		s.trackConn(c, st)
-		if cfg.connState != nil {
-			cfg.connState(c, st)
-		}
+	s.srv = &http.Server{
+		Handler:  http.HandlerFunc(s.serveHTTP),
+		ErrorLog: slog.NewLogLogger(cfg.logger.Handler(), slog.LevelDebug),
+		ConnState: func(c net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.newConns.Add(1)
+			}
+			s.trackConn(c, st)
+			if cfg.connState != nil {
+				cfg.connState(c, st)
+			}
+		},
 	}
-	s.ts.Config.ErrorLog = slog.NewLogLogger(cfg.logger.Handler(), slog.LevelDebug)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic("wrappertest: listen on a loopback port: " + err.Error())
+	}
+	scheme := "http"
 	if cfg.tls {
-		s.ts.EnableHTTP2 = cfg.h2
-		s.ts.StartTLS()
-	} else {
-		s.ts.Start()
+		scheme = "https"
+		s.cert, s.srv.TLSConfig = selfSigned()
+		if !cfg.h2 {
+			s.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){} // HTTP/1.1 only
+		}
 	}
-	s.URL = s.ts.URL
+	s.URL = scheme + "://" + ln.Addr().String()
+	s.served.Add(1)
+	go func() {
+		defer s.served.Done()
+		if cfg.tls {
+			_ = s.srv.ServeTLS(ln, "", "")
+		} else {
+			_ = s.srv.Serve(ln)
+		}
+	}()
 	return s
 }
 
@@ -311,7 +330,8 @@ func (s *Server) Close() {
 		}
 		s.connMu.Unlock()
 	})
-	s.ts.Close()
+	_ = s.srv.Shutdown(context.Background()) // every connection is closed: waits for the handlers
+	s.served.Wait()
 }
 
 // trackConn keeps the set of open client connections for Close, and closes a
@@ -334,11 +354,20 @@ func (s *Server) trackConn(c net.Conn, st http.ConnState) {
 
 // Certificate returns the certificate the server presents with WithTLS or
 // WithHTTP2 (self-signed: trust it as a root), nil over plain HTTP.
-func (s *Server) Certificate() *x509.Certificate { return s.ts.Certificate() }
+func (s *Server) Certificate() *x509.Certificate { return s.cert }
 
 // Client returns an HTTP client configured for making requests to the server,
 // as httptest.Server.Client. It sends no token by itself.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client {
+	tr := &http.Transport{}
+	if s.cert != nil {
+		pool := x509.NewCertPool()
+		pool.AddCert(s.cert)
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+		tr.ForceAttemptHTTP2 = s.cfg.h2
+	}
+	return &http.Client{Transport: tr}
+}
 
 // Connections returns how many client connections the server has accepted so far.
 func (s *Server) Connections() int { return int(s.newConns.Load()) }
