@@ -120,7 +120,8 @@ bench:
 	$(GO) run $(BENCHSTAT) -col /client -filter '.name:(UpdateCustomer OR UpdateCustomerParallel64)' bench.txt
 
 ## initsize: start-up time (inittrace) and binary size of a program importing
-## wrapper, against the same call with net/http + encoding/json + x/oauth2
+## wrapper, against the same call with net/http + encoding/json + x/oauth2,
+## and of the CLI (its embedded sandbox included) against the wrapper program
 initsize:
 	.ci/initsize
 

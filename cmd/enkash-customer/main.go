@@ -12,8 +12,9 @@
 // field not named is left unchanged.
 //
 // The update goes to --base-url, else $ENKASH_BASE_URL. With neither and no
-// credentials at all it goes to an embedded sandbox (the wrappertest fake,
-// seeded with demo customers such as KCDEMO0000000001), said on stderr, so the
+// credentials at all it goes to an embedded sandbox (the fake server behind
+// wrappertest, without its kin-openapi layer: the generated validators check
+// requests; seeded with demo customers such as KCDEMO0000000001), said on stderr, so the
 // whole flow can be tried without an account; --sandbox asks for the sandbox
 // explicitly. With a credential set (--token, $ENKASH_TOKEN or any of the
 // password-grant variables) but no base URL the command refuses (exit 2) rather

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/fake"
 	"github.com/enkash-oss/enkash-go/wrapper"
-	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
 // Exit statuses.
@@ -162,7 +162,7 @@ func newTargetClient(t target, getenv func(string) string, stderr io.Writer, ext
 	case t.sandbox || (baseURL == "" && len(given) == 0):
 		// Any customerId the spec accepts works (created blank on its first
 		// update), so a user's own file runs end to end; no request log.
-		srv := wrappertest.NewServer(wrappertest.WithDemoCustomers(), wrappertest.WithAutoCreate(), wrappertest.WithRequestLogSize(0))
+		srv := fake.NewServer(fake.WithDemoCustomers(), fake.WithAutoCreate(), fake.WithRequestLogSize(0))
 		cleanup = srv.Close
 		why := "no --base-url, $ENKASH_BASE_URL or credentials"
 		if t.sandbox {
@@ -176,7 +176,7 @@ func newTargetClient(t target, getenv func(string) string, stderr io.Writer, ext
 			}
 		}
 		fmt.Fprintf(stderr, "enkash-customer: %s: using the embedded sandbox at %s, not Enkash (demo customers %s, %s, %s; any other valid customerId starts blank)\n",
-			why, srv.URL, wrappertest.DemoCustomerID, wrappertest.DemoCustomerID2, wrappertest.DemoCustomerID3)
+			why, srv.URL, fake.DemoCustomerID, fake.DemoCustomerID2, fake.DemoCustomerID3)
 		baseURL = srv.URL
 		clientOpts = append(clientOpts, wrapper.WithToken(srv.Token))
 	case baseURL == "":

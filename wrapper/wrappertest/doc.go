@@ -41,6 +41,13 @@
 //     openapi3filter.ValidateResponse. A response that breaks the spec is still sent,
 //     but recorded in Server.SpecViolations (NewTestServer fails the test with it).
 //
+// The fake itself lives in the module's internal/fake, which links neither
+// package testing nor kin-openapi; this package adds steps 3 and 5. The CLI's
+// embedded sandbox runs it without them: there the generated validators
+// (api.ValidateUpdateCustomer and the others) and a bearer check refuse the
+// same requests with the same status, errorType and fields, and responses
+// are not validated.
+//
 // # updateCustomer semantics
 //
 // Each body field is absent (left unchanged), null (cleared: the zero value, or no

@@ -1,4 +1,4 @@
-package wrappertest
+package fake
 
 import (
 	"net/http"
@@ -10,12 +10,16 @@ import (
 
 // ActivateCustomer implements api.ServerInterface.
 func (h handlers) ActivateCustomer(w http.ResponseWriter, r *http.Request, customerID string, params api.ActivateCustomerParams) {
-	h.s.activateCustomer(w, r, customerID, params.ParentCompanyId)
+	if h.s.admitCaller(w, r) && h.s.admitValid(w, r, false, func() []api.Violation { return api.ValidateActivateCustomer(customerID, &params) }) {
+		h.s.activateCustomer(w, r, customerID, params.ParentCompanyId)
+	}
 }
 
 // DeleteCustomer implements api.ServerInterface.
 func (h handlers) DeleteCustomer(w http.ResponseWriter, r *http.Request, customerID string, params api.DeleteCustomerParams) {
-	h.s.deleteCustomer(w, r, customerID, params.ParentCompanyId)
+	if h.s.admitCaller(w, r) && h.s.admitValid(w, r, false, func() []api.Violation { return api.ValidateDeleteCustomer(customerID, &params) }) {
+		h.s.deleteCustomer(w, r, customerID, params.ParentCompanyId)
+	}
 }
 
 // activeField is the index of the stored customer's boolean "active"

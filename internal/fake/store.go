@@ -1,10 +1,13 @@
-package wrappertest
+package fake
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -27,10 +30,20 @@ func (h handlers) UpdateCustomer(w http.ResponseWriter, r *http.Request, custome
 }
 
 func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id string, params api.UpdateCustomerParams) {
+	if !s.admitCaller(w, r) {
+		return
+	}
 	var body api.UpdateCustomerRequest
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+	dec := json.NewDecoder(r.Body)
+	if s.validator == nil {
+		dec.DisallowUnknownFields() // the spec's additionalProperties: false; the validator checks it otherwise
+	}
+	if err := dec.Decode(&body); err != nil {
 		s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
-			[]subError{{Object: "body", Message: "malformed JSON body"}})
+			[]subError{decodeSubError[api.UpdateCustomerRequest](err, bodyBytes(r))})
+		return
+	}
+	if !s.admitValid(w, r, false, func() []api.Violation { return api.ValidateUpdateCustomer(id, &params, &body) }) {
 		return
 	}
 	modifiedBy := s.caller(r)
@@ -63,6 +76,50 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 	s.mu.Unlock()
 
 	s.writeSuccess(w, c)
+}
+
+// unknownField is how encoding/json names a property DisallowUnknownFields
+// refused.
+var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
+
+// decodeSubError names, when it can, the body property a decoding error
+// is about (a value of the wrong type, an unknown property); never the
+// value. When encoding/json does not say which property (its v2 engine
+// loses the name inside a custom UnmarshalJSON), each top-level property of
+// the body is decoded alone into its field of T to find it.
+func decodeSubError[T any](err error, body []byte) subError {
+	var te *json.UnmarshalTypeError
+	switch m := unknownField.FindStringSubmatch(err.Error()); {
+	case m != nil:
+		return subError{Object: "body", Field: m[1], Message: "unknown property"}
+	case errors.As(err, &te) && te.Field != "":
+		return subError{Object: "body", Field: te.Field, Message: "must be " + te.Type.Kind().String()}
+	case errors.As(err, &te):
+		var props map[string]json.RawMessage
+		if json.Unmarshal(body, &props) == nil {
+			t := reflect.TypeFor[T]()
+			for i := range t.NumField() {
+				raw, ok := props[jsonName(t.Field(i))]
+				if ok && json.Unmarshal(raw, reflect.New(t.Field(i).Type).Interface()) != nil {
+					return subError{Object: "body", Field: jsonName(t.Field(i)), Message: "must be " + te.Type.Kind().String()}
+				}
+			}
+		}
+	}
+	return subError{Object: "body", Message: "malformed JSON body"}
+}
+
+// bodyBytes returns r's body, which serveHTTP has made readable again.
+func bodyBytes(r *http.Request) []byte {
+	if r.GetBody == nil {
+		return nil
+	}
+	rc, err := r.GetBody()
+	if err != nil {
+		return nil
+	}
+	b, _ := io.ReadAll(rc)
+	return b
 }
 
 // nextID returns prefix followed by a process-wide sequence number, padded so

@@ -1,4 +1,4 @@
-package wrappertest
+package fake
 
 import (
 	"reflect"

@@ -1,19 +1,12 @@
-package wrappertest
+package fake
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -106,8 +99,11 @@ func (s *Server) errorEnvelope(r *http.Request, status int, typ api.ErrorType, m
 	}
 }
 
-func (s *Server) writeValidation(w http.ResponseWriter, r *http.Request, route *routers.Route, subs []subError) {
-	if isTokenRoute(route) {
+// writeValidation answers 400 for a request that breaks the spec: in the
+// OAuth error shape on the token endpoint (tokenRoute), in Enkash's envelope
+// (VALIDATION_ERROR) elsewhere.
+func (s *Server) writeValidation(w http.ResponseWriter, r *http.Request, tokenRoute bool, subs []subError) {
+	if tokenRoute {
 		msg := "invalid request"
 		if len(subs) > 0 {
 			msg = strings.TrimPrefix(subs[0].Field+": ", ": ") + subs[0].Message
@@ -128,122 +124,6 @@ func (s *Server) paramError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.writeError(w, r, http.StatusBadRequest, api.ErrorTypeValidationError, "Request validation failed",
 		[]subError{{Field: field, Message: "invalid format"}})
-}
-
-// isTokenRoute reports whether route is the OAuth2 token endpoint: the
-// operation whose body is a form (RFC 6749 §4.3), as the spec declares it.
-func isTokenRoute(route *routers.Route) bool {
-	if route == nil || route.Operation == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
-		return false
-	}
-	return route.Operation.RequestBody.Value.Content.Get("application/x-www-form-urlencoded") != nil
-}
-
-// writeRequestError turns an openapi3filter.ValidateRequest error into 401 or 400.
-func (s *Server) writeRequestError(w http.ResponseWriter, r *http.Request, route *routers.Route, err error) {
-	var secErr *openapi3filter.SecurityRequirementsError
-	if errors.As(err, &secErr) {
-		if isTokenRoute(route) {
-			writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
-			return
-		}
-		s.writeError(w, r, http.StatusUnauthorized, api.ErrorTypeUnauthorized, "Missing, invalid or expired bearer token", nil)
-		return
-	}
-	subs := subErrors(err)
-	if isTokenRoute(route) {
-		for _, se := range subs {
-			if se.Field == "grant_type" { // RFC 6749's name
-				writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be password")
-				return
-			}
-		}
-	}
-	s.writeValidation(w, r, route, subs)
-}
-
-// subErrors flattens a validation error into one sub-error per problem.
-func subErrors(err error) []subError {
-	var out []subError
-	var walk func(err error, object, prefix string)
-	walk = func(err error, object, field string) {
-		switch e := err.(type) {
-		case nil:
-		case openapi3.MultiError:
-			for _, x := range e {
-				walk(x, object, field)
-			}
-		case *openapi3filter.RequestError:
-			switch {
-			case e.Parameter != nil:
-				object, field = e.Parameter.In, e.Parameter.Name
-			case e.RequestBody != nil:
-				object = "body"
-			}
-			var se *openapi3.SchemaError
-			var me openapi3.MultiError
-			switch {
-			case errors.As(e.Err, &me):
-				walk(me, object, field)
-			case errors.As(e.Err, &se):
-				walk(se, object, field)
-			default:
-				msg := e.Reason
-				if e.Err != nil {
-					if msg == "" {
-						msg = e.Err.Error()
-					} else {
-						msg += ": " + e.Err.Error()
-					}
-				}
-				out = append(out, subError{Object: object, Field: field, Message: msg})
-			}
-		case *openapi3.SchemaError:
-			f := field
-			if object == "body" {
-				f = bodyFieldName(e)
-			}
-			out = append(out, subError{Object: object, Field: f, Message: schemaRule(e)})
-		default:
-			out = append(out, subError{Object: object, Field: field, Message: err.Error()})
-		}
-	}
-	walk(err, "", "")
-	if len(out) == 0 {
-		out = append(out, subError{Message: "request does not match the API specification"})
-	}
-	return out
-}
-
-var unsupportedProperty = regexp.MustCompile(`^property "(.*)" is unsupported$`)
-
-// bodyFieldName renders the JSON pointer of a body schema error the Spring way:
-// customerKeyContacts[0].mobile. An unsupported property is named itself.
-func bodyFieldName(e *openapi3.SchemaError) string {
-	path := e.JSONPointer()
-	if m := unsupportedProperty.FindStringSubmatch(e.Reason); m != nil {
-		path = append(path, m[1])
-	}
-	var b strings.Builder
-	for _, p := range path {
-		if _, err := strconv.Atoi(p); err == nil && b.Len() > 0 {
-			b.WriteString("[" + p + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(p)
-	}
-	return b.String()
-}
-
-// schemaRule is the rule a schema error broke, without the rejected value.
-func schemaRule(e *openapi3.SchemaError) string {
-	if e.Reason != "" {
-		return e.Reason
-	}
-	return fmt.Sprintf("does not match schema %q", e.SchemaField)
 }
 
 // newRequestID returns a random, UUID-shaped request id.

@@ -1,7 +1,6 @@
-package wrappertest
+package fake
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/oapi-codegen/runtime"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -21,29 +19,17 @@ var (
 	errBadCredentials = errors.New("invalid, unknown or expired credentials")
 )
 
-// authenticate is the openapi3filter.AuthenticationFunc: bearerAuth needs a
-// valid token, basicAuth needs well-formed Basic credentials (the token endpoint
-// checks them against the configured ones, to answer OAuth errors).
-func (s *Server) authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	r := in.RequestValidationInput.Request
-	switch in.SecuritySchemeName {
-	case "bearerAuth":
-		tok, ok := bearerToken(r)
-		if !ok {
-			return in.NewError(errNoCredentials)
-		}
-		if _, ok := s.tokenUser(tok); !ok {
-			return in.NewError(errBadCredentials)
-		}
-		return nil
-	case "basicAuth":
-		if _, _, ok := r.BasicAuth(); !ok {
-			return in.NewError(errNoCredentials)
-		}
-		return nil
-	default:
-		return in.NewError(nil)
+// checkBearer returns nil when r carries a bearer token the server accepts,
+// else why not (errNoCredentials or errBadCredentials).
+func (s *Server) checkBearer(r *http.Request) error {
+	tok, ok := bearerToken(r)
+	if !ok {
+		return errNoCredentials
 	}
+	if _, ok := s.tokenUser(tok); !ok {
+		return errBadCredentials
+	}
+	return nil
 }
 
 // bearerToken extracts the token of an "Authorization: Bearer …" header.
@@ -96,6 +82,10 @@ func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []by
 // getAuthToken implements POST /oauth/token (password grant). The request has
 // already been validated: Basic credentials present, form fields well-formed.
 func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) {
+	if err := bodyError(r); err != nil && s.validator == nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", err.Error())
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the form could not be parsed")
 		return
@@ -105,6 +95,9 @@ func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) {
 	var form api.TokenRequest
 	if err := runtime.BindForm(&form, r.PostForm, nil, nil); err != nil {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the form does not match the token request")
+		return
+	}
+	if !s.admitValid(w, r, true, func() []api.Violation { return api.ValidateGetAuthToken(&form) }) {
 		return
 	}
 	id, secret, _ := r.BasicAuth()
