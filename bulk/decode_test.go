@@ -184,17 +184,21 @@ func FuzzDecodeUpdate(f *testing.F) {
 			}
 			return
 		}
+		// A body the spec refuses (say an e-mail that is not one) may be
+		// one the encoder refuses too: the client validates before it
+		// encodes, so only spec-valid bodies must round-trip.
+		if api.ValidateUpdateCustomer("KCDEMO0000000001", nil, &u) != nil {
+			return
+		}
 		roundTrips(t, u)
 		// What DecodeUpdate accepts and the spec allows, encoding/json
 		// reads the same way (it is only more lenient).
-		if api.ValidateUpdateCustomer("KCDEMO0000000001", nil, &u) == nil {
-			var std api.UpdateCustomerRequest
-			if err := json.Unmarshal(data, &std); err != nil {
-				t.Fatalf("encoding/json refuses what DecodeUpdate accepted: %v", err)
-			}
-			if !reflect.DeepEqual(u, std) {
-				t.Fatalf("encoding/json reads another value")
-			}
+		var std api.UpdateCustomerRequest
+		if err := json.Unmarshal(data, &std); err != nil {
+			t.Fatalf("encoding/json refuses what DecodeUpdate accepted: %v", err)
+		}
+		if !reflect.DeepEqual(u, std) {
+			t.Fatalf("encoding/json reads another value")
 		}
 	})
 }
