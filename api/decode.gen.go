@@ -165,7 +165,9 @@ func decodeDocument(data []byte, exact bool, decode func(*decoder) error) error 
 	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data), at: -1}
 	err := decode(&dc)
 	if err == nil {
-		if serr := d.Skip(); !errors.Is(serr, io.EOF) {
+		// Exactly io.EOF: nothing but white space is left. jx wraps io.EOF
+		// for a value cut short too ("object: EOF"), which is data after it.
+		if serr := d.Skip(); serr != io.EOF {
 			err = &DecodeError{Reason: "data after the JSON value", Err: serr}
 		}
 	}
