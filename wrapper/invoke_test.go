@@ -125,7 +125,7 @@ func TestInvoke_ResponsesWithoutUsableEnvelope(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := newTestServer(t)
 			ts.mux.HandleFunc("/", status(tc.code, tc.ctype, tc.body))
-			c, _ := newClient(t, ts, WithoutRetries())
+			c, _ := newClient(t, ts, WithRetry(RetryPolicy{MaxAttempts: 1}))
 			cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 			if tc.ok {
 				require.NoError(t, err)
