@@ -570,6 +570,8 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 		{"429 Retry-After over the cap: not retried, held for the cap", nil, 429, "120", nil, 1, []time.Duration{DefaultMaxRetryAfter}, 1, ErrRateLimited},
 		{"429 on the last attempt: not retried, still held", []Option{WithRetry(RetryPolicy{MaxAttempts: 1})}, 429, "3", nil, 1, []time.Duration{3 * time.Second}, 1, ErrRateLimited},
 		{"429 without Retry-After: backoff, no hold", nil, 429, "", nil, 2, nil, 2, nil},
+		{"502 Retry-After 4, last writer wins: held, retried at the gate", []Option{WithRetry(RetryPolicy{RetryUnknownOutcome: true})}, 502, "4", nil, 2, []time.Duration{4 * time.Second}, 2, nil},
+		{"502 Retry-After 4: not retryable, not held", nil, 502, "4", nil, 1, nil, 1, ErrOutcomeUnknown},
 		{"the gate refuses: nothing sent", nil, 200, "", errClosed, 1, nil, 0, errClosed},
 	}
 	for _, tt := range tests {
