@@ -191,6 +191,6 @@ func TestInvoke_NetworkErrorTyped(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNetwork)
 	var ae *APIError
 	assert.False(t, errors.As(err, &ae))
-	assert.Len(t, rec.get(), DefaultMaxAttempts-1, "network errors are retried")
+	assert.Len(t, rec.get(), defaultMaxAttempts-1, "network errors are retried")
 	assert.NotContains(t, err.Error(), fxToken)
 }

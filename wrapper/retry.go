@@ -15,25 +15,14 @@ import (
 // RetryPolicy says when and how often a call tries again (WithRetry).
 //
 // A call is retried automatically only when the request was provably not
-// processed, so that no update is ever applied twice behind the caller's
-// back:
-//   - the connection failed before any byte of the request was written
-//     (DNS, dial, proxy CONNECT, a server that does not speak TLS), and
-//   - the server said so: 429 Too Many Requests and 503 Service Unavailable,
-//     honouring Retry-After.
-//
-// Every other failure may have been applied: a connection reset or a timeout
-// after the request was sent, 502 Bad Gateway and 504 Gateway Timeout (a
-// proxy cannot tell whether Enkash applied the request before it failed), a
-// 2xx whose body breaks off. Such an error matches ErrOutcomeUnknown and is
-// not retried unless RetryUnknownOutcome is set. Why it matters even though
-// the body carries absolute values: with another writer in between, a blind
-// retry overwrites the newer value with the older one, and both callers see
-// success.
-//
-// Never retried: certificate errors (they do not heal), other 4xx, and 500 —
-// Enkash answers 500 with a SYSTEM_ERROR envelope, an application error that
-// a retry rarely cures.
+// processed: the connection failed before any byte of it was written (DNS,
+// dial, proxy CONNECT, a server that does not speak TLS), or the server
+// answered 429 or 503 (Retry-After honoured). Every other failure may have
+// been applied — a reset or timeout after the request was sent, a 502 or 504
+// from a gateway, a 2xx whose body breaks off — and matches
+// ErrOutcomeUnknown: with another writer in between, a blind retry would
+// overwrite the newer value and both callers would see success. Certificate
+// errors, other 4xx and 500 (Enkash's SYSTEM_ERROR) are never retried.
 //
 // Zero fields take the defaults shown; negative ones are refused.
 type RetryPolicy struct {
@@ -41,26 +30,24 @@ type RetryPolicy struct {
 	// (default 3). 1 turns retries off.
 	MaxAttempts int
 	// BaseDelay is the backoff before the first retry (default 200ms); it
-	// doubles per retry, and each wait is drawn uniformly from [0, backoff]
-	// ("full jitter").
-	BaseDelay time.Duration
-	// MaxDelay caps the backoff (default 5s).
-	MaxDelay time.Duration
-	// RetryUnknownOutcome also retries failures whose outcome is unknown
-	// (see above): for callers who accept that the last writer wins.
+	// doubles per retry up to MaxDelay (default 5s), and each wait is drawn
+	// uniformly from [0, backoff] ("full jitter").
+	BaseDelay, MaxDelay time.Duration
+	// RetryUnknownOutcome also retries failures whose outcome is unknown:
+	// for callers who accept that the last writer wins.
 	RetryUnknownOutcome bool
 	// MaxRetryAfter caps a server's Retry-After (seconds or HTTP date,
-	// default 30s): a longer Retry-After is not waited for, the response is
-	// returned as the error instead.
+	// default 30s): a longer one is not waited for, the response is returned
+	// as the error instead.
 	MaxRetryAfter time.Duration
 }
 
-// Defaults of RetryPolicy.
+// The defaults of RetryPolicy.
 const (
-	DefaultMaxAttempts   = 3
-	DefaultBaseDelay     = 200 * time.Millisecond
-	DefaultMaxDelay      = 5 * time.Second
-	DefaultMaxRetryAfter = 30 * time.Second
+	defaultMaxAttempts   = 3
+	defaultBaseDelay     = 200 * time.Millisecond
+	defaultMaxDelay      = 5 * time.Second
+	defaultMaxRetryAfter = 30 * time.Second
 )
 
 // WithRetry sets the retry policy; zero fields take the defaults, so
@@ -77,16 +64,15 @@ func WithRetry(p RetryPolicy) Option {
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	p.MaxAttempts = cmp.Or(p.MaxAttempts, DefaultMaxAttempts)
-	p.BaseDelay = cmp.Or(p.BaseDelay, DefaultBaseDelay)
-	p.MaxDelay = cmp.Or(p.MaxDelay, DefaultMaxDelay)
-	p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, DefaultMaxRetryAfter)
+	p.MaxAttempts = cmp.Or(p.MaxAttempts, defaultMaxAttempts)
+	p.BaseDelay = cmp.Or(p.BaseDelay, defaultBaseDelay)
+	p.MaxDelay = cmp.Or(p.MaxDelay, defaultMaxDelay)
+	p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, defaultMaxRetryAfter)
 	return p
 }
 
 // retryableStatus reports whether a status is worth another attempt: 429
-// and 503 say the request was not processed; 502 and 504 leave the outcome
-// unknown.
+// and 503 say the request was not processed, 502 and 504 do not.
 func (p RetryPolicy) retryableStatus(code int) bool {
 	switch code {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
@@ -105,8 +91,8 @@ func unknownOutcomeStatus(code int) bool {
 var hdrJSON = []string{"application/json"}
 
 // retryDoer is the outermost layer: it sets the headers every request
-// carries and makes up to policy.MaxAttempts attempts of it, each admitted
-// by the call's SendGate if it has one. It knows no operation.
+// carries and makes up to policy.MaxAttempts attempts of it, each passing
+// the call's SendGate if it has one. It knows no operation.
 type retryDoer struct {
 	next      api.HttpRequestDoer
 	userAgent []string // shared by the Client's requests

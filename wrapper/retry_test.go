@@ -214,7 +214,7 @@ func hangUp(w http.ResponseWriter, _ *http.Request) {
 }
 
 func TestRetries(t *testing.T) {
-	const b = DefaultBaseDelay
+	const b = defaultBaseDelay
 	tests := []struct {
 		name      string
 		opts      []Option
@@ -297,9 +297,9 @@ func TestRetryAfter(t *testing.T) {
 	}{
 		{"seconds", "7", 2, []time.Duration{7 * time.Second}},
 		{"http date", now.Add(12 * time.Second).Format(http.TimeFormat), 2, []time.Duration{12 * time.Second}},
-		{"garbage falls back to backoff", "soon", 2, []time.Duration{DefaultBaseDelay}},
+		{"garbage falls back to backoff", "soon", 2, []time.Duration{defaultBaseDelay}},
 		{"above cap: give up", "3600", 1, nil},
-		{"equal to the cap: waited", strconv.Itoa(int(DefaultMaxRetryAfter / time.Second)), 2, []time.Duration{DefaultMaxRetryAfter}},
+		{"equal to the cap: waited", strconv.Itoa(int(defaultMaxRetryAfter / time.Second)), 2, []time.Duration{defaultMaxRetryAfter}},
 		{"overflows int64: above cap, no wait", "99999999999999999999", 1, nil},
 	}
 	for _, tc := range tests {
@@ -567,7 +567,7 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 	}{
 		{"429 Retry-After 5: held, retried at the gate", nil, 429, "5", nil, 2, []time.Duration{5 * time.Second}, 2, nil},
 		{"503 Retry-After 2: held, retried at the gate", nil, 503, "2", nil, 2, []time.Duration{2 * time.Second}, 2, nil},
-		{"429 Retry-After over the cap: not retried, held for the cap", nil, 429, "120", nil, 1, []time.Duration{DefaultMaxRetryAfter}, 1, ErrRateLimited},
+		{"429 Retry-After over the cap: not retried, held for the cap", nil, 429, "120", nil, 1, []time.Duration{defaultMaxRetryAfter}, 1, ErrRateLimited},
 		{"429 on the last attempt: not retried, still held", []Option{WithRetry(RetryPolicy{MaxAttempts: 1})}, 429, "3", nil, 1, []time.Duration{3 * time.Second}, 1, ErrRateLimited},
 		{"429 without Retry-After: backoff, no hold", nil, 429, "", nil, 2, nil, 2, nil},
 		{"502 Retry-After 4, last writer wins: held, retried at the gate", []Option{WithRetry(RetryPolicy{RetryUnknownOutcome: true})}, 502, "4", nil, 2, []time.Duration{4 * time.Second}, 2, nil},
