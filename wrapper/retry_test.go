@@ -213,7 +213,7 @@ func hangUp(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
-func TestRetries(t *testing.T) {
+func TestRetry_OnlyUnprocessedRequestsRetried(t *testing.T) {
 	const b = defaultBaseDelay
 	tests := []struct {
 		name      string
@@ -268,8 +268,8 @@ func steps(s ...func(http.ResponseWriter, *http.Request)) []func(http.ResponseWr
 	return s
 }
 
-// TestBodyResentOnRetry: every attempt carries the full body.
-func TestBodyResentOnRetry(t *testing.T) {
+// TestRetry_BodyResentWhole: every attempt carries the full body.
+func TestRetry_BodyResentWhole(t *testing.T) {
 	ts := newTestServer(t)
 	var bodies []string
 	seq := &sequence{steps: steps(status(503, "", ""), ok200)}
@@ -287,7 +287,7 @@ func TestBodyResentOnRetry(t *testing.T) {
 	assert.Equal(t, []string{`{"state":"Karnataka"}`, `{"state":"Karnataka"}`}, bodies)
 }
 
-func TestRetryAfter(t *testing.T) {
+func TestRetry_RetryAfterHonouredUpToTheCap(t *testing.T) {
 	now := time.Date(2025, 11, 20, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name      string
@@ -325,14 +325,14 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-// TestCancelDuringBackoff uses the real sleeper: a cancel during the wait
+// TestRetry_CancelDuringBackoffEndsTheCall uses the real sleeper: a cancel during the wait
 // before a retry ends the call at once, with both the ctx error and the last
 // response visible. The cancel comes when, after the first attempt was
 // logged, the goroutine making the call has blocked in a select (the
 // sleeper's: nothing else blocks between the log record and the next
 // attempt); the wait is an hour, so a sleeper that ignored the ctx would
 // hang the call (callGuarded fails it) rather than make it slow.
-func TestCancelDuringBackoff(t *testing.T) {
+func TestRetry_CancelDuringBackoffEndsTheCall(t *testing.T) {
 	ts := newTestServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -391,8 +391,8 @@ func (h funcHandler) Handle(context.Context, slog.Record) error {
 func (h funcHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h funcHandler) WithGroup(string) slog.Handler      { return h }
 
-// TestDeadlineShorterThanWait: no sleeping past the ctx deadline.
-func TestDeadlineShorterThanWait(t *testing.T) {
+// TestRetry_NoWaitPastTheDeadline: no sleeping past the ctx deadline.
+func TestRetry_NoWaitPastTheDeadline(t *testing.T) {
 	ts := newTestServer(t)
 	seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "20")
@@ -408,7 +408,7 @@ func TestDeadlineShorterThanWait(t *testing.T) {
 	assert.Equal(t, int32(1), seq.n.Load())
 }
 
-func TestCancelledBeforeCall(t *testing.T) {
+func TestRetry_CancelledBeforeTheCallSendsNothing(t *testing.T) {
 	ts := newTestServer(t)
 	seq := &sequence{steps: steps(ok200)}
 	ts.mux.Handle("/", seq)
@@ -421,7 +421,7 @@ func TestCancelledBeforeCall(t *testing.T) {
 	assert.Zero(t, seq.n.Load())
 }
 
-func TestServerSlowerThanDeadline(t *testing.T) {
+func TestRetry_NoRetryAfterTheDeadline(t *testing.T) {
 	ts := newTestServer(t)
 	release := make(chan struct{})
 	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -439,10 +439,10 @@ func TestServerSlowerThanDeadline(t *testing.T) {
 	assert.Empty(t, rec.get(), "no retry once the ctx is done")
 }
 
-// TestCertificateErrorsNotRetried: a server whose certificate the client
+// TestRetry_CertificateErrorsNotRetried: a server whose certificate the client
 // does not trust is tried once (a certificate error does not heal), counted
 // by the TLS handshakes the server sees.
-func TestCertificateErrorsNotRetried(t *testing.T) {
+func TestRetry_CertificateErrorsNotRetried(t *testing.T) {
 	var handshakes atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(ok200))
 	srv.TLS = &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
@@ -464,10 +464,10 @@ func TestCertificateErrorsNotRetried(t *testing.T) {
 	assert.Empty(t, rec.get())
 }
 
-// TestBrokenBodyOfRetryableStatusNotRetried: a 503 whose body breaks off is
+// TestRetry_BrokenBodyOfRetryableStatusNotRetried: a 503 whose body breaks off is
 // an answer that could not be read, not a request that was refused: one
 // attempt.
-func TestBrokenBodyOfRetryableStatusNotRetried(t *testing.T) {
+func TestRetry_BrokenBodyOfRetryableStatusNotRetried(t *testing.T) {
 	for _, code := range []int{429, 503} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			ts := newTestServer(t)
@@ -487,8 +487,53 @@ func TestBrokenBodyOfRetryableStatusNotRetried(t *testing.T) {
 	}
 }
 
-// TestRetryPolicyRefusesNegativeValues: -1 is no way to say "unlimited".
-func TestRetryPolicyRefusesNegativeValues(t *testing.T) {
+// TestWithSendGate_HeldWhenNotRetried: a Retry-After reaches the gate also
+// when the call itself does not retry: its body broke off, or waiting would
+// outlive the call's deadline. The calls sharing the gate still hold back.
+func TestWithSendGate_HeldWhenNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		bodyCut  bool
+		deadline bool // 10s away: shorter than the Retry-After
+		wantErr  error
+	}{
+		{"body broke off", true, false, ErrNetwork},
+		{"the wait outlives the deadline", false, true, ErrRateLimited},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Retry-After", "20")
+				if tc.bodyCut {
+					w.Header().Set("Content-Length", "100")
+				}
+				w.WriteHeader(429)
+				if tc.bodyCut {
+					_, _ = io.WriteString(w, "0123456789")
+					hangUp(w, nil)
+				}
+			}, ok200)}
+			ts.mux.Handle("/", seq)
+			now := time.Now()
+			c, rec := newClient(t, ts, withClock(func() time.Time { return now }))
+			ctx := context.Background()
+			if tc.deadline {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithDeadline(ctx, now.Add(10*time.Second))
+				defer cancel()
+			}
+			g := &gateRecorder{}
+			_, err := c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{}, WithSendGate(g))
+			require.ErrorIs(t, err, tc.wantErr)
+			assert.Equal(t, []time.Duration{20 * time.Second}, g.holds, "held for the Retry-After")
+			assert.Equal(t, int32(1), seq.n.Load(), "not retried")
+			assert.Empty(t, rec.get())
+		})
+	}
+}
+
+// TestWithRetry_RefusesNegativeValues: -1 is no way to say "unlimited".
+func TestWithRetry_RefusesNegativeValues(t *testing.T) {
 	for name, p := range map[string]RetryPolicy{
 		"attempts": {MaxAttempts: -1}, "base": {BaseDelay: -1}, "max": {MaxDelay: -1}, "retry-after": {MaxRetryAfter: -1},
 	} {
