@@ -166,8 +166,8 @@ func (d *retryDoer) admit(req *http.Request, gate SendGate, attempt int) (*http.
 }
 
 // afterError classifies a transport error (no response) and, when another
-// attempt is due, waits the backoff and returns nil. An error sent after
-// the request may have reached the server matches ErrOutcomeUnknown.
+// attempt is due, waits the backoff and returns nil. An error that may have
+// come after the request reached the server matches ErrOutcomeUnknown.
 func (d *retryDoer) afterError(ctx context.Context, err error, attempt int) error {
 	var le *layerError
 	if errors.As(err, &le) {
