@@ -638,6 +638,9 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithSendGate(g))
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
+				if tt.gateErr != nil {
+					assert.EqualError(t, err, tt.gateErr.Error(), "the gate's own reason, as it is")
+				}
 			} else {
 				require.NoError(t, err)
 			}
