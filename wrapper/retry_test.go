@@ -176,6 +176,61 @@ func TestRetry_CtxEndDuringDialIsNotOutcomeUnknown(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
 }
 
+// TestRetry_WaitAfterUnsentFailure: after a connection that failed before
+// sending, the call waits the backoff and tries again; a wait that would
+// outlive the deadline is not begun, and a ctx that ends during the wait
+// ends the call; either way the error is the network failure, not an
+// unknown outcome, after one attempt.
+func TestRetry_WaitAfterUnsentFailure(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		deadline  bool // nearer than the first backoff (200ms)
+		cancel    bool // the ctx ends during the wait
+		wantWaits int
+		wantErr   error
+	}{
+		{"the wait outlives the deadline: not begun", true, false, 0, nil},
+		{"the ctx ends during the wait", false, true, 1, context.Canceled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var attempts atomic.Int32
+			rt := roundTripFunc(func(*http.Request) (*http.Response, error) {
+				attempts.Add(1)
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+			})
+			// The client's clock stands 100ms before a deadline an hour away:
+			// the ctx does not expire while the test runs.
+			dl := time.Now().Add(time.Hour)
+			now := dl.Add(-100 * time.Millisecond)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.deadline {
+				ctx, cancel = context.WithDeadline(ctx, dl)
+				defer cancel()
+			}
+			var waits atomic.Int32
+			c, err := NewClient("https://api.enkash.example", WithToken(fxToken), WithHTTPClient(&http.Client{Transport: rt}),
+				withClock(func() time.Time { return now }), withJitter(func(n int64) int64 { return n - 1 }),
+				withSleep(func(ctx context.Context, _ time.Duration) error {
+					waits.Add(1)
+					if tc.cancel {
+						cancel()
+					}
+					return ctx.Err()
+				}))
+			require.NoError(t, err)
+			_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
+			require.ErrorIs(t, err, ErrNetwork)
+			assert.NotErrorIs(t, err, ErrOutcomeUnknown, "nothing was sent")
+			if tc.wantErr != nil {
+				assert.ErrorIs(t, err, tc.wantErr)
+			}
+			assert.Equal(t, int32(1), attempts.Load(), "attempts")
+			assert.Equal(t, int32(tc.wantWaits), waits.Load(), "waits")
+		})
+	}
+}
+
 // countingTripper counts the requests that reach the transport.
 type countingTripper struct{ n atomic.Int32 }
 
