@@ -587,6 +587,15 @@ func TestWithSendGate_HeldWhenNotRetried(t *testing.T) {
 	}
 }
 
+// TestRetryPolicy_ZeroFieldsTakeTheDocumentedDefaults: the defaults its
+// doc states, and only for the zero fields.
+func TestRetryPolicy_ZeroFieldsTakeTheDocumentedDefaults(t *testing.T) {
+	assert.Equal(t, RetryPolicy{MaxAttempts: 3, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second, MaxRetryAfter: 30 * time.Second},
+		RetryPolicy{}.withDefaults())
+	set := RetryPolicy{MaxAttempts: 1, BaseDelay: time.Second, MaxDelay: time.Minute, RetryUnknownOutcome: true, MaxRetryAfter: time.Hour}
+	assert.Equal(t, set, set.withDefaults())
+}
+
 // TestWithRetry_RefusesNegativeValues: -1 is no way to say "unlimited".
 func TestWithRetry_RefusesNegativeValues(t *testing.T) {
 	for name, p := range map[string]RetryPolicy{
