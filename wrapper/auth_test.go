@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,9 +55,9 @@ func newAuthServer(t *testing.T, camel bool, expires int64) *authServer {
 		var resp any
 		typ := "bearer"
 		if a.camel {
-			resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: &a.expires}
+			resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: json.Number(strconv.FormatInt(a.expires, 10))}
 		} else {
-			resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: &a.expires}
+			resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: json.Number(strconv.FormatInt(a.expires, 10))}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(resp)
@@ -454,29 +453,6 @@ func TestPasswordGrant_RefreshOncePerCallAcrossRetries(t *testing.T) {
 	assert.Equal(t, int32(2), a.issued.Load(), "tokens: the first and one refresh")
 }
 
-// tokenCache.answered "drops the token of generation gen, unless a newer
-// one has replaced it already": a caller that saw a 401 for an old token
-// does not throw away the new one (another token fetch, the password sent
-// again). Kills refresh/no-generation-guard.
-func TestTokenCache_InvalidateOncePerGeneration(t *testing.T) {
-	var fetched atomic.Int32
-	c := &tokenCache{cache: true, now: time.Now, fetch: func(context.Context) (*oauth2.Token, error) {
-		return &oauth2.Token{AccessToken: "token-" + strconv.Itoa(int(fetched.Add(1))) + "-abcdef"}, nil
-	}}
-	h, gen, err := c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-1-abcdef", h)
-	c.answered(gen, true) // a 401 for token 1
-	h, _, err = c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-2-abcdef", h)
-	c.answered(gen, true) // a concurrent caller's 401 for token 1 again
-	h, _, err = c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-2-abcdef", h)
-	assert.Equal(t, int32(2), fetched.Load(), "one fetch per generation")
-}
-
 // A token source answering an empty access token is an error before any
 // request: "Authorization: Bearer " is never sent. Kills
 // auth/empty-token-accepted.
@@ -535,45 +511,6 @@ func TestPasswordGrant_CamelCaseExpiryAndMargin(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, step.issued, a.issued.Load(), "tokens after call %d", i+1)
 	}
-}
-
-// tokenCache: concurrent callers share one fetch, and the fetch is its own:
-// a caller that gives up does not cancel it for the others still waiting.
-// Kills tokencache/fetch-ignores-waiter-ctx and
-// tokencache/cancel-while-others-wait.
-func TestTokenCache_FetchSurvivesOneWaiterLeaving(t *testing.T) {
-	started, release := make(chan struct{}), make(chan struct{})
-	c := &tokenCache{cache: true, cancellable: true, now: time.Now, fetch: func(ctx context.Context) (*oauth2.Token, error) {
-		close(started)
-		select {
-		case <-release:
-			return &oauth2.Token{AccessToken: "shared-token-1"}, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}}
-	ctx1, cancel1 := context.WithCancel(context.Background())
-	first := make(chan error, 1)
-	go func() { _, _, err := c.header(ctx1); first <- err }()
-	<-started
-	second := make(chan string, 1)
-	go func() { h, _, _ := c.header(context.Background()); second <- h }()
-	for { // until the second caller waits for the same flight
-		c.mu.Lock()
-		n := 0
-		if c.flight != nil {
-			n = c.flight.waiters
-		}
-		c.mu.Unlock()
-		if n == 2 {
-			break
-		}
-		runtime.Gosched()
-	}
-	cancel1()
-	assert.ErrorIs(t, <-first, context.Canceled)
-	close(release)
-	assert.Equal(t, "Bearer shared-token-1", <-second)
 }
 
 // TestTokenCache_Concurrent401sRefreshOnce: two calls send the same token and both get
