@@ -164,13 +164,15 @@ func newAuthenticator(s *settings, server string, hc *http.Client) (authenticato
 	case authPassword:
 		tokenHC := *hc
 		tokenHC.CheckRedirect = transport.NoRedirect
-		tokenHC.Timeout = cmp.Or(tokenHC.Timeout, tokenFetchTimeout)
 		gen, err := api.NewClient(server, api.WithHTTPClient(&tokenHC))
 		if err != nil {
 			return nil, errors.New("enkash: NewClient: " + err.Error())
 		}
 		src := &passwordSource{gen: gen, clientSecret: s.clientSecret, forms: s.secretForms(), userAgent: []string{s.userAgent}, now: s.now,
 			form: api.TokenRequest{GrantType: api.GrantTypePassword, Username: s.username, Password: s.password, ClientId: &s.clientID}}
+		if vs := api.ValidateGetAuthToken(&src.form); vs != nil {
+			return nil, &ValidationError{Violations: vs}
+		}
 		return &bearer.Cache{Fetch: src.token, Reuse: true, Margin: s.margin, Cancellable: true,
 			Timeout: tokenFetchTimeout, Now: s.now, Refused: ErrUnauthorized}, nil
 	}
@@ -194,19 +196,6 @@ type passwordSource struct {
 }
 
 func (s *passwordSource) token(ctx context.Context) (*oauth2.Token, error) {
-	tok, err := s.fetch(ctx)
-	if ae, ok := err.(*APIError); ok {
-		// The token endpoint may echo what it was sent: the password, the
-		// client secret or the Basic header, in any encoding.
-		ae.mask(s.forms)
-	}
-	return tok, err
-}
-
-func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
-	if vs := api.ValidateGetAuthToken(&s.form); vs != nil {
-		return nil, &ValidationError{Violations: vs}
-	}
 	resp, err := s.gen.GetAuthTokenWithFormdataBody(ctx, s.form, func(_ context.Context, req *http.Request) error {
 		req.SetBasicAuth(*s.form.ClientId, s.clientSecret)
 		req.Header["Accept"] = hdrJSON
@@ -226,24 +215,18 @@ func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	case resp.StatusCode != http.StatusOK:
 		return nil, tokenError(resp, body, s.forms)
 	}
-	var tr api.TokenResponse
-	if err := tr.DecodeJSON(body); err != nil {
-		// No snippet: a token response that is not JSON (e.g. form-encoded
-		// access_token=…) still carries the token.
-		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON"))}
-	}
-	// TokenResponse is oneOf snake_case / camelCase: read both views.
-	snake, serr := tr.DecodeTokenResponseSnake()
-	camel, cerr := tr.DecodeTokenResponseCamel()
-	if serr != nil {
+	// The spec's TokenResponse is oneOf these two spellings.
+	var snake api.TokenResponseSnake
+	var camel api.TokenResponseCamel
+	if snake.DecodeJSON(body) != nil {
 		snake = api.TokenResponseSnake{}
 	}
-	if cerr != nil {
+	if camel.DecodeJSON(body) != nil {
 		camel = api.TokenResponseCamel{}
 	}
 	tok := &oauth2.Token{TokenType: "Bearer", AccessToken: cmp.Or(snake.AccessToken, camel.AccessToken)}
-	if tok.AccessToken == "" {
-		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response without access token"))}
+	if tok.AccessToken == "" { // no snippet: a reply that is not JSON (form-encoded) may carry the token
+		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not a JSON object with an access token"))}
 	}
 	// A json.Number: "3600", 3600.5 and 1e3 too; out of range is capped.
 	life, err := strconv.ParseFloat(string(cmp.Or(snake.ExpiresIn, camel.ExpiresIn)), 64)
@@ -253,8 +236,9 @@ func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	return tok, nil
 }
 
-// tokenError turns a non-200 token response into an *APIError. Bad client or
-// user credentials (401, or 400 invalid_grant / invalid_client /
+// tokenError turns a non-200 token response into an *APIError, masking what
+// the endpoint may echo (the password, the secret, the Basic header). Bad
+// client or user credentials (401, or 400 invalid_grant / invalid_client /
 // unauthorized_client) match ErrUnauthorized.
 func tokenError(resp *http.Response, body []byte, forms []string) error {
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp)}
@@ -271,6 +255,7 @@ func tokenError(resp *http.Response, body []byte, forms []string) error {
 	} else {
 		e.Snippet = snippet(body, forms)
 	}
+	e.mask(forms)
 	return e
 }
 

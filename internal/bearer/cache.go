@@ -7,7 +7,12 @@
 //
 // Not oauth2.ReuseTokenSource: its callers wait on a mutex that no context
 // can interrupt, it cannot drop a token the server refused, and its clock
-// cannot be injected.
+// cannot be injected. Not x/sync/singleflight either: it does not tell a
+// caller which flight it joined, so a flight cannot count its own waiters
+// (to cancel it when none is left, and to start no fetch during a back-off
+// while none is in flight): with it, one run of the wrapper's
+// TestPasswordGrant_RefusedFreshTokenBacksOff made 3 password grants for a
+// storm of 200 refused calls, where at most 2 are allowed.
 package bearer
 
 import (
@@ -18,7 +23,6 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/sync/singleflight"
 )
 
 // refusedBackoff is how long a Cache fetches no token after a freshly
@@ -27,7 +31,7 @@ import (
 const refusedBackoff = time.Minute
 
 // Cache supplies "Bearer …" header values from Fetch with at most one fetch
-// in flight: concurrent callers share it (singleflight), and with
+// in flight: concurrent callers share it, and with
 // Cancellable a fetch that nobody waits for any more is cancelled, so a
 // stalled token endpoint never gathers a backlog of requests re-sending a
 // password. Set the exported fields before the first use.
@@ -48,26 +52,25 @@ type Cache struct {
 	Now         func() time.Time // the clock
 	Refused     error            // what Header's error wraps during a back-off
 
-	sf        singleflight.Group
 	mu        sync.Mutex
 	hdr       string    // the current header value, "" when none
 	refreshAt time.Time // zero: valid until refused
 	gen       uint64    // bumped with every new token
-	waiters   int       // callers waiting for the flight in progress
-	fctx      context.Context
-	cancel    context.CancelFunc // cancels fctx, the flights' parent
-	refused   bool               // the last token was dropped after a 401
-	fresh     bool               // the token replaced a refused one and has had only 401s yet
-	blocked   time.Time          // no fetch before then
+	flight    *flight   // the fetch in progress
+	refused   bool      // the last token was dropped after a 401
+	fresh     bool      // the token replaced a refused one and has had only 401s yet
+	blocked   time.Time // no fetch before then
 }
 
-// errAbandoned ends a flight cancelled because nobody waited for it: a
-// caller that joined it meanwhile starts another.
-var errAbandoned = errors.New("token fetch abandoned")
-
-type result struct {
-	hdr string
-	gen uint64
+// flight is one fetch in progress.
+type flight struct {
+	done      chan struct{}
+	cancel    context.CancelFunc
+	waiters   int
+	cancelled bool // nobody waited for it any more
+	hdr       string
+	gen       uint64
+	err       error
 }
 
 // Header returns the header value and its generation (for Answered). It
@@ -78,39 +81,43 @@ func (c *Cache) Header(ctx context.Context) (string, uint64, error) {
 			return "", 0, err
 		}
 		c.mu.Lock()
-		if now := c.Now(); c.Reuse && c.hdr != "" && (c.refreshAt.IsZero() || now.Before(c.refreshAt)) {
+		f, now := c.flight, c.Now()
+		switch {
+		case c.Reuse && c.hdr != "" && (c.refreshAt.IsZero() || now.Before(c.refreshAt)):
 			h, g := c.hdr, c.gen
 			c.mu.Unlock()
 			return h, g, nil
-		} else if c.waiters == 0 && now.Before(c.blocked) {
+		case f != nil && f.cancelled: // on its way out: wait, then start anew
+			c.mu.Unlock()
+			select {
+			case <-f.done:
+				continue
+			case <-ctx.Done():
+				return "", 0, ctx.Err()
+			}
+		case f == nil && now.Before(c.blocked):
 			c.mu.Unlock()
 			return "", 0, fmt.Errorf("%w: a freshly fetched token was refused too; no new token until %s",
 				c.Refused, c.blocked.Format(time.RFC3339))
+		case f == nil:
+			fctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
+			f = &flight{done: make(chan struct{}), cancel: cancel}
+			c.flight = f
+			go c.run(fctx, f)
 		}
-		if c.fctx == nil || c.fctx.Err() != nil {
-			c.fctx, c.cancel = context.WithCancel(context.Background())
-		}
-		c.waiters++
-		ch := c.sf.DoChan("", c.run)
+		f.waiters++
 		c.mu.Unlock()
 		select {
-		case r := <-ch:
-			c.mu.Lock()
-			c.waiters--
-			c.mu.Unlock()
-			if r.Err == errAbandoned {
-				continue
-			} else if r.Err != nil {
-				return "", 0, r.Err
-			}
-			return r.Val.(result).hdr, r.Val.(result).gen, nil
+		case <-f.done:
+			return f.hdr, f.gen, f.err
 		case <-ctx.Done():
 			c.mu.Lock()
-			if c.waiters--; c.waiters == 0 {
+			if f.waiters--; f.waiters == 0 && c.flight == f {
 				if c.Cancellable {
-					c.cancel() // nobody waits for this token any more
+					f.cancelled = true
+					f.cancel() // nobody waits for this token any more
 				} else {
-					c.sf.Forget("") // cannot be stopped: let it finish unobserved
+					c.flight = nil // cannot be stopped: let it finish unobserved
 				}
 			}
 			c.mu.Unlock()
@@ -119,14 +126,10 @@ func (c *Cache) Header(ctx context.Context) (string, uint64, error) {
 	}
 }
 
-// run is one flight: it fetches a token and publishes it.
-func (c *Cache) run() (any, error) {
-	c.mu.Lock()
-	parent := c.fctx
-	c.mu.Unlock()
-	ctx, cancel := context.WithTimeout(parent, c.Timeout)
+// run performs the fetch of f and publishes its result.
+func (c *Cache) run(ctx context.Context, f *flight) {
 	tok, err := c.Fetch(ctx)
-	cancel()
+	f.cancel()
 	switch {
 	case err != nil:
 	case tok == nil || tok.AccessToken == "":
@@ -137,21 +140,22 @@ func (c *Cache) run() (any, error) {
 		}
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err != nil && parent.Err() != nil {
-		return nil, errAbandoned
-	} else if err != nil {
-		return nil, err
+	if f.err = err; err == nil {
+		if h := "Bearer " + tok.AccessToken; h != c.hdr {
+			c.hdr, c.gen = h, c.gen+1
+			c.fresh, c.refused = c.refused, false
+		}
+		c.refreshAt = time.Time{}
+		if !tok.Expiry.IsZero() {
+			c.refreshAt = tok.Expiry.Add(-min(c.Margin, tok.Expiry.Sub(c.Now())/2))
+		}
+		f.hdr, f.gen = c.hdr, c.gen
 	}
-	if h := "Bearer " + tok.AccessToken; h != c.hdr {
-		c.hdr, c.gen = h, c.gen+1
-		c.fresh, c.refused = c.refused, false
+	if c.flight == f {
+		c.flight = nil
 	}
-	c.refreshAt = time.Time{}
-	if !tok.Expiry.IsZero() {
-		c.refreshAt = tok.Expiry.Add(-min(c.Margin, tok.Expiry.Sub(c.Now())/2))
-	}
-	return result{c.hdr, c.gen}, nil
+	c.mu.Unlock()
+	close(f.done)
 }
 
 // Answered reports the server's answer to the token of generation gen.

@@ -151,7 +151,10 @@ func TestCache_OneFetchForConcurrentCallers(t *testing.T) {
 func (c *Cache) waitersNow() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.waiters
+	if c.flight == nil {
+		return 0
+	}
+	return c.flight.waiters
 }
 
 // waitFor yields until cond holds (a guard against hanging the suite, not a
