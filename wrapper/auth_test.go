@@ -237,7 +237,7 @@ func withoutAuth() Option {
 	return func(s *settings) error { s.auth, s.token = authNone, ""; return nil }
 }
 
-func TestTokenCache_ConcurrentFetchOnce(t *testing.T) {
+func TestPasswordGrant_ConcurrentCallsFetchOnce(t *testing.T) {
 	a := newAuthServer(t, false, 3600)
 	c := passwordClient(t, a)
 	var wg sync.WaitGroup
@@ -513,11 +513,11 @@ func TestPasswordGrant_CamelCaseExpiryAndMargin(t *testing.T) {
 	}
 }
 
-// TestTokenCache_Concurrent401sRefreshOnce: two calls send the same token and both get
+// TestPasswordGrant_Concurrent401sRefreshOnce: two calls send the same token and both get
 // a 401 for it; the second 401 is held until the first call has refreshed
 // and resent with the new token. The second call's refresh must then keep
 // that new token (the generation guard), not throw it away and fetch a third.
-func TestTokenCache_Concurrent401sRefreshOnce(t *testing.T) {
+func TestPasswordGrant_Concurrent401sRefreshOnce(t *testing.T) {
 	var issued, firstTokenPatches atomic.Int32
 	newTokenSeen, bothSent := make(chan struct{}), make(chan struct{})
 	var once sync.Once
@@ -694,7 +694,7 @@ func TestPasswordGrant_StalledEndpointNoBacklog(t *testing.T) {
 // A done ctx must end the call at once even while the password grant is
 // still waiting on the token endpoint, and a call whose ctx is already done
 // must send nothing at all.
-func TestTokenCache_FetchHonoursContext(t *testing.T) {
+func TestPasswordGrant_FetchHonoursContext(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
 	c, err := NewClient(srv.URL, WithPasswordCredentials(wrappertest.DefaultClientID, wrappertest.DefaultClientSecret,
 		wrappertest.DefaultUsername, wrappertest.DefaultPassword))
