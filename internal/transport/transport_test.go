@@ -35,6 +35,24 @@ func TestNewClient_Tuning(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// TestNewClient_DefaultTransportReplaced: when a program has replaced
+// http.DefaultTransport by another RoundTripper, the client gets a transport
+// with Go's default settings, not that RoundTripper.
+func TestNewClient_DefaultTransportReplaced(t *testing.T) {
+	saved := http.DefaultTransport
+	http.DefaultTransport = roundTripFunc(nil)
+	defer func() { http.DefaultTransport = saved }()
+	hc, err := NewClient(time.Second, nil, 0)
+	require.NoError(t, err)
+	tr, ok := hc.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.NotNil(t, tr.Proxy)
+	assert.True(t, tr.ForceAttemptHTTP2)
+	assert.Equal(t, 10*time.Second, tr.TLSHandshakeTimeout)
+	assert.Equal(t, 90*time.Second, tr.IdleConnTimeout)
+	assert.Equal(t, MaxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
+}
+
 // TestSameOriginAuth_DropsAuthorizationOffOrigin: a redirect keeps the
 // Authorization header only for the first request's scheme, host and port
 // (the host compared without case); the caller's CheckRedirect still
