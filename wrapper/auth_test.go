@@ -154,29 +154,43 @@ func TestPasswordGrant_ExpiryMargin(t *testing.T) {
 	}
 }
 
-// TestPasswordGrant_LenientExpiresIn (issue 10 item 9): expires_in sent as a
+// TestPasswordGrant_ExpiresInForms (issue 10 item 9): expires_in sent as a
 // numeric string, in exponent form, fractional, or beyond int64 (plain or
-// quoted) is understood, instead of failing every call with "token response
-// is not JSON", and the token is cached.
-func TestPasswordGrant_LenientExpiresIn(t *testing.T) {
-	for _, raw := range []string{`"3600"`, `1e3`, `3600.0`, `"1e3"`, `1e19`, `99999999999999999999`, `3600.5`, `"1e19"`} {
+// quoted) is read as a lifetime (capped at a day): the token is reused, then
+// replaced a day later. A token without a usable lifetime (absent, null,
+// zero, negative, under a second) is reused until refused.
+func TestPasswordGrant_ExpiresInForms(t *testing.T) {
+	for raw, expires := range map[string]bool{
+		`"3600"`: true, `1e3`: true, `3600.0`: true, `"1e3"`: true, `1e19`: true,
+		`99999999999999999999`: true, `3600.5`: true, `"1e19"`: true, `1e400`: true,
+		``: false, `null`: false, `0`: false, `-5`: false, `"-1e400"`: false, `0.5`: false,
+	} {
 		t.Run(raw, func(t *testing.T) {
 			var issued atomic.Int32
 			ts := newTestServer(t)
 			ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
 				issued.Add(1)
-				reply(w, 200, "application/json", `{"access_token":"lenient-token-1","expires_in":`+raw+`}`)
+				field := ""
+				if raw != "" {
+					field = `,"expires_in":` + raw
+				}
+				reply(w, 200, "application/json", `{"access_token":"lenient-token-1"`+field+`}`)
 			})
 			ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", ok200)
 			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 			c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword), withClock(clock.Now))
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()
-			for range 2 {
+			for _, advance := range []time.Duration{0, 0, 25 * time.Hour} {
+				clock.Add(advance)
 				_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 				require.NoError(t, err)
+				if advance == 0 {
+					assert.Equal(t, int32(1), issued.Load(), "the token is reused")
+				}
 			}
-			assert.Equal(t, int32(1), issued.Load(), "the token is cached: its lifetime was read")
+			want := map[bool]int32{true: 2, false: 1}[expires]
+			assert.Equal(t, want, issued.Load(), "after a day: replaced only if it had a lifetime")
 		})
 	}
 }
