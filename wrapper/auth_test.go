@@ -758,3 +758,18 @@ func TestPasswordGrant_FetchHonoursContext(t *testing.T) {
 		assert.Equal(t, "Kerala", cust.State)
 	})
 }
+
+// TestWithPasswordCredentials_ShortestSecretsAccepted: a password or client
+// secret of exactly minSecretLen characters, and no client secret at all,
+// are accepted (TestOptions_ShortSecretsRefused has the shorter ones).
+func TestWithPasswordCredentials_ShortestSecretsAccepted(t *testing.T) {
+	for name, opt := range map[string]Option{
+		"four-character password": WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, "pw12"),
+		"four-character secret":   WithPasswordCredentials(fxClientID, "cs12", fxUser, fxPassword),
+		"no client secret":        WithPasswordCredentials(fxClientID, "", fxUser, fxPassword),
+	} {
+		c, err := NewClient("https://api.enkash.example", opt)
+		assert.NoError(t, err, name)
+		assert.NotNil(t, c, name)
+	}
+}
