@@ -162,7 +162,7 @@ func TestPasswordGrant_ExpiryMargin(t *testing.T) {
 func TestPasswordGrant_ExpiresInForms(t *testing.T) {
 	for raw, expires := range map[string]bool{
 		`"3600"`: true, `1e3`: true, `3600.0`: true, `"1e3"`: true, `1e19`: true,
-		`99999999999999999999`: true, `3600.5`: true, `"1e19"`: true, `1e400`: true,
+		`99999999999999999999`: true, `3600.5`: true, `"1e19"`: true, `1e400`: true, `1`: true,
 		``: false, `null`: false, `0`: false, `-5`: false, `"-1e400"`: false, `0.5`: false,
 	} {
 		t.Run(raw, func(t *testing.T) {
@@ -759,17 +759,44 @@ func TestPasswordGrant_FetchHonoursContext(t *testing.T) {
 	})
 }
 
-// TestWithPasswordCredentials_ShortestSecretsAccepted: a password or client
-// secret of exactly minSecretLen characters, and no client secret at all,
-// are accepted (TestOptions_ShortSecretsRefused has the shorter ones).
-func TestWithPasswordCredentials_ShortestSecretsAccepted(t *testing.T) {
+// TestAuthOptions_BoundaryValuesAccepted: a password or client secret of
+// exactly minSecretLen characters, no client secret at all, and a zero
+// expiry margin are accepted (TestOptions_ShortSecretsRefused and
+// TestNewClient_RefusesInvalidOptions have the values just outside).
+func TestAuthOptions_BoundaryValuesAccepted(t *testing.T) {
 	for name, opt := range map[string]Option{
 		"four-character password": WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, "pw12"),
 		"four-character secret":   WithPasswordCredentials(fxClientID, "cs12", fxUser, fxPassword),
 		"no client secret":        WithPasswordCredentials(fxClientID, "", fxUser, fxPassword),
+		"zero expiry margin":      WithTokenExpiryMargin(0),
 	} {
 		c, err := NewClient("https://api.enkash.example", opt)
 		assert.NoError(t, err, name)
 		assert.NotNil(t, c, name)
 	}
+}
+
+// TestSettings_SecretFormsOfBasicCredentials: the password grant's Basic
+// credentials are masked in base64; without a password grant there are none,
+// and the base64 of a bare ":" ("Og") is not masked in server texts.
+func TestSettings_SecretFormsOfBasicCredentials(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte(fxClientID + ":" + fxClientSecret))
+	s := settings{clientID: fxClientID, clientSecret: fxClientSecret, password: fxPassword}
+	assert.Contains(t, s.secretForms(), basic)
+	s = settings{token: fxToken}
+	assert.NotContains(t, s.secretForms(), "Og")
+	assert.NotContains(t, s.secretForms(), "Og==")
+}
+
+// TestPasswordGrant_ErrorReplyWithoutOAuthError: a refusal whose JSON body
+// is not an OAuth error is an *APIError with the body's snippet and no
+// message, matching the status's sentinel.
+func TestPasswordGrant_ErrorReplyWithoutOAuthError(t *testing.T) {
+	c := tokenEndpointClient(t, status(401, "application/json", `{"message":"account locked"}`))
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrUnauthorized)
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Empty(t, ae.ErrorMessage)
+	assert.Contains(t, ae.Snippet, "account locked")
 }
