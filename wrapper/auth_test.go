@@ -788,15 +788,31 @@ func TestSettings_SecretFormsOfBasicCredentials(t *testing.T) {
 	assert.NotContains(t, s.secretForms(), "Og==")
 }
 
-// TestPasswordGrant_ErrorReplyWithoutOAuthError: a refusal whose JSON body
-// is not an OAuth error is an *APIError with the body's snippet and no
-// message, matching the status's sentinel.
-func TestPasswordGrant_ErrorReplyWithoutOAuthError(t *testing.T) {
-	c := tokenEndpointClient(t, status(401, "application/json", `{"message":"account locked"}`))
-	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-	require.ErrorIs(t, err, ErrUnauthorized)
-	var ae *APIError
-	require.ErrorAs(t, err, &ae)
-	assert.Empty(t, ae.ErrorMessage)
-	assert.Contains(t, ae.Snippet, "account locked")
+// TestPasswordGrant_ErrorReplies: a refusal from the token endpoint is an
+// *APIError: an OAuth error body gives "error: description" (or the error
+// alone) as its message, any other body a snippet; the OAuth credential
+// errors and a 401 match ErrUnauthorized, another 400 does not.
+func TestPasswordGrant_ErrorReplies(t *testing.T) {
+	for _, tc := range []struct {
+		status       int
+		body         string
+		message      string
+		snippet      string
+		unauthorized bool
+	}{
+		{401, `{"error":"invalid_client","error_description":"bad credentials"}`, "invalid_client: bad credentials", "", true},
+		{400, `{"error":"invalid_request"}`, "invalid_request", "", false},
+		{401, `{"message":"account locked"}`, "", `{"message":"account locked"}`, true},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			c := tokenEndpointClient(t, status(tc.status, "application/json", tc.body))
+			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tc.status, ae.StatusCode)
+			assert.Equal(t, tc.message, ae.ErrorMessage)
+			assert.Equal(t, tc.snippet, ae.Snippet)
+			assert.Equal(t, tc.unauthorized, errors.Is(err, ErrUnauthorized))
+		})
+	}
 }
