@@ -816,3 +816,18 @@ func TestPasswordGrant_ErrorReplies(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswordGrant_BodyCutShort: a token reply that breaks off is a network
+// error (ErrNetwork), not a token and not an *APIError.
+func TestPasswordGrant_BodyCutShort(t *testing.T) {
+	c := tokenEndpointClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(200)
+		_, _ = io.WriteString(w, `{"access_token":"tok-`)
+	})
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrNetwork)
+	var ae *APIError
+	assert.False(t, errors.As(err, &ae))
+	assert.Contains(t, err.Error(), "token endpoint: reading body")
+}
