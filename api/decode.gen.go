@@ -3,8 +3,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math/bits"
@@ -102,7 +100,7 @@ const maxDepth = 10000
 // scanner reads one JSON document held in memory, checking its syntax as
 // encoding/json does (RFC 8259; invalid UTF-8 is not a syntax error).
 type scanner struct {
-	buf   []byte
+	buf   string
 	pos   int
 	depth int
 }
@@ -135,7 +133,7 @@ func (s *scanner) skipSpace() {
 		switch b[i] {
 		case ' ':
 			if i+8 <= len(b) {
-				x := binary.LittleEndian.Uint64(b[i:]) ^ lsb*' '
+				x := load64(b, i) ^ lsb*' '
 				if x == 0 {
 					i += 8
 				} else {
@@ -182,7 +180,7 @@ func (s *scanner) Next() kind {
 
 // literal reads the literal lit.
 func (s *scanner) literal(lit string) error {
-	if len(s.buf)-s.pos < len(lit) || string(s.buf[s.pos:s.pos+len(lit)]) != lit {
+	if len(s.buf)-s.pos < len(lit) || s.buf[s.pos:s.pos+len(lit)] != lit {
 		return s.fail("invalid literal")
 	}
 	s.pos += len(lit)
@@ -205,11 +203,11 @@ func (s *scanner) Bool() (bool, error) {
 }
 
 // Raw reads the next value and returns its text.
-func (s *scanner) Raw() ([]byte, error) {
+func (s *scanner) Raw() (string, error) {
 	s.ws()
 	start := s.pos
 	if err := s.skip(); err != nil {
-		return nil, err
+		return "", err
 	}
 	return s.buf[start:s.pos], nil
 }
@@ -238,7 +236,7 @@ func (s *scanner) skip() error {
 	case '[':
 		return s.Arr(func(d *scanner) error { return d.skip() })
 	case '{':
-		return s.ObjBytes(func(d *scanner, _ []byte) error { return d.skip() })
+		return s.Obj(func(d *scanner, _ string) error { return d.skip() })
 	default:
 		return s.number()
 	}
@@ -292,18 +290,17 @@ func (s *scanner) number() error {
 	return nil
 }
 
-// StrBytes reads a string and returns its value: a slice of the input when
-// it has no escape, else decoded as encoding/json decodes it.
-func (s *scanner) StrBytes() ([]byte, error) {
-	s.ws()
-	b, _, err := s.str(true)
-	return b, err
-}
-
 const (
 	lsb = 0x0101010101010101
 	msb = 0x8080808080808080
 )
+
+// load64 is the eight bytes of b at i, little-endian (one load).
+func load64(b string, i int) uint64 {
+	b = b[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
 
 // stops marks (high bit of the byte) the bytes of x that end the fast scan
 // of a string: '"', '\\' and control characters. The lowest mark is exact.
@@ -313,19 +310,19 @@ func stops(x uint64) uint64 {
 	return ((q-lsb)&^q | (e-lsb)&^e | (x-lsb*0x20)&^x) & msb
 }
 
-// str reads the string at pos (its opening quote): its content, a slice of
-// the input, and whether it has escapes; with decode, escapes are decoded
-// into a new slice as encoding/json decodes them.
-func (s *scanner) str(decode bool) ([]byte, bool, error) {
+// str reads the string at pos (its opening quote): its content, a
+// substring of the input, and whether it has escapes; with decode, escapes
+// are decoded as encoding/json decodes them.
+func (s *scanner) str(decode bool) (string, bool, error) {
 	b := s.buf
 	if s.pos >= len(b) || b[s.pos] != '"' {
-		return nil, false, s.fail("expected a string")
+		return "", false, s.fail("expected a string")
 	}
 	start := s.pos + 1
 	i := start
 	for {
 		if i+8 <= len(b) {
-			m := stops(binary.LittleEndian.Uint64(b[i:]))
+			m := stops(load64(b, i))
 			if m == 0 {
 				i += 8
 				continue
@@ -333,7 +330,7 @@ func (s *scanner) str(decode bool) ([]byte, bool, error) {
 			i += bits.TrailingZeros64(m) >> 3
 		} else if i >= len(b) {
 			s.pos = i
-			return nil, false, s.fail("unexpected end of JSON input")
+			return "", false, s.fail("unexpected end of JSON input")
 		}
 		switch c := b[i]; {
 		case c == '"':
@@ -343,14 +340,14 @@ func (s *scanner) str(decode bool) ([]byte, bool, error) {
 			return s.escaped(start, i, decode)
 		case c < 0x20:
 			s.pos = i
-			return nil, false, s.fail("invalid character in string literal")
+			return "", false, s.fail("invalid character in string literal")
 		}
 		i++
 	}
 }
 
 // escaped reads the rest of a string that has an escape at i.
-func (s *scanner) escaped(start, i int, decode bool) ([]byte, bool, error) {
+func (s *scanner) escaped(start, i int, decode bool) (string, bool, error) {
 	b := s.buf
 	for i < len(b) {
 		switch c := b[i]; {
@@ -359,7 +356,7 @@ func (s *scanner) escaped(start, i int, decode bool) ([]byte, bool, error) {
 			if !decode {
 				return b[start:i], true, nil
 			}
-			return unquoteSlow(b[start:i]), true, nil
+			return string(unquoteSlow(b[start:i])), true, nil
 		case c == '\\':
 			if i+1 >= len(b) {
 				i++
@@ -371,22 +368,22 @@ func (s *scanner) escaped(start, i int, decode bool) ([]byte, bool, error) {
 			case 'u':
 				if getu4(b[i:]) < 0 {
 					s.pos = i
-					return nil, false, s.fail("invalid escape in string literal")
+					return "", false, s.fail("invalid escape in string literal")
 				}
 				i += 6
 			default:
 				s.pos = i
-				return nil, false, s.fail("invalid escape in string literal")
+				return "", false, s.fail("invalid escape in string literal")
 			}
 		case c < 0x20:
 			s.pos = i
-			return nil, false, s.fail("invalid character in string literal")
+			return "", false, s.fail("invalid character in string literal")
 		default:
 			i++
 		}
 	}
 	s.pos = i
-	return nil, false, s.fail("unexpected end of JSON input")
+	return "", false, s.fail("unexpected end of JSON input")
 }
 
 // enter opens an array or object: one more level of nesting.
@@ -399,10 +396,9 @@ func (s *scanner) enter() error {
 	return nil
 }
 
-// ObjBytes reads an object, calling f with each key (a slice of the input
-// when it has no escape) and the scanner at the key's value, which f must
-// read.
-func (s *scanner) ObjBytes(f func(d *scanner, key []byte) error) error {
+// Obj reads an object, calling f with each key (escapes decoded) and the
+// scanner at the key's value, which f must read.
+func (s *scanner) Obj(f func(d *scanner, key string) error) error {
 	s.ws()
 	if s.pos >= len(s.buf) || s.buf[s.pos] != '{' {
 		return s.fail("expected an object")
@@ -492,13 +488,10 @@ func (s *scanner) Arr(f func(d *scanner) error) error {
 	}
 }
 
-// decoder is the state of one document: the scanner over data, and one
-// string copy of data that every unescaped string value is a substring of
-// (one allocation for all of them).
+// decoder is the state of one document: the scanner over data, whose
+// unescaped string values are substrings of it.
 type decoder struct {
-	d    scanner
-	data []byte
-	str  string
+	d scanner
 	// utf8: data is valid UTF-8, and so is every string in it.
 	utf8 bool
 }
@@ -508,8 +501,8 @@ func (dc *decoder) next() kind { return dc.d.Next() }
 
 // decodeDocument runs decode over data, which must hold one JSON value and
 // nothing else but white space.
-func decodeDocument(data []byte, decode func(*decoder) error) error {
-	dc := decoder{d: scanner{buf: data}, data: data, str: string(data), utf8: utf8.Valid(data)}
+func decodeDocument(data string, decode func(*decoder) error) error {
+	dc := decoder{d: scanner{buf: data}, utf8: utf8.ValidString(data)}
 	err := decode(&dc)
 	if err == nil {
 		dc.d.ws()
@@ -521,16 +514,6 @@ func decodeDocument(data []byte, decode func(*decoder) error) error {
 		return decodeError(err)
 	}
 	return nil
-}
-
-// alias reports where b, a slice of the document, starts in it, or not ok
-// when b was built elsewhere (the string had escapes).
-func (dc *decoder) alias(b []byte) (int, bool) {
-	off := cap(dc.data) - cap(b)
-	if len(b) == 0 || off < 0 || off+len(b) > len(dc.data) || &dc.data[off] != &b[0] {
-		return 0, false
-	}
-	return off, true
 }
 
 // typeError reports the next value as the wrong kind for want.
@@ -564,32 +547,31 @@ func (dc *decoder) string() (string, bool, error) {
 	default:
 		return "", false, dc.typeError("string")
 	}
-	b, escaped, err := dc.d.str(true)
+	v, _, err := dc.d.str(true)
 	if err != nil {
 		return "", false, err
 	}
-	if len(b) == 0 {
-		return "", true, nil
-	}
-	if escaped { // decoded by unquoteSlow: valid UTF-8 already
-		return string(b), true, nil
-	}
-	if dc.utf8 || utf8.Valid(b) {
-		off := cap(dc.data) - cap(b)
-		return dc.str[off : off+len(b)], true, nil
-	}
-	return validUTF8(b), true, nil
+	return dc.valid(v), true, nil
 }
 
-// validUTF8 returns b as a string with every byte that is not UTF-8
-// replaced by U+FFFD, as encoding/json does.
-func validUTF8(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
+// valid is v (a string of the document, or decoded from one) with invalid
+// UTF-8 replaced as encoding/json replaces it.
+func (dc *decoder) valid(v string) string {
+	if dc.utf8 {
+		return v
+	}
+	return validUTF8(v)
+}
+
+// validUTF8 returns b with every byte that is not UTF-8 replaced by
+// U+FFFD, as encoding/json does.
+func validUTF8(b string) string {
+	if utf8.ValidString(b) {
+		return b
 	}
 	var sb strings.Builder
 	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
+		r, n := utf8.DecodeRuneInString(b)
 		sb.WriteRune(r)
 		b = b[n:]
 	}
@@ -599,7 +581,7 @@ func validUTF8(b []byte) string {
 // unquoteSlow decodes the escapes of a JSON string's content (checked by
 // the scanner) as encoding/json does: a surrogate escape that is not half
 // of a pair, and every byte that is not UTF-8, become U+FFFD.
-func unquoteSlow(s []byte) []byte {
+func unquoteSlow(s string) []byte {
 	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
 	for r := 0; r < len(s); {
 		c := s[r]
@@ -644,7 +626,7 @@ func unquoteSlow(s []byte) []byte {
 			b = append(b, c)
 			r++
 		default:
-			rr, size := utf8.DecodeRune(s[r:])
+			rr, size := utf8.DecodeRuneInString(s[r:])
 			r += size
 			b = utf8.AppendRune(b, rr)
 		}
@@ -653,7 +635,7 @@ func unquoteSlow(s []byte) []byte {
 }
 
 // getu4 decodes \uXXXX at the start of s, or returns -1.
-func getu4(s []byte) rune {
+func getu4(s string) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
@@ -676,28 +658,16 @@ func getu4(s []byte) rune {
 
 // key returns an object key as encoding/json spells it (escapes decoded,
 // invalid UTF-8 as U+FFFD).
-func (dc *decoder) key(k []byte) string {
-	if len(k) == 0 {
-		return ""
-	}
-	off, ok := dc.alias(k)
-	if !ok { // decoded by unquoteSlow: valid UTF-8 already
-		return string(k)
-	}
-	if dc.utf8 || utf8.Valid(k) {
-		return dc.str[off : off+len(k)]
-	}
-	return validUTF8(k)
-}
+func (dc *decoder) key(k string) string { return dc.valid(k) }
 
 // rawMember is an object member kept for later decoding.
 type rawMember struct {
 	key string
-	raw []byte
+	raw string
 }
 
 // setMember records key's value; a later duplicate replaces it.
-func setMember(ms []rawMember, key string, raw []byte) []rawMember {
+func setMember(ms []rawMember, key string, raw string) []rawMember {
 	for i := range ms {
 		if ms[i].key == key {
 			ms[i].raw = raw
@@ -710,7 +680,7 @@ func setMember(ms []rawMember, key string, raw []byte) []rawMember {
 // foldEqual reports whether key equals name (ASCII upper case) under
 // encoding/json's case folding: each rune folded to the smallest rune of
 // its Unicode simple-folding orbit ("ſ" matches "S", the Kelvin sign "K").
-func foldEqual(key []byte, name string) bool {
+func foldEqual(key, name string) bool {
 	j := 0
 	for i := 0; i < len(key); j++ {
 		if j >= len(name) {
@@ -727,7 +697,7 @@ func foldEqual(key []byte, name string) bool {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRune(key[i:])
+		r, n := utf8.DecodeRuneInString(key[i:])
 		i += n
 		for {
 			r2 := unicode.SimpleFold(r)
@@ -744,12 +714,6 @@ func foldEqual(key []byte, name string) bool {
 	return j == len(name)
 }
 
-// literal is the text of the number raw, a substring of the document.
-func (dc *decoder) literal(raw []byte) string {
-	off := cap(dc.data) - cap(raw)
-	return dc.str[off : off+len(raw)]
-}
-
 // number reads a json.Number: a number literal, or a string holding a
 // valid one (as encoding/json accepts); null is not ok (nothing to set).
 func (dc *decoder) number() (string, bool, error) {
@@ -759,7 +723,7 @@ func (dc *decoder) number() (string, bool, error) {
 		if err != nil {
 			return "", false, err
 		}
-		return dc.literal(raw), true, nil
+		return raw, true, nil
 	case kindString:
 		s, _, err := dc.string()
 		if err != nil {
@@ -831,7 +795,7 @@ func (dc *decoder) int(bits int) (int64, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	n, err := strconv.ParseInt(dc.literal(raw), 10, bits)
+	n, err := strconv.ParseInt(raw, 10, bits)
 	if err != nil {
 		return 0, false, &DecodeError{Reason: "number that is not an int" + strconv.Itoa(bits), Err: err}
 	}
@@ -851,7 +815,7 @@ func (dc *decoder) float(bits int) (float64, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	f, err := strconv.ParseFloat(dc.literal(raw), bits)
+	f, err := strconv.ParseFloat(raw, bits)
 	if err != nil {
 		return 0, false, &DecodeError{Reason: "number out of range", Err: err}
 	}
@@ -883,10 +847,10 @@ func (dc *decoder) time(t *time.Time) error {
 	if err != nil {
 		return err
 	}
-	if bytes.IndexByte(raw, '\\') >= 0 {
-		err = json.Unmarshal(raw, t)
+	if strings.IndexByte(raw, '\\') >= 0 {
+		err = json.Unmarshal([]byte(raw), t)
 	} else {
-		err = t.UnmarshalJSON(raw)
+		err = t.UnmarshalJSON([]byte(raw))
 	}
 	if err != nil {
 		return &DecodeError{Reason: "string that is not an RFC 3339 date-time", Err: err}
@@ -904,7 +868,7 @@ func (dc *decoder) unmarshal(v any) error {
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
 		return &DecodeError{Reason: "JSON value of the wrong form", Err: err}
 	}
 	return nil
@@ -914,11 +878,18 @@ func (dc *decoder) unmarshal(v any) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ActivateCustomerResponseEnvelope) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *ActivateCustomerResponseEnvelope) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfActivateCustomerResponseEnvelope(key []byte) int {
-	switch string(key) {
+func fieldOfActivateCustomerResponseEnvelope(key string) int {
+	switch key {
 	case `errorResponse`:
 		return 0
 	case `payload`:
@@ -947,7 +918,7 @@ func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfActivateCustomerResponseEnvelope(key) {
 		case 0:
 			at = `errorResponse`
@@ -1026,11 +997,18 @@ func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *DeleteCustomerResponseEnvelope) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *DeleteCustomerResponseEnvelope) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfDeleteCustomerResponseEnvelope(key []byte) int {
-	switch string(key) {
+func fieldOfDeleteCustomerResponseEnvelope(key string) int {
+	switch key {
 	case `errorResponse`:
 		return 0
 	case `payload`:
@@ -1059,7 +1037,7 @@ func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfDeleteCustomerResponseEnvelope(key) {
 		case 0:
 			at = `errorResponse`
@@ -1140,11 +1118,18 @@ func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerResponseEnvelope) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerResponseEnvelope) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfCustomerResponseEnvelope(key []byte) int {
-	switch string(key) {
+func fieldOfCustomerResponseEnvelope(key string) int {
+	switch key {
 	case `errorResponse`:
 		return 0
 	case `payload`:
@@ -1173,7 +1158,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerResponseEnvelope(key) {
 		case 0:
 			at = `errorResponse`
@@ -1252,6 +1237,13 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponse) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *TokenResponse) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
@@ -1287,11 +1279,18 @@ func (t TokenResponse) DecodeTokenResponseCamel() (TokenResponseCamel, error) {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *OAuthError) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *OAuthError) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfOAuthError(key []byte) int {
-	switch string(key) {
+func fieldOfOAuthError(key string) int {
+	switch key {
 	case `error`:
 		return 0
 	case `error_description`:
@@ -1316,7 +1315,7 @@ func (x *OAuthError) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfOAuthError(key) {
 		case 0:
 			at = `error`
@@ -1365,11 +1364,18 @@ func (x *OAuthError) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ErrorResponse) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *ErrorResponse) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfErrorResponse(key []byte) int {
-	switch string(key) {
+func fieldOfErrorResponse(key string) int {
+	switch key {
 	case `apiSubErrors`:
 		return 0
 	case `errorMessage`:
@@ -1400,7 +1406,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfErrorResponse(key) {
 		case 0:
 			at = `apiSubErrors`
@@ -1528,11 +1534,18 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerResponse) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerResponse) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfCustomerResponse(key []byte) int {
-	switch string(key) {
+func fieldOfCustomerResponse(key string) int {
+	switch key {
 	case `accountNumber`:
 		return 0
 	case `active`:
@@ -1615,7 +1628,7 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerResponse(key) {
 		case 0:
 			at = `accountNumber`
@@ -1959,11 +1972,18 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponseSnake) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *TokenResponseSnake) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfTokenResponseSnake(key []byte) int {
-	switch string(key) {
+func fieldOfTokenResponseSnake(key string) int {
+	switch key {
 	case `access_token`:
 		return 0
 	case `expires_in`:
@@ -1994,7 +2014,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfTokenResponseSnake(key) {
 		case 0:
 			at = `access_token`
@@ -2084,11 +2104,18 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponseCamel) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *TokenResponseCamel) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfTokenResponseCamel(key []byte) int {
-	switch string(key) {
+func fieldOfTokenResponseCamel(key string) int {
+	switch key {
 	case `accessToken`:
 		return 0
 	case `expiresIn`:
@@ -2117,7 +2144,7 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfTokenResponseCamel(key) {
 		case 0:
 			at = `accessToken`
@@ -2190,6 +2217,13 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ApiSubError) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *ApiSubError) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
@@ -2205,15 +2239,15 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 	if err != nil {
 		return err
 	}
-	var known [4][]byte
+	var known [4]string
 	var extra []rawMember
 	sub := scanner{buf: whole}
-	err = sub.ObjBytes(func(d *scanner, key []byte) error {
+	err = sub.Obj(func(d *scanner, key string) error {
 		raw, err := d.Raw()
 		if err != nil {
 			return err
 		}
-		switch string(key) {
+		switch key {
 		case `field`:
 			known[0] = raw
 			return nil
@@ -2235,9 +2269,9 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 	}
 	at := ""
 	err = func() error {
-		if known[0] != nil {
+		if known[0] != "" {
 			at = `field`
-			dc := &decoder{d: scanner{buf: known[0]}, data: dc.data, str: dc.str, utf8: dc.utf8}
+			dc := &decoder{d: scanner{buf: known[0]}, utf8: dc.utf8}
 			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -2254,9 +2288,9 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 				}
 			}
 		}
-		if known[1] != nil {
+		if known[1] != "" {
 			at = `message`
-			dc := &decoder{d: scanner{buf: known[1]}, data: dc.data, str: dc.str, utf8: dc.utf8}
+			dc := &decoder{d: scanner{buf: known[1]}, utf8: dc.utf8}
 			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -2273,9 +2307,9 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 				}
 			}
 		}
-		if known[2] != nil {
+		if known[2] != "" {
 			at = `object`
-			dc := &decoder{d: scanner{buf: known[2]}, data: dc.data, str: dc.str, utf8: dc.utf8}
+			dc := &decoder{d: scanner{buf: known[2]}, utf8: dc.utf8}
 			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
@@ -2292,9 +2326,9 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 				}
 			}
 		}
-		if known[3] != nil {
+		if known[3] != "" {
 			at = `rejectedValue`
-			dc := &decoder{d: scanner{buf: known[3]}, data: dc.data, str: dc.str, utf8: dc.utf8}
+			dc := &decoder{d: scanner{buf: known[3]}, utf8: dc.utf8}
 			if err := dc.unmarshal(&x.RejectedValue); err != nil {
 				return err
 			}
@@ -2308,7 +2342,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		m := make(map[string]interface{}, len(extra))
 		for _, e := range extra {
 			var v interface{}
-			if err := json.Unmarshal(e.raw, &v); err != nil {
+			if err := json.Unmarshal([]byte(e.raw), &v); err != nil {
 				return &DecodeError{Reason: "additional property", Err: err}
 			}
 			m[e.key] = v
@@ -2322,11 +2356,18 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerKeyContactResponse) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerKeyContactResponse) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfCustomerKeyContactResponse(key []byte) int {
-	switch string(key) {
+func fieldOfCustomerKeyContactResponse(key string) int {
+	switch key {
 	case `createdBy`:
 		return 0
 	case `createdOn`:
@@ -2375,7 +2416,7 @@ func (x *CustomerKeyContactResponse) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerKeyContactResponse(key) {
 		case 0:
 			at = `createdBy`
@@ -2484,11 +2525,18 @@ func (x *CustomerKeyContactResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerReminderConfigResponse) DecodeJSON(data []byte) error {
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerReminderConfigResponse) DecodeJSONString(data string) error {
 	return decodeDocument(data, x.decodeJX)
 }
 
-func fieldOfCustomerReminderConfigResponse(key []byte) int {
-	switch string(key) {
+func fieldOfCustomerReminderConfigResponse(key string) int {
+	switch key {
 	case `customerId`:
 		return 0
 	case `customerReminderId`:
@@ -2523,7 +2571,7 @@ func (x *CustomerReminderConfigResponse) decodeJX(dc *decoder) error {
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *scanner, key []byte) error {
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerReminderConfigResponse(key) {
 		case 0:
 			at = `customerId`

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -46,7 +48,8 @@ func TestLimitedBody_AcceptsUpToTheLimitAndRejectsOneByteMore(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			body := []byte(strings.Repeat("x", tc.size))
-			lb := &limitedBody{rc: io.NopCloser(bytes.NewReader(body)), left: limit}
+			rc := io.NopCloser(bytes.NewReader(body))
+			lb := &limitedBody{LimitedReader: io.LimitedReader{R: rc, N: limit + 1}, c: rc}
 			got, err := readAllIn(t, lb, tc.buf, tc.size)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("read ended with %v, want %v", err, tc.wantErr)
@@ -102,5 +105,24 @@ func TestCloseBody_DrainsOnlyAfterAReadErrorOtherThanTooLarge(t *testing.T) {
 				t.Error("body not closed")
 			}
 		})
+	}
+}
+
+// stubDoer answers every request with resp.
+type stubDoer struct{ resp *http.Response }
+
+func (d stubDoer) Do(*http.Request) (*http.Response, error) { return d.resp, nil }
+
+func TestLimitDoer_LargestLimitReadsTheWholeBody(t *testing.T) {
+	for _, max := range []int64{5, math.MaxInt64} {
+		d := &limitDoer{next: stubDoer{&http.Response{Body: io.NopCloser(strings.NewReader("hello"))}}, max: max}
+		resp, err := d.Do(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readBody(resp)
+		if err != nil || string(got) != "hello" {
+			t.Errorf("max %d: read %q, %v; want the whole body", max, got, err)
+		}
 	}
 }

@@ -27,7 +27,7 @@ func (g *generator) genDecode() ([]byte, error) {
 		}
 	}
 	var b bytes.Buffer
-	header(&b, g.pkg.Name, `"bytes"`, `"encoding/binary"`, `"encoding/json"`, `"errors"`, `"math/bits"`, `"strconv"`, `"strings"`, `"time"`,
+	header(&b, g.pkg.Name, `"encoding/json"`, `"errors"`, `"math/bits"`, `"strconv"`, `"strings"`, `"time"`,
 		`"unicode"`, `"unicode/utf16"`, `"unicode/utf8"`)
 	b.WriteString(decodeRuntime)
 	b.Write(body.Bytes())
@@ -93,7 +93,11 @@ func (g *generator) typeDecoder(b *bytes.Buffer, typ string, s *openapi3.Schema)
 	fmt.Fprintf(b, "// DecodeJSON decodes the JSON document data into x exactly as\n")
 	fmt.Fprintf(b, "// json.Unmarshal(data, x) does (see the package's decoding notes),\n")
 	fmt.Fprintf(b, "// without reflection. Its errors are *DecodeError.\n")
-	fmt.Fprintf(b, "func (x *%s) DecodeJSON(data []byte) error {\nreturn decodeDocument(data, x.decodeJX)\n}\n\n", typ)
+	fmt.Fprintf(b, "func (x *%s) DecodeJSON(data []byte) error {\nreturn decodeDocument(string(data), x.decodeJX)\n}\n\n", typ)
+	fmt.Fprintf(b, "// DecodeJSONString is DecodeJSON for a document held in a string: the\n")
+	fmt.Fprintf(b, "// decoded strings are substrings of data (DecodeJSON copies its input\n")
+	fmt.Fprintf(b, "// once for them).\n")
+	fmt.Fprintf(b, "func (x *%s) DecodeJSONString(data string) error {\nreturn decodeDocument(data, x.decodeJX)\n}\n\n", typ)
 	switch {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
 		return g.unionDecoder(b, where, typ, s)
@@ -118,7 +122,7 @@ func (g *generator) typeDecoder(b *bytes.Buffer, typ string, s *openapi3.Schema)
 	g.fieldIndex(b, typ, fields)
 	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
 	b.WriteString("switch dc.next() {\ncase kindNull:\nreturn dc.d.Null()\ncase kindObject:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
-	b.WriteString("at := \"\"\nerr := dc.d.ObjBytes(func(d *scanner, key []byte) error {\n")
+	b.WriteString("at := \"\"\nerr := dc.d.Obj(func(d *scanner, key string) error {\n")
 	fmt.Fprintf(b, "switch fieldOf%s(key) {\n", typ)
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %d:\nat = %s\n", i, goString(f.JSON))
@@ -155,7 +159,7 @@ func checkFoldUnique(where string, fields []goField) error {
 // encoding/json v1 picks it: the exact name first, else the name equal
 // under Unicode case folding; -1 for none.
 func (g *generator) fieldIndex(b *bytes.Buffer, typ string, fields []goField) {
-	fmt.Fprintf(b, "func fieldOf%s(key []byte) int {\nswitch string(key) {\n", typ)
+	fmt.Fprintf(b, "func fieldOf%s(key string) int {\nswitch key {\n", typ)
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %s:\nreturn %d\n", goString(f.JSON), i)
 	}
@@ -209,9 +213,9 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
 	b.WriteString("switch dc.next() {\ncase kindNull:\nreturn dc.d.Null()\ncase kindObject:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
 	b.WriteString("whole, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\n")
-	fmt.Fprintf(b, "var known [%d][]byte\nvar extra []rawMember\n", len(fields))
+	fmt.Fprintf(b, "var known [%d]string\nvar extra []rawMember\n", len(fields))
 	b.WriteString("sub := scanner{buf: whole}\n")
-	b.WriteString("err = sub.ObjBytes(func(d *scanner, key []byte) error {\nraw, err := d.Raw()\nif err != nil {\nreturn err\n}\nswitch string(key) {\n")
+	b.WriteString("err = sub.Obj(func(d *scanner, key string) error {\nraw, err := d.Raw()\nif err != nil {\nreturn err\n}\nswitch key {\n")
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %s:\nknown[%d] = raw\nreturn nil\n", goString(f.JSON), i)
 	}
@@ -219,14 +223,14 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 	b.WriteString("extra = setMember(extra, dc.key(key), raw)\nreturn nil\n})\nif err != nil {\nreturn err\n}\n")
 	b.WriteString("at := \"\"\nerr = func() error {\n")
 	for i, f := range fields {
-		fmt.Fprintf(b, "if known[%d] != nil {\nat = %s\ndc := &decoder{d: scanner{buf: known[%d]}, data: dc.data, str: dc.str, utf8: dc.utf8}\n", i, goString(f.JSON), i)
+		fmt.Fprintf(b, "if known[%d] != \"\" {\nat = %s\ndc := &decoder{d: scanner{buf: known[%d]}, utf8: dc.utf8}\n", i, goString(f.JSON), i)
 		if err := g.decodeValue(b, "x."+f.Name, f.Type, s.Properties[f.JSON], where+"."+f.JSON); err != nil {
 			return err
 		}
 		b.WriteString("}\n")
 	}
 	b.WriteString("return nil\n}()\nif err != nil {\nreturn atPath(err, at)\n}\n")
-	fmt.Fprintf(b, "if len(extra) > 0 {\nm := make(map[string]%s, len(extra))\nfor _, e := range extra {\nvar v %s\nif err := json.Unmarshal(e.raw, &v); err != nil {\nreturn &DecodeError{Reason: \"additional property\", Err: err}\n}\nm[e.key] = v\n}\nx.AdditionalProperties = m\n}\nreturn nil\n}\n\n",
+	fmt.Fprintf(b, "if len(extra) > 0 {\nm := make(map[string]%s, len(extra))\nfor _, e := range extra {\nvar v %s\nif err := json.Unmarshal([]byte(e.raw), &v); err != nil {\nreturn &DecodeError{Reason: \"additional property\", Err: err}\n}\nm[e.key] = v\n}\nx.AdditionalProperties = m\n}\nreturn nil\n}\n\n",
 		exprString(mt.Value), exprString(mt.Value))
 	return nil
 }
