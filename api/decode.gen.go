@@ -152,30 +152,30 @@ func (s *scanner) skipSpace() {
 	s.pos = i
 }
 
+// kinds is the kind of a value by its first byte.
+var kinds = [256]kind{
+	'"': kindString, 'n': kindNull, 't': kindBool, 'f': kindBool, '[': kindArray, '{': kindObject,
+	'-': kindNumber, '0': kindNumber, '1': kindNumber, '2': kindNumber, '3': kindNumber,
+	'4': kindNumber, '5': kindNumber, '6': kindNumber, '7': kindNumber, '8': kindNumber, '9': kindNumber,
+}
+
 // Next is the kind of the next value (white space skipped), kindInvalid at
-// the end of the input or on a byte no value starts with.
+// the end of the input or on a byte no value starts with. Inlined: the
+// scanner is mostly at a value already.
 func (s *scanner) Next() kind {
-	s.ws()
+	if i := s.pos; i < len(s.buf) && kinds[s.buf[i]] != kindInvalid {
+		return kinds[s.buf[i]]
+	}
+	return s.nextAfterSpace()
+}
+
+//go:noinline
+func (s *scanner) nextAfterSpace() kind {
+	s.skipSpace()
 	if s.pos >= len(s.buf) {
 		return kindInvalid
 	}
-	switch c := s.buf[s.pos]; c {
-	case '"':
-		return kindString
-	case 'n':
-		return kindNull
-	case 't', 'f':
-		return kindBool
-	case '[':
-		return kindArray
-	case '{':
-		return kindObject
-	default:
-		if c == '-' || '0' <= c && c <= '9' {
-			return kindNumber
-		}
-	}
-	return kindInvalid
+	return kinds[s.buf[s.pos]]
 }
 
 // literal reads the literal lit.
@@ -540,12 +540,14 @@ func (dc *decoder) typeError(want string) error {
 
 // string reads a string (ok) or null (not ok: nothing to set).
 func (dc *decoder) string() (string, bool, error) {
-	switch dc.d.Next() {
-	case kindString:
-	case kindNull:
-		return "", false, dc.d.Null()
-	default:
-		return "", false, dc.typeError("string")
+	if i := dc.d.pos; i >= len(dc.d.buf) || dc.d.buf[i] != '"' {
+		switch dc.d.Next() {
+		case kindString:
+		case kindNull:
+			return "", false, dc.d.Null()
+		default:
+			return "", false, dc.typeError("string")
+		}
 	}
 	v, _, err := dc.d.str(true)
 	if err != nil {
