@@ -39,9 +39,8 @@ func plain8(s string) bool {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
 	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	zero := func(v uint64) uint64 { return (v - lsb) &^ v }
-	m := x | (x-lsb*0x20)&^x | zero(x^(lsb*'"')) | zero(x^(lsb*'\\')) |
-		zero(x^(lsb*'<')) | zero(x^(lsb*'>')) | zero(x^(lsb*'&'))
+	q, e, l, g, a := x^(lsb*'"'), x^(lsb*'\\'), x^(lsb*'<'), x^(lsb*'>'), x^(lsb*'&')
+	m := x | (x-lsb*0x20)&^x | (q-lsb)&^q | (e-lsb)&^e | (l-lsb)&^l | (g-lsb)&^g | (a-lsb)&^a
 	return m&msb == 0
 }
 
