@@ -126,3 +126,36 @@ func TestLimitDoer_LargestLimitReadsTheWholeBody(t *testing.T) {
 		}
 	}
 }
+
+func TestReadBody_ReturnsTheWholeBodyWhateverTheContentLength(t *testing.T) {
+	const body = `{"payload":{"legalName":"Acme"}}`
+	tests := []struct {
+		name    string
+		cl      int64 // Content-Length as the response states it
+		max     int64 // the limit of the body
+		wantErr error
+	}{
+		{"exact length", int64(len(body)), DefaultMaxResponseBytes, nil},
+		{"length stated too short", 3, DefaultMaxResponseBytes, nil},
+		{"length stated too long", 10 * int64(len(body)), DefaultMaxResponseBytes, nil},
+		{"length unknown (chunked)", -1, DefaultMaxResponseBytes, nil},
+		{"length zero", 0, DefaultMaxResponseBytes, nil},
+		{"exactly at the limit", int64(len(body)), int64(len(body)), nil},
+		{"past the limit, length stated", int64(len(body)), int64(len(body)) - 1, ErrResponseTooLarge},
+		{"past the limit, length unknown", -1, int64(len(body)) - 1, ErrResponseTooLarge},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := io.NopCloser(strings.NewReader(body))
+			resp := &http.Response{ContentLength: tc.cl,
+				Body: &limitedBody{LimitedReader: io.LimitedReader{R: rc, N: tc.max + 1}, c: rc}}
+			got, err := readBody(resp)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tc.wantErr)
+			}
+			if tc.wantErr == nil && string(got) != body {
+				t.Fatalf("read %q, want %q", got, body)
+			}
+		})
+	}
+}
