@@ -39,14 +39,19 @@ type decodeResult struct {
 	gotErr, wantErr error
 }
 
-// same decodes data into a fresh T both ways.
+// same decodes data into a fresh T both ways (and checks that
+// DecodeJSONString gives what DecodeJSON gives).
 func same[T any, PT interface {
 	*T
 	DecodeJSON([]byte) error
+	DecodeJSONString(string) error
 }](data []byte) decodeResult {
-	var got, want T
+	var got, want, viaString T
 	gerr := PT(&got).DecodeJSON(data)
 	werr := json.Unmarshal(data, &want)
+	if serr := PT(&viaString).DecodeJSONString(string(data)); (serr == nil) != (gerr == nil) || gerr == nil && !reflect.DeepEqual(got, viaString) {
+		return decodeResult{got, want, fmt.Errorf("DecodeJSONString (%v) differs from DecodeJSON (%v)", serr, gerr), werr}
+	}
 	return decodeResult{got, want, gerr, werr}
 }
 

@@ -3,18 +3,15 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/go-faster/jx"
 )
 
 // DecodeError is a response body the generated decoders could not decode:
@@ -46,8 +43,8 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// decodeError returns err as a *DecodeError (jx wraps the errors of the
-// callbacks it runs).
+// decodeError returns err as a *DecodeError (a path prefix may already
+// have been put in front of it).
 func decodeError(err error) *DecodeError {
 	var de *DecodeError
 	if errors.As(err, &de) {
@@ -84,210 +81,509 @@ func atIndex(err error, i int) error {
 	return de
 }
 
-// decoder is the state of one document: jx over data, and one string copy
-// of data that every unescaped string value is a substring of (one
-// allocation for all of them).
-type decoder struct {
-	d    *jx.Decoder
-	data []byte
-	str  string
-	// exact: read every string from its raw bytes (see errExact).
-	exact bool
-	// utf8: data is valid UTF-8, and so is every string in it.
-	utf8 bool
-	// at is where the value about to be decoded starts in data, when
-	// known (after an unescaped key), else -1: next reads the value's kind
-	// there instead of asking jx.
-	at int
+// kind is the kind of a JSON value, told by its first byte.
+type kind uint8
+
+const (
+	kindInvalid kind = iota
+	kindString
+	kindNumber
+	kindNull
+	kindBool
+	kindArray
+	kindObject
+)
+
+// maxDepth is encoding/json's limit on nested arrays and objects.
+const maxDepth = 10000
+
+// scanner reads one JSON document held in memory, checking its syntax as
+// encoding/json does (RFC 8259; invalid UTF-8 is not a syntax error).
+type scanner struct {
+	buf   string
+	pos   int
+	depth int
 }
 
-// keyed records where the value of the object member whose key jx just
-// returned starts (jx has checked the colon and that a value follows).
-func (dc *decoder) keyed(key []byte) {
-	dc.at = -1
-	off, ok := dc.alias(key)
-	if !ok {
-		return
-	}
-	i := off + len(key) + 1
-	for i < len(dc.data) && isSpace(dc.data[i]) {
-		i++
-	}
-	if i >= len(dc.data) || dc.data[i] != ':' {
-		return
-	}
-	i++
-	for i < len(dc.data) && isSpace(dc.data[i]) {
-		i++
-	}
-	if i < len(dc.data) {
-		dc.at = i
+// syntaxError is malformed JSON at a byte offset; it never quotes the body.
+type syntaxError struct {
+	msg string
+	off int
+}
+
+func (e *syntaxError) Error() string { return e.msg + " at byte " + strconv.Itoa(e.off) }
+
+func (s *scanner) fail(msg string) error {
+	return &DecodeError{Reason: "malformed JSON", Err: &syntaxError{msg, s.pos}}
+}
+
+// ws skips white space (inlined: most calls find none).
+func (s *scanner) ws() {
+	if i := s.pos; i >= len(s.buf) || s.buf[i] <= ' ' {
+		s.skipSpace()
 	}
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
-
-// next is the kind of the next value, as jx's Next says.
-func (dc *decoder) next() jx.Type {
-	if dc.at < 0 {
-		return dc.d.Next()
-	}
-	switch c := dc.data[dc.at]; c {
-	case '"':
-		return jx.String
-	case 'n':
-		return jx.Null
-	case 't', 'f':
-		return jx.Bool
-	case '[':
-		return jx.Array
-	case '{':
-		return jx.Object
-	default:
-		if c == '-' || '0' <= c && c <= '9' {
-			return jx.Number
+// skipSpace skips white space, runs of spaces eight bytes at a time.
+//
+//go:noinline
+func (s *scanner) skipSpace() {
+	b, i := s.buf, s.pos
+	for i < len(b) {
+		switch b[i] {
+		case ' ':
+			if i+8 <= len(b) {
+				x := load64(b, i) ^ lsb*' '
+				if x == 0 {
+					i += 8
+				} else {
+					i += bits.TrailingZeros64(x) >> 3
+				}
+				continue
+			}
+			i++
+		case '\n', '\t', '\r':
+			i++
+		default:
+			s.pos = i
+			return
 		}
 	}
-	return jx.Invalid
+	s.pos = i
 }
 
-// errExact asks for the document to be decoded again in exact mode: a
-// string with escapes decoded to U+FFFD, and jx pairs surrogate escapes
-// differently from encoding/json in one case (a high surrogate followed by
-// another high one), which only the raw bytes can tell.
-var errExact = errors.New("decode again reading strings from their raw bytes")
+// kinds is the kind of a value by its first byte.
+var kinds = [256]kind{
+	'"': kindString, 'n': kindNull, 't': kindBool, 'f': kindBool, '[': kindArray, '{': kindObject,
+	'-': kindNumber, '0': kindNumber, '1': kindNumber, '2': kindNumber, '3': kindNumber,
+	'4': kindNumber, '5': kindNumber, '6': kindNumber, '7': kindNumber, '8': kindNumber, '9': kindNumber,
+}
+
+// Next is the kind of the next value (white space skipped), kindInvalid at
+// the end of the input or on a byte no value starts with. Inlined: the
+// scanner is mostly at a value already.
+func (s *scanner) Next() kind {
+	if i := s.pos; i < len(s.buf) && kinds[s.buf[i]] != kindInvalid {
+		return kinds[s.buf[i]]
+	}
+	return s.nextAfterSpace()
+}
+
+//go:noinline
+func (s *scanner) nextAfterSpace() kind {
+	s.skipSpace()
+	if s.pos >= len(s.buf) {
+		return kindInvalid
+	}
+	return kinds[s.buf[s.pos]]
+}
+
+// literal reads the literal lit.
+func (s *scanner) literal(lit string) error {
+	if len(s.buf)-s.pos < len(lit) || s.buf[s.pos:s.pos+len(lit)] != lit {
+		return s.fail("invalid literal")
+	}
+	s.pos += len(lit)
+	return nil
+}
+
+// Null reads null.
+func (s *scanner) Null() error {
+	s.ws()
+	return s.literal("null")
+}
+
+// Bool reads true or false.
+func (s *scanner) Bool() (bool, error) {
+	s.ws()
+	if s.pos < len(s.buf) && s.buf[s.pos] == 't' {
+		return true, s.literal("true")
+	}
+	return false, s.literal("false")
+}
+
+// Raw reads the next value and returns its text.
+func (s *scanner) Raw() (string, error) {
+	s.ws()
+	start := s.pos
+	if err := s.skip(); err != nil {
+		return "", err
+	}
+	return s.buf[start:s.pos], nil
+}
+
+// Skip reads the next value and drops it.
+func (s *scanner) Skip() error {
+	s.ws()
+	return s.skip()
+}
+
+// skip reads the value at pos.
+func (s *scanner) skip() error {
+	if s.pos >= len(s.buf) {
+		return s.fail("unexpected end of JSON input")
+	}
+	switch c := s.buf[s.pos]; c {
+	case '"':
+		_, _, err := s.str(false)
+		return err
+	case 'n':
+		return s.literal("null")
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case '[':
+		return s.Arr(func(d *scanner) error { return d.skip() })
+	case '{':
+		return s.Obj(func(d *scanner, _ string) error { return d.skip() })
+	default:
+		return s.number()
+	}
+}
+
+// number reads a number literal.
+func (s *scanner) number() error {
+	b, i := s.buf, s.pos
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(b):
+		s.pos = i
+		return s.fail("unexpected end of JSON input")
+	case b[i] == '0':
+		i++
+	case '1' <= b[i] && b[i] <= '9':
+		i++
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+	default:
+		s.pos = i
+		return s.fail("invalid character in number")
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			s.pos = i
+			return s.fail("invalid character after decimal point")
+		}
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			s.pos = i
+			return s.fail("invalid character in exponent")
+		}
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+	}
+	s.pos = i
+	return nil
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// load64 is the eight bytes of b at i, little-endian (one load).
+func load64(b string, i int) uint64 {
+	b = b[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// stops marks (high bit of the byte) the bytes of x that end the fast scan
+// of a string: '"', '\\' and control characters. The lowest mark is exact.
+func stops(x uint64) uint64 {
+	q := x ^ (lsb * '"')
+	e := x ^ (lsb * '\\')
+	return ((q-lsb)&^q | (e-lsb)&^e | (x-lsb*0x20)&^x) & msb
+}
+
+// str reads the string at pos (its opening quote): its content, a
+// substring of the input, and whether it has escapes; with decode, escapes
+// are decoded as encoding/json decodes them.
+func (s *scanner) str(decode bool) (string, bool, error) {
+	b := s.buf
+	if s.pos >= len(b) || b[s.pos] != '"' {
+		return "", false, s.fail("expected a string")
+	}
+	start := s.pos + 1
+	i := start
+	for {
+		if i+8 <= len(b) {
+			m := stops(load64(b, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		} else if i >= len(b) {
+			s.pos = i
+			return "", false, s.fail("unexpected end of JSON input")
+		}
+		switch c := b[i]; {
+		case c == '"':
+			s.pos = i + 1
+			return b[start:i], false, nil
+		case c == '\\':
+			return s.escaped(start, i, decode)
+		case c < 0x20:
+			s.pos = i
+			return "", false, s.fail("invalid character in string literal")
+		}
+		i++
+	}
+}
+
+// escaped reads the rest of a string that has an escape at i.
+func (s *scanner) escaped(start, i int, decode bool) (string, bool, error) {
+	b := s.buf
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == '"':
+			s.pos = i + 1
+			if !decode {
+				return b[start:i], true, nil
+			}
+			return string(unquoteSlow(b[start:i])), true, nil
+		case c == '\\':
+			if i+1 >= len(b) {
+				i++
+				continue
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if getu4(b[i:]) < 0 {
+					s.pos = i
+					return "", false, s.fail("invalid escape in string literal")
+				}
+				i += 6
+			default:
+				s.pos = i
+				return "", false, s.fail("invalid escape in string literal")
+			}
+		case c < 0x20:
+			s.pos = i
+			return "", false, s.fail("invalid character in string literal")
+		default:
+			i++
+		}
+	}
+	s.pos = i
+	return "", false, s.fail("unexpected end of JSON input")
+}
+
+// enter opens an array or object: one more level of nesting.
+func (s *scanner) enter() error {
+	s.depth++
+	if s.depth > maxDepth {
+		return s.fail("exceeded max depth")
+	}
+	s.pos++
+	return nil
+}
+
+// Obj reads an object, calling f with each key (escapes decoded) and the
+// scanner at the key's value, which f must read.
+func (s *scanner) Obj(f func(d *scanner, key string) error) error {
+	s.ws()
+	if s.pos >= len(s.buf) || s.buf[s.pos] != '{' {
+		return s.fail("expected an object")
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	s.ws()
+	if s.pos < len(s.buf) && s.buf[s.pos] == '}' {
+		s.pos++
+		s.depth--
+		return nil
+	}
+	for {
+		key, _, err := s.str(true)
+		if err != nil {
+			return err
+		}
+		s.ws()
+		if s.pos >= len(s.buf) || s.buf[s.pos] != ':' {
+			return s.fail("expected a colon after an object key")
+		}
+		s.pos++
+		s.ws()
+		if s.pos >= len(s.buf) {
+			return s.fail("unexpected end of JSON input")
+		}
+		if err := f(s, key); err != nil {
+			return err
+		}
+		s.ws()
+		if s.pos >= len(s.buf) {
+			return s.fail("unexpected end of JSON input")
+		}
+		switch s.buf[s.pos] {
+		case ',':
+			s.pos++
+			s.ws()
+		case '}':
+			s.pos++
+			s.depth--
+			return nil
+		default:
+			return s.fail("expected a comma or the end of the object")
+		}
+	}
+}
+
+// Arr reads an array, calling f with the scanner at each element, which f
+// must read.
+func (s *scanner) Arr(f func(d *scanner) error) error {
+	s.ws()
+	if s.pos >= len(s.buf) || s.buf[s.pos] != '[' {
+		return s.fail("expected an array")
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	s.ws()
+	if s.pos < len(s.buf) && s.buf[s.pos] == ']' {
+		s.pos++
+		s.depth--
+		return nil
+	}
+	for {
+		if s.pos >= len(s.buf) {
+			return s.fail("unexpected end of JSON input")
+		}
+		if err := f(s); err != nil {
+			return err
+		}
+		s.ws()
+		if s.pos >= len(s.buf) {
+			return s.fail("unexpected end of JSON input")
+		}
+		switch s.buf[s.pos] {
+		case ',':
+			s.pos++
+			s.ws()
+		case ']':
+			s.pos++
+			s.depth--
+			return nil
+		default:
+			return s.fail("expected a comma or the end of the array")
+		}
+	}
+}
+
+// decoder is the state of one document: the scanner over data, whose
+// unescaped string values are substrings of it.
+type decoder struct {
+	d scanner
+	// utf8: data is valid UTF-8, and so is every string in it.
+	utf8 bool
+}
+
+// next is the kind of the next value.
+func (dc *decoder) next() kind { return dc.d.Next() }
 
 // decodeDocument runs decode over data, which must hold one JSON value and
 // nothing else but white space.
-func decodeDocument(data []byte, exact bool, decode func(*decoder) error) error {
-	d := jx.GetDecoder()
-	d.ResetBytes(data)
-	dc := decoder{d: d, data: data, str: string(data), exact: exact, utf8: utf8.Valid(data), at: -1}
+func decodeDocument(data string, decode func(*decoder) error) error {
+	dc := decoder{d: scanner{buf: data}, utf8: utf8.ValidString(data)}
 	err := decode(&dc)
 	if err == nil {
-		// Exactly io.EOF: nothing but white space is left. jx wraps io.EOF
-		// for a value cut short too ("object: EOF"), which is data after it.
-		if serr := d.Skip(); serr != io.EOF {
-			err = &DecodeError{Reason: "data after the JSON value", Err: serr}
+		dc.d.ws()
+		if dc.d.pos < len(data) {
+			err = &DecodeError{Reason: "data after the JSON value"}
 		}
 	}
-	jx.PutDecoder(d)
 	if err != nil {
-		if errors.Is(err, errExact) {
-			return errExact
-		}
 		return decodeError(err)
 	}
 	return nil
 }
 
-// alias reports where b, a slice jx returned, starts in the document, or
-// not ok when jx built b elsewhere (the string had escapes).
-func (dc *decoder) alias(b []byte) (int, bool) {
-	off := dc.offset(b)
-	if len(b) == 0 || off < 0 || off+len(b) > len(dc.data) || &dc.data[off] != &b[0] {
-		return 0, false
-	}
-	return off, true
-}
-
-// offset is where b, a slice of the document jx returned, starts in it.
-func (dc *decoder) offset(b []byte) int { return cap(dc.data) - cap(b) }
-
 // typeError reports the next value as the wrong kind for want.
 func (dc *decoder) typeError(want string) error {
 	var found string
 	switch dc.d.Next() {
-	case jx.String:
+	case kindString:
 		found = "string"
-	case jx.Number:
+	case kindNumber:
 		found = "number"
-	case jx.Null:
+	case kindNull:
 		found = "null"
-	case jx.Bool:
+	case kindBool:
 		found = "boolean"
-	case jx.Array:
+	case kindArray:
 		found = "array"
-	case jx.Object:
+	case kindObject:
 		found = "object"
 	default:
-		return &DecodeError{Reason: "malformed JSON"}
+		return dc.d.fail("invalid character looking for the beginning of a value")
 	}
 	return &DecodeError{Reason: "JSON " + found + " where " + want + " belongs"}
 }
 
 // string reads a string (ok) or null (not ok: nothing to set).
 func (dc *decoder) string() (string, bool, error) {
-	switch dc.next() {
-	case jx.String:
-	case jx.Null:
-		return "", false, dc.d.Null()
-	default:
-		return "", false, dc.typeError("string")
-	}
-	if dc.exact {
-		raw, err := dc.d.Raw()
-		if err != nil {
-			return "", false, err
+	if i := dc.d.pos; i >= len(dc.d.buf) || dc.d.buf[i] != '"' {
+		switch dc.d.Next() {
+		case kindString:
+		case kindNull:
+			return "", false, dc.d.Null()
+		default:
+			return "", false, dc.typeError("string")
 		}
-		return dc.unquote(raw), true, nil
 	}
-	b, err := dc.d.StrBytes()
+	v, _, err := dc.d.str(true)
 	if err != nil {
 		return "", false, err
 	}
-	if len(b) == 0 {
-		return "", true, nil
-	}
-	if off, ok := dc.alias(b); ok { // no escape: a substring
-		if dc.utf8 || utf8.Valid(b) {
-			return dc.str[off : off+len(b)], true, nil
-		}
-		return validUTF8(b), true, nil
-	}
-	if bytes.Contains(b, replacementChar) {
-		return "", false, errExact
-	}
-	return validUTF8(b), true, nil
+	return dc.valid(v), true, nil
 }
 
-var replacementChar = []byte("\uFFFD")
+// valid is v (a string of the document, or decoded from one) with invalid
+// UTF-8 replaced as encoding/json replaces it.
+func (dc *decoder) valid(v string) string {
+	if dc.utf8 {
+		return v
+	}
+	return validUTF8(v)
+}
 
-// validUTF8 returns b as a string with every byte that is not UTF-8
-// replaced by U+FFFD, as encoding/json does.
-func validUTF8(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
+// validUTF8 returns b with every byte that is not UTF-8 replaced by
+// U+FFFD, as encoding/json does.
+func validUTF8(b string) string {
+	if utf8.ValidString(b) {
+		return b
 	}
 	var sb strings.Builder
 	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
+		r, n := utf8.DecodeRuneInString(b)
 		sb.WriteRune(r)
 		b = b[n:]
 	}
 	return sb.String()
 }
 
-// unquote returns the value of the JSON string raw (quotes included): a
-// substring of the document when it has no escape and is valid UTF-8.
-func (dc *decoder) unquote(raw []byte) string {
-	start := dc.offset(raw) + 1
-	inner := raw[1 : len(raw)-1]
-	for i, c := range inner {
-		if c == '\\' || c >= utf8.RuneSelf {
-			if bytes.IndexByte(inner[i:], '\\') < 0 && utf8.Valid(inner[i:]) {
-				break
-			}
-			return unquoteSlow(inner)
-		}
-	}
-	return dc.str[start : start+len(inner)]
-}
-
-// unquoteSlow decodes the escapes of a JSON string's content as
-// encoding/json does: a surrogate escape that is not half of a pair, and
-// every byte that is not UTF-8, become U+FFFD.
-func unquoteSlow(s []byte) string {
+// unquoteSlow decodes the escapes of a JSON string's content (checked by
+// the scanner) as encoding/json does: a surrogate escape that is not half
+// of a pair, and every byte that is not UTF-8, become U+FFFD.
+func unquoteSlow(s string) []byte {
 	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
 	for r := 0; r < len(s); {
 		c := s[r]
@@ -295,7 +591,7 @@ func unquoteSlow(s []byte) string {
 		case c == '\\':
 			r++
 			if r >= len(s) {
-				return string(b)
+				return b
 			}
 			switch s[r] {
 			case 'b':
@@ -311,7 +607,7 @@ func unquoteSlow(s []byte) string {
 			case 'u':
 				rr := getu4(s[r-1:])
 				if rr < 0 {
-					return string(b)
+					return b
 				}
 				r += 5
 				if utf16.IsSurrogate(rr) {
@@ -324,7 +620,7 @@ func unquoteSlow(s []byte) string {
 				}
 				b = utf8.AppendRune(b, rr)
 				continue
-			default: // '"', '\\', '/' (jx refuses any other escape)
+			default: // '"', '\\', '/' (the scanner refuses any other escape)
 				b = append(b, s[r])
 			}
 			r++
@@ -332,16 +628,16 @@ func unquoteSlow(s []byte) string {
 			b = append(b, c)
 			r++
 		default:
-			rr, size := utf8.DecodeRune(s[r:])
+			rr, size := utf8.DecodeRuneInString(s[r:])
 			r += size
 			b = utf8.AppendRune(b, rr)
 		}
 	}
-	return string(b)
+	return b
 }
 
 // getu4 decodes \uXXXX at the start of s, or returns -1.
-func getu4(s []byte) rune {
+func getu4(s string) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
@@ -362,31 +658,18 @@ func getu4(s []byte) rune {
 	return r
 }
 
-// key returns an object key as encoding/json spells it (invalid UTF-8 as
-// U+FFFD), or not ok when the key was written with escapes (jx decoded it
-// already, and its treatment of a broken surrogate pair differs).
-func (dc *decoder) key(k []byte) (string, bool) {
-	if len(k) == 0 {
-		return "", true
-	}
-	off, ok := dc.alias(k)
-	if !ok {
-		return "", false
-	}
-	if dc.utf8 || utf8.Valid(k) {
-		return dc.str[off : off+len(k)], true
-	}
-	return validUTF8(k), true
-}
+// key returns an object key as encoding/json spells it (escapes decoded,
+// invalid UTF-8 as U+FFFD).
+func (dc *decoder) key(k string) string { return dc.valid(k) }
 
 // rawMember is an object member kept for later decoding.
 type rawMember struct {
 	key string
-	raw []byte
+	raw string
 }
 
 // setMember records key's value; a later duplicate replaces it.
-func setMember(ms []rawMember, key string, raw []byte) []rawMember {
+func setMember(ms []rawMember, key string, raw string) []rawMember {
 	for i := range ms {
 		if ms[i].key == key {
 			ms[i].raw = raw
@@ -399,7 +682,7 @@ func setMember(ms []rawMember, key string, raw []byte) []rawMember {
 // foldEqual reports whether key equals name (ASCII upper case) under
 // encoding/json's case folding: each rune folded to the smallest rune of
 // its Unicode simple-folding orbit ("ſ" matches "S", the Kelvin sign "K").
-func foldEqual(key []byte, name string) bool {
+func foldEqual(key, name string) bool {
 	j := 0
 	for i := 0; i < len(key); j++ {
 		if j >= len(name) {
@@ -416,7 +699,7 @@ func foldEqual(key []byte, name string) bool {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRune(key[i:])
+		r, n := utf8.DecodeRuneInString(key[i:])
 		i += n
 		for {
 			r2 := unicode.SimpleFold(r)
@@ -433,23 +716,17 @@ func foldEqual(key []byte, name string) bool {
 	return j == len(name)
 }
 
-// literal is the text of the number raw, a substring of the document.
-func (dc *decoder) literal(raw []byte) string {
-	off := dc.offset(raw)
-	return dc.str[off : off+len(raw)]
-}
-
 // number reads a json.Number: a number literal, or a string holding a
 // valid one (as encoding/json accepts); null is not ok (nothing to set).
 func (dc *decoder) number() (string, bool, error) {
 	switch dc.next() {
-	case jx.Number:
+	case kindNumber:
 		raw, err := dc.d.Raw()
 		if err != nil {
 			return "", false, err
 		}
-		return dc.literal(raw), true, nil
-	case jx.String:
+		return raw, true, nil
+	case kindString:
 		s, _, err := dc.string()
 		if err != nil {
 			return "", false, err
@@ -458,7 +735,7 @@ func (dc *decoder) number() (string, bool, error) {
 			return "", false, &DecodeError{Reason: "JSON string that is not a number where a number belongs"}
 		}
 		return s, true, nil
-	case jx.Null:
+	case kindNull:
 		return "", false, dc.d.Null()
 	}
 	return "", false, dc.typeError("number")
@@ -510,8 +787,8 @@ func isValidNumber(s string) bool {
 // int reads an integer literal that fits in bits; null is not ok.
 func (dc *decoder) int(bits int) (int64, bool, error) {
 	switch dc.next() {
-	case jx.Number:
-	case jx.Null:
+	case kindNumber:
+	case kindNull:
 		return 0, false, dc.d.Null()
 	default:
 		return 0, false, dc.typeError("integer")
@@ -520,7 +797,7 @@ func (dc *decoder) int(bits int) (int64, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	n, err := strconv.ParseInt(dc.literal(raw), 10, bits)
+	n, err := strconv.ParseInt(raw, 10, bits)
 	if err != nil {
 		return 0, false, &DecodeError{Reason: "number that is not an int" + strconv.Itoa(bits), Err: err}
 	}
@@ -530,8 +807,8 @@ func (dc *decoder) int(bits int) (int64, bool, error) {
 // float reads a number that fits a float of bits; null is not ok.
 func (dc *decoder) float(bits int) (float64, bool, error) {
 	switch dc.next() {
-	case jx.Number:
-	case jx.Null:
+	case kindNumber:
+	case kindNull:
 		return 0, false, dc.d.Null()
 	default:
 		return 0, false, dc.typeError("number")
@@ -540,7 +817,7 @@ func (dc *decoder) float(bits int) (float64, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	f, err := strconv.ParseFloat(dc.literal(raw), bits)
+	f, err := strconv.ParseFloat(raw, bits)
 	if err != nil {
 		return 0, false, &DecodeError{Reason: "number out of range", Err: err}
 	}
@@ -550,10 +827,10 @@ func (dc *decoder) float(bits int) (float64, bool, error) {
 // bool reads true or false; null is not ok.
 func (dc *decoder) bool() (bool, bool, error) {
 	switch dc.next() {
-	case jx.Bool:
+	case kindBool:
 		v, err := dc.d.Bool()
 		return v, err == nil, err
-	case jx.Null:
+	case kindNull:
 		return false, false, dc.d.Null()
 	}
 	return false, false, dc.typeError("boolean")
@@ -562,9 +839,9 @@ func (dc *decoder) bool() (bool, bool, error) {
 // time reads a time.Time as its UnmarshalJSON does; null leaves it as is.
 func (dc *decoder) time(t *time.Time) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.String:
+	case kindString:
 	default:
 		return dc.typeError("string (date-time)")
 	}
@@ -572,10 +849,10 @@ func (dc *decoder) time(t *time.Time) error {
 	if err != nil {
 		return err
 	}
-	if bytes.IndexByte(raw, '\\') >= 0 {
-		err = json.Unmarshal(raw, t)
+	if strings.IndexByte(raw, '\\') >= 0 {
+		err = json.Unmarshal([]byte(raw), t)
 	} else {
-		err = t.UnmarshalJSON(raw)
+		err = t.UnmarshalJSON([]byte(raw))
 	}
 	if err != nil {
 		return &DecodeError{Reason: "string that is not an RFC 3339 date-time", Err: err}
@@ -586,14 +863,14 @@ func (dc *decoder) time(t *time.Time) error {
 // unmarshal decodes the next value (an arbitrary JSON value, or a type with
 // its own UnmarshalJSON) with encoding/json.
 func (dc *decoder) unmarshal(v any) error {
-	if dc.next() == jx.Invalid {
+	if dc.next() == kindInvalid {
 		return dc.typeError("JSON value")
 	}
 	raw, err := dc.d.Raw()
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
 		return &DecodeError{Reason: "JSON value of the wrong form", Err: err}
 	}
 	return nil
@@ -603,17 +880,18 @@ func (dc *decoder) unmarshal(v any) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ActivateCustomerResponseEnvelope) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfActivateCustomerResponseEnvelope(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *ActivateCustomerResponseEnvelope) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfActivateCustomerResponseEnvelope(key string) int {
+	switch key {
 	case `errorResponse`:
 		return 0
 	case `payload`:
@@ -635,19 +913,18 @@ var foldedNamesOfActivateCustomerResponseEnvelope = [...]string{`ERRORRESPONSE`,
 
 func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfActivateCustomerResponseEnvelope(key) {
 		case 0:
 			at = `errorResponse`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -662,7 +939,7 @@ func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `payload`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -677,7 +954,7 @@ func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `response_code`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -694,7 +971,7 @@ func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `response_message`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -722,17 +999,18 @@ func (x *ActivateCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *DeleteCustomerResponseEnvelope) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfDeleteCustomerResponseEnvelope(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *DeleteCustomerResponseEnvelope) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfDeleteCustomerResponseEnvelope(key string) int {
+	switch key {
 	case `errorResponse`:
 		return 0
 	case `payload`:
@@ -754,19 +1032,18 @@ var foldedNamesOfDeleteCustomerResponseEnvelope = [...]string{`ERRORRESPONSE`, `
 
 func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfDeleteCustomerResponseEnvelope(key) {
 		case 0:
 			at = `errorResponse`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -781,7 +1058,7 @@ func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `payload`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -798,7 +1075,7 @@ func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `response_code`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -815,7 +1092,7 @@ func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `response_message`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -843,17 +1120,18 @@ func (x *DeleteCustomerResponseEnvelope) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerResponseEnvelope) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfCustomerResponseEnvelope(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerResponseEnvelope) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfCustomerResponseEnvelope(key string) int {
+	switch key {
 	case `errorResponse`:
 		return 0
 	case `payload`:
@@ -875,19 +1153,18 @@ var foldedNamesOfCustomerResponseEnvelope = [...]string{`ERRORRESPONSE`, `PAYLOA
 
 func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerResponseEnvelope(key) {
 		case 0:
 			at = `errorResponse`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -902,7 +1179,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `payload`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -917,7 +1194,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `response_code`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -934,7 +1211,7 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `response_message`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -962,17 +1239,18 @@ func (x *CustomerResponseEnvelope) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponse) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *TokenResponse) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
 }
 
 func (x *TokenResponse) decodeJX(dc *decoder) error {
-	if dc.d.Next() == jx.Invalid {
+	if dc.d.Next() == kindInvalid {
 		return dc.typeError("JSON value")
 	}
 	raw, err := dc.d.Raw()
@@ -1003,17 +1281,18 @@ func (t TokenResponse) DecodeTokenResponseCamel() (TokenResponseCamel, error) {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *OAuthError) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfOAuthError(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *OAuthError) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfOAuthError(key string) int {
+	switch key {
 	case `error`:
 		return 0
 	case `error_description`:
@@ -1031,19 +1310,18 @@ var foldedNamesOfOAuthError = [...]string{`ERROR`, `ERROR_DESCRIPTION`}
 
 func (x *OAuthError) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfOAuthError(key) {
 		case 0:
 			at = `error`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1060,7 +1338,7 @@ func (x *OAuthError) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `error_description`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1088,17 +1366,18 @@ func (x *OAuthError) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ErrorResponse) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfErrorResponse(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *ErrorResponse) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfErrorResponse(key string) int {
+	switch key {
 	case `apiSubErrors`:
 		return 0
 	case `errorMessage`:
@@ -1122,19 +1401,18 @@ var foldedNamesOfErrorResponse = [...]string{`APISUBERRORS`, `ERRORMESSAGE`, `ER
 
 func (x *ErrorResponse) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfErrorResponse(key) {
 		case 0:
 			at = `apiSubErrors`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1144,15 +1422,14 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 					x.ApiSubErrors = new([]ApiSubError)
 				}
 				switch dc.next() {
-				case jx.Null:
+				case kindNull:
 					if err := dc.d.Null(); err != nil {
 						return err
 					}
 					(*x.ApiSubErrors) = nil
-				case jx.Array:
+				case kindArray:
 					s37, n38 := (*x.ApiSubErrors), 0
-					err := dc.d.Arr(func(d *jx.Decoder) error {
-						dc.at = -1
+					err := dc.d.Arr(func(d *scanner) error {
 						if n38 >= len(s37) {
 							if n38 < cap(s37) {
 								s37 = s37[:n38+1]
@@ -1180,7 +1457,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `errorMessage`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1197,7 +1474,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `errorType`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1214,7 +1491,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `requestId`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1231,7 +1508,7 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 			}
 		case 4:
 			at = `timestamp`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1259,17 +1536,18 @@ func (x *ErrorResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerResponse) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfCustomerResponse(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerResponse) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfCustomerResponse(key string) int {
+	switch key {
 	case `accountNumber`:
 		return 0
 	case `active`:
@@ -1345,15 +1623,14 @@ var foldedNamesOfCustomerResponse = [...]string{`ACCOUNTNUMBER`, `ACTIVE`, `ADDR
 
 func (x *CustomerResponse) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerResponse(key) {
 		case 0:
 			at = `accountNumber`
@@ -1393,15 +1670,14 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 		case 5:
 			at = `branchCodes`
 			switch dc.next() {
-			case jx.Null:
+			case kindNull:
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
 				x.BranchCodes = nil
-			case jx.Array:
+			case kindArray:
 				s39, n40 := x.BranchCodes, 0
-				err := dc.d.Arr(func(d *jx.Decoder) error {
-					dc.at = -1
+				err := dc.d.Arr(func(d *scanner) error {
 					if n40 >= len(s39) {
 						if n40 < cap(s39) {
 							s39 = s39[:n40+1]
@@ -1478,15 +1754,14 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 		case 13:
 			at = `customerKeyContacts`
 			switch dc.next() {
-			case jx.Null:
+			case kindNull:
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
 				x.CustomerKeyContacts = nil
-			case jx.Array:
+			case kindArray:
 				s41, n42 := x.CustomerKeyContacts, 0
-				err := dc.d.Arr(func(d *jx.Decoder) error {
-					dc.at = -1
+				err := dc.d.Arr(func(d *scanner) error {
 					if n42 >= len(s41) {
 						if n42 < cap(s41) {
 							s41 = s41[:n42+1]
@@ -1521,15 +1796,14 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 		case 15:
 			at = `customerReminders`
 			switch dc.next() {
-			case jx.Null:
+			case kindNull:
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
 				x.CustomerReminders = nil
-			case jx.Array:
+			case kindArray:
 				s43, n44 := x.CustomerReminders, 0
-				err := dc.d.Arr(func(d *jx.Decoder) error {
-					dc.at = -1
+				err := dc.d.Arr(func(d *scanner) error {
 					if n44 >= len(s43) {
 						if n44 < cap(s43) {
 							s43 = s43[:n44+1]
@@ -1653,15 +1927,14 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 		case 30:
 			at = `warnings`
 			switch dc.next() {
-			case jx.Null:
+			case kindNull:
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
 				x.Warnings = nil
-			case jx.Array:
+			case kindArray:
 				s45, n46 := x.Warnings, 0
-				err := dc.d.Arr(func(d *jx.Decoder) error {
-					dc.at = -1
+				err := dc.d.Arr(func(d *scanner) error {
 					if n46 >= len(s45) {
 						if n46 < cap(s45) {
 							s45 = s45[:n46+1]
@@ -1701,17 +1974,18 @@ func (x *CustomerResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponseSnake) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfTokenResponseSnake(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *TokenResponseSnake) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfTokenResponseSnake(key string) int {
+	switch key {
 	case `access_token`:
 		return 0
 	case `expires_in`:
@@ -1735,15 +2009,14 @@ var foldedNamesOfTokenResponseSnake = [...]string{`ACCESS_TOKEN`, `EXPIRES_IN`, 
 
 func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfTokenResponseSnake(key) {
 		case 0:
 			at = `access_token`
@@ -1761,7 +2034,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `refresh_token`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1778,7 +2051,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `scope`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1795,7 +2068,7 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 4:
 			at = `token_type`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1823,17 +2096,18 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *TokenResponseCamel) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfTokenResponseCamel(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *TokenResponseCamel) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfTokenResponseCamel(key string) int {
+	switch key {
 	case `accessToken`:
 		return 0
 	case `expiresIn`:
@@ -1855,15 +2129,14 @@ var foldedNamesOfTokenResponseCamel = [...]string{`ACCESSTOKEN`, `EXPIRESIN`, `R
 
 func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfTokenResponseCamel(key) {
 		case 0:
 			at = `accessToken`
@@ -1881,7 +2154,7 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 			}
 		case 2:
 			at = `refreshToken`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1898,7 +2171,7 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 			}
 		case 3:
 			at = `tokenType`
-			if dc.next() == jx.Null {
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -1926,20 +2199,21 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *ApiSubError) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
+}
+
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *ApiSubError) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
 }
 
 func (x *ApiSubError) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
@@ -1947,18 +2221,15 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 	if err != nil {
 		return err
 	}
-	var known [4][]byte
+	var known [4]string
 	var extra []rawMember
-	escaped := false
-	sub := jx.GetDecoder()
-	defer jx.PutDecoder(sub)
-	sub.ResetBytes(whole)
-	err = sub.ObjBytes(func(d *jx.Decoder, key []byte) error {
+	sub := scanner{buf: whole}
+	err = sub.Obj(func(d *scanner, key string) error {
 		raw, err := d.Raw()
 		if err != nil {
 			return err
 		}
-		switch string(key) {
+		switch key {
 		case `field`:
 			known[0] = raw
 			return nil
@@ -1972,27 +2243,18 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 			known[3] = raw
 			return nil
 		}
-		k, ok := dc.key(key)
-		if !ok {
-			escaped = true
-			return nil
-		}
-		extra = setMember(extra, k, raw)
+		extra = setMember(extra, dc.key(key), raw)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if escaped {
-		return x.UnmarshalJSON(whole)
-	}
 	at := ""
 	err = func() error {
-		if known[0] != nil {
+		if known[0] != "" {
 			at = `field`
-			sub.ResetBytes(known[0])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
-			if dc.next() == jx.Null {
+			dc := &decoder{d: scanner{buf: known[0]}, utf8: dc.utf8}
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -2008,11 +2270,10 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 				}
 			}
 		}
-		if known[1] != nil {
+		if known[1] != "" {
 			at = `message`
-			sub.ResetBytes(known[1])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
-			if dc.next() == jx.Null {
+			dc := &decoder{d: scanner{buf: known[1]}, utf8: dc.utf8}
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -2028,11 +2289,10 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 				}
 			}
 		}
-		if known[2] != nil {
+		if known[2] != "" {
 			at = `object`
-			sub.ResetBytes(known[2])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
-			if dc.next() == jx.Null {
+			dc := &decoder{d: scanner{buf: known[2]}, utf8: dc.utf8}
+			if dc.next() == kindNull {
 				if err := dc.d.Null(); err != nil {
 					return err
 				}
@@ -2048,10 +2308,9 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 				}
 			}
 		}
-		if known[3] != nil {
+		if known[3] != "" {
 			at = `rejectedValue`
-			sub.ResetBytes(known[3])
-			dc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}
+			dc := &decoder{d: scanner{buf: known[3]}, utf8: dc.utf8}
 			if err := dc.unmarshal(&x.RejectedValue); err != nil {
 				return err
 			}
@@ -2065,7 +2324,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		m := make(map[string]interface{}, len(extra))
 		for _, e := range extra {
 			var v interface{}
-			if err := json.Unmarshal(e.raw, &v); err != nil {
+			if err := json.Unmarshal([]byte(e.raw), &v); err != nil {
 				return &DecodeError{Reason: "additional property", Err: err}
 			}
 			m[e.key] = v
@@ -2079,17 +2338,18 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerKeyContactResponse) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfCustomerKeyContactResponse(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerKeyContactResponse) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfCustomerKeyContactResponse(key string) int {
+	switch key {
 	case `createdBy`:
 		return 0
 	case `createdOn`:
@@ -2131,15 +2391,14 @@ var foldedNamesOfCustomerKeyContactResponse = [...]string{`CREATEDBY`, `CREATEDO
 
 func (x *CustomerKeyContactResponse) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerKeyContactResponse(key) {
 		case 0:
 			at = `createdBy`
@@ -2248,17 +2507,18 @@ func (x *CustomerKeyContactResponse) decodeJX(dc *decoder) error {
 // json.Unmarshal(data, x) does (see the package's decoding notes),
 // without reflection. Its errors are *DecodeError.
 func (x *CustomerReminderConfigResponse) DecodeJSON(data []byte) error {
-	saved := *x
-	err := decodeDocument(data, false, x.decodeJX)
-	if err == errExact {
-		*x = saved
-		err = decodeDocument(data, true, x.decodeJX)
-	}
-	return err
+	return decodeDocument(string(data), x.decodeJX)
 }
 
-func fieldOfCustomerReminderConfigResponse(key []byte) int {
-	switch string(key) {
+// DecodeJSONString is DecodeJSON for a document held in a string: the
+// decoded strings are substrings of data (DecodeJSON copies its input
+// once for them).
+func (x *CustomerReminderConfigResponse) DecodeJSONString(data string) error {
+	return decodeDocument(data, x.decodeJX)
+}
+
+func fieldOfCustomerReminderConfigResponse(key string) int {
+	switch key {
 	case `customerId`:
 		return 0
 	case `customerReminderId`:
@@ -2286,15 +2546,14 @@ var foldedNamesOfCustomerReminderConfigResponse = [...]string{`CUSTOMERID`, `CUS
 
 func (x *CustomerReminderConfigResponse) decodeJX(dc *decoder) error {
 	switch dc.next() {
-	case jx.Null:
+	case kindNull:
 		return dc.d.Null()
-	case jx.Object:
+	case kindObject:
 	default:
 		return dc.typeError("object")
 	}
 	at := ""
-	err := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {
-		dc.keyed(key)
+	err := dc.d.Obj(func(d *scanner, key string) error {
 		switch fieldOfCustomerReminderConfigResponse(key) {
 		case 0:
 			at = `customerId`

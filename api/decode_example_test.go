@@ -28,3 +28,17 @@ func ExampleCustomerResponseEnvelope_DecodeJSON() {
 	// true payload.customerReminders[0].dueDateDifference
 	// invalid JSON at payload.customerReminders[0].dueDateDifference: JSON string where integer belongs
 }
+
+// DecodeJSONString decodes a body already held in a string without copying
+// it: the decoded strings are substrings of body.
+func ExampleCustomerResponseEnvelope_DecodeJSONString() {
+	body := `{"payload":{"customerId":"KCABCDEFGH123456","legalName":"Acme"},"response_code":0}`
+	var env api.CustomerResponseEnvelope
+	if err := env.DecodeJSONString(body); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(env.Payload.CustomerId, env.Payload.LegalName, *env.ResponseCode)
+	// Output:
+	// KCABCDEFGH123456 Acme 0
+}

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"sync"
 
@@ -23,52 +24,69 @@ type limitDoer struct {
 func (d *limitDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.next.Do(req)
 	if err == nil {
-		resp.Body = &limitedBody{rc: resp.Body, left: d.max}
+		n := d.max
+		if n < math.MaxInt64 {
+			n++ // the byte that tells the body is too large
+		}
+		resp.Body = &limitedBody{LimitedReader: io.LimitedReader{R: resp.Body, N: n}, c: resp.Body}
 	}
 	return resp, err
 }
 
-// limitedBody reads at most left bytes of rc; one byte more is
-// ErrResponseTooLarge.
+// limitedBody reads at most N-1 more bytes of a body: io.LimitedReader,
+// except that the byte past the limit is ErrResponseTooLarge, not io.EOF (a
+// cut body would read as a whole one).
 type limitedBody struct {
-	rc   io.ReadCloser
-	left int64
+	io.LimitedReader
+	c io.Closer
 }
 
 func (l *limitedBody) Read(p []byte) (int, error) {
-	if l.left < 0 {
-		return 0, ErrResponseTooLarge
-	}
-	if int64(len(p)) > l.left+1 {
-		p = p[:l.left+1]
-	}
-	n, err := l.rc.Read(p)
-	l.left -= int64(n)
-	if l.left < 0 {
+	n, err := l.LimitedReader.Read(p)
+	if l.N <= 0 {
 		return n, ErrResponseTooLarge
 	}
 	return n, err
 }
 
-func (l *limitedBody) Close() error { return l.rc.Close() }
+func (l *limitedBody) Close() error { return l.c.Close() }
 
-// bufPool recycles response buffers; buffers above maxPooled are dropped so a
-// rare large body does not pin memory.
+// maxSizeHint bounds the buffer readBody sizes from a Content-Length (the
+// server's word); a longer body grows it.
+const maxSizeHint = 64 << 10
+
+// readBody reads a response body to EOF into a buffer of its own (the
+// decoded strings share it, so it is never reused): one allocation of the
+// body's size. With a Content-Length it reads into a buffer of that size
+// (capped by maxSizeHint and the body's limit); without one (chunked), into
+// a pooled buffer, then copies what it read.
+func readBody(resp *http.Response) ([]byte, error) {
+	if cl := resp.ContentLength; cl > 0 {
+		hint := min(cl, maxSizeHint)
+		if lb, ok := resp.Body.(*limitedBody); ok {
+			hint = min(hint, lb.N-1)
+		}
+		return readInto(resp.Body, make([]byte, 0, hint+1)) // +1: room for the Read that finds EOF
+	}
+	bp := bufPool.Get().(*[]byte)
+	b, err := readInto(resp.Body, (*bp)[:0])
+	body := append(make([]byte, 0, len(b)), b...)
+	if cap(b) <= maxPooled {
+		*bp = b
+		bufPool.Put(bp)
+	}
+	return body, err
+}
+
+// bufPool holds the buffers readBody reads bodies of unknown length into;
+// one above maxPooled is dropped so a rare large body does not pin memory.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 const maxPooled = 256 << 10
 
-func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
-
-func putBuf(b *[]byte) {
-	if cap(*b) > maxPooled {
-		return
-	}
-	*b = (*b)[:0]
-	bufPool.Put(b)
-}
-
-// readInto appends r to b until EOF or an error.
+// readInto appends r to b until EOF or an error. Not io.ReadAll, which
+// takes no size hint: on the 2.8 KB benchmark body it made 8 allocations
+// (7.3 KB) where readBody makes one (3 KB).
 func readInto(r io.Reader, b []byte) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
@@ -86,7 +104,8 @@ func readInto(r io.Reader, b []byte) ([]byte, error) {
 }
 
 // replayBody gives back a body that a layer has already read: its bytes,
-// then the error the read ended with (nil: EOF).
+// then the error the read ended with (nil: EOF). One allocation, where
+// io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader)) makes 5.
 type replayBody struct {
 	data []byte
 	err  error

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -46,7 +48,8 @@ func TestLimitedBody_AcceptsUpToTheLimitAndRejectsOneByteMore(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			body := []byte(strings.Repeat("x", tc.size))
-			lb := &limitedBody{rc: io.NopCloser(bytes.NewReader(body)), left: limit}
+			rc := io.NopCloser(bytes.NewReader(body))
+			lb := &limitedBody{LimitedReader: io.LimitedReader{R: rc, N: limit + 1}, c: rc}
 			got, err := readAllIn(t, lb, tc.buf, tc.size)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("read ended with %v, want %v", err, tc.wantErr)
@@ -100,6 +103,58 @@ func TestCloseBody_DrainsOnlyAfterAReadErrorOtherThanTooLarge(t *testing.T) {
 			}
 			if !b.closed {
 				t.Error("body not closed")
+			}
+		})
+	}
+}
+
+// stubDoer answers every request with resp.
+type stubDoer struct{ resp *http.Response }
+
+func (d stubDoer) Do(*http.Request) (*http.Response, error) { return d.resp, nil }
+
+func TestLimitDoer_LargestLimitReadsTheWholeBody(t *testing.T) {
+	for _, max := range []int64{5, math.MaxInt64} {
+		d := &limitDoer{next: stubDoer{&http.Response{Body: io.NopCloser(strings.NewReader("hello"))}}, max: max}
+		resp, err := d.Do(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readBody(resp)
+		if err != nil || string(got) != "hello" {
+			t.Errorf("max %d: read %q, %v; want the whole body", max, got, err)
+		}
+	}
+}
+
+func TestReadBody_ReturnsTheWholeBodyWhateverTheContentLength(t *testing.T) {
+	const body = `{"payload":{"legalName":"Acme"}}`
+	tests := []struct {
+		name    string
+		cl      int64 // Content-Length as the response states it
+		max     int64 // the limit of the body
+		wantErr error
+	}{
+		{"exact length", int64(len(body)), DefaultMaxResponseBytes, nil},
+		{"length stated too short", 3, DefaultMaxResponseBytes, nil},
+		{"length stated too long", 10 * int64(len(body)), DefaultMaxResponseBytes, nil},
+		{"length unknown (chunked)", -1, DefaultMaxResponseBytes, nil},
+		{"length zero", 0, DefaultMaxResponseBytes, nil},
+		{"exactly at the limit", int64(len(body)), int64(len(body)), nil},
+		{"past the limit, length stated", int64(len(body)), int64(len(body)) - 1, ErrResponseTooLarge},
+		{"past the limit, length unknown", -1, int64(len(body)) - 1, ErrResponseTooLarge},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := io.NopCloser(strings.NewReader(body))
+			resp := &http.Response{ContentLength: tc.cl,
+				Body: &limitedBody{LimitedReader: io.LimitedReader{R: rc, N: tc.max + 1}, c: rc}}
+			got, err := readBody(resp)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tc.wantErr)
+			}
+			if tc.wantErr == nil && string(got) != body {
+				t.Fatalf("read %q, want %q", got, body)
 			}
 		})
 	}

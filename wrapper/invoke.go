@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -67,11 +68,11 @@ type envelope[P any] struct {
 	responseMessage *string
 }
 
-// decodable is a generated response envelope type: its DecodeJSON (api's
-// decode.gen.go) decodes a body as json.Unmarshal would.
+// decodable is a generated response envelope type: its DecodeJSONString
+// (api's decode.gen.go) decodes a body as json.Unmarshal would.
 type decodable[E any] interface {
 	*E
-	DecodeJSON([]byte) error
+	DecodeJSONString(string) error
 }
 
 // bodyReader is the request body handed to the generated client: a
@@ -113,10 +114,8 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 		}
 		return nil, redactErr(fmt.Errorf("enkash: building request: %w", err), c.callForms(ci))
 	}
-	bp := getBuf()
-	body, rerr := readInto(resp.Body, *bp)
+	body, rerr := readBody(resp)
 	closeBody(resp.Body, rerr)
-	defer func() { *bp = body; putBuf(bp) }()
 	if rerr != nil {
 		if errors.Is(rerr, ErrResponseTooLarge) {
 			ae := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp), Err: ErrResponseTooLarge}
@@ -126,7 +125,9 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 		return nil, redactErr(bodyReadError(ctx, resp.StatusCode, rerr), c.callForms(ci))
 	}
 	var env E
-	derr := PE(&env).DecodeJSON(body)
+	// The decoded strings are substrings of the body, which nothing writes
+	// to after this point: no copy of it (DecodeJSON would make one).
+	derr := PE(&env).DecodeJSONString(unsafe.String(unsafe.SliceData(body), len(body)))
 	p := parts(&env)
 	if derr == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && p.errorResponse == nil && p.payload != nil {
 		if err := verify(p.payload); err != nil {

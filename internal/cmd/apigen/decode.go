@@ -10,8 +10,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// genDecode writes decode.gen.go: a DecodeJSON method, on
-// github.com/go-faster/jx, for the schema of every JSON response of every
+// genDecode writes decode.gen.go: a DecodeJSON method, on a JSON scanner
+// of its own (decodeRuntime), for the schema of every JSON response of every
 // operation and every struct reachable from one. Each decodes exactly as
 // json.Unmarshal does into the same Go type (see decodeRuntime), which the
 // equivalence tests of the module root check on both JSON engines.
@@ -27,8 +27,8 @@ func (g *generator) genDecode() ([]byte, error) {
 		}
 	}
 	var b bytes.Buffer
-	header(&b, g.pkg.Name, `"bytes"`, `"encoding/json"`, `"errors"`, `"io"`, `"strconv"`, `"strings"`, `"time"`,
-		`"unicode"`, `"unicode/utf16"`, `"unicode/utf8"`, ``, `"github.com/go-faster/jx"`)
+	header(&b, g.pkg.Name, `"encoding/json"`, `"errors"`, `"math/bits"`, `"strconv"`, `"strings"`, `"time"`,
+		`"unicode"`, `"unicode/utf16"`, `"unicode/utf8"`)
 	b.WriteString(decodeRuntime)
 	b.Write(body.Bytes())
 	b.WriteString("var (\n_ = time.Time{}\n_ json.Number\n)\n")
@@ -93,7 +93,11 @@ func (g *generator) typeDecoder(b *bytes.Buffer, typ string, s *openapi3.Schema)
 	fmt.Fprintf(b, "// DecodeJSON decodes the JSON document data into x exactly as\n")
 	fmt.Fprintf(b, "// json.Unmarshal(data, x) does (see the package's decoding notes),\n")
 	fmt.Fprintf(b, "// without reflection. Its errors are *DecodeError.\n")
-	fmt.Fprintf(b, "func (x *%s) DecodeJSON(data []byte) error {\nsaved := *x\nerr := decodeDocument(data, false, x.decodeJX)\nif err == errExact {\n*x = saved\nerr = decodeDocument(data, true, x.decodeJX)\n}\nreturn err\n}\n\n", typ)
+	fmt.Fprintf(b, "func (x *%s) DecodeJSON(data []byte) error {\nreturn decodeDocument(string(data), x.decodeJX)\n}\n\n", typ)
+	fmt.Fprintf(b, "// DecodeJSONString is DecodeJSON for a document held in a string: the\n")
+	fmt.Fprintf(b, "// decoded strings are substrings of data (DecodeJSON copies its input\n")
+	fmt.Fprintf(b, "// once for them).\n")
+	fmt.Fprintf(b, "func (x *%s) DecodeJSONString(data string) error {\nreturn decodeDocument(data, x.decodeJX)\n}\n\n", typ)
 	switch {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
 		return g.unionDecoder(b, where, typ, s)
@@ -117,8 +121,8 @@ func (g *generator) typeDecoder(b *bytes.Buffer, typ string, s *openapi3.Schema)
 	}
 	g.fieldIndex(b, typ, fields)
 	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
-	b.WriteString("switch dc.next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
-	b.WriteString("at := \"\"\nerr := dc.d.ObjBytes(func(d *jx.Decoder, key []byte) error {\ndc.keyed(key)\n")
+	b.WriteString("switch dc.next() {\ncase kindNull:\nreturn dc.d.Null()\ncase kindObject:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
+	b.WriteString("at := \"\"\nerr := dc.d.Obj(func(d *scanner, key string) error {\n")
 	fmt.Fprintf(b, "switch fieldOf%s(key) {\n", typ)
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %d:\nat = %s\n", i, goString(f.JSON))
@@ -155,7 +159,7 @@ func checkFoldUnique(where string, fields []goField) error {
 // encoding/json v1 picks it: the exact name first, else the name equal
 // under Unicode case folding; -1 for none.
 func (g *generator) fieldIndex(b *bytes.Buffer, typ string, fields []goField) {
-	fmt.Fprintf(b, "func fieldOf%s(key []byte) int {\nswitch string(key) {\n", typ)
+	fmt.Fprintf(b, "func fieldOf%s(key string) int {\nswitch key {\n", typ)
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %s:\nreturn %d\n", goString(f.JSON), i)
 	}
@@ -187,8 +191,8 @@ func (g *generator) hasAdditionalProperties(st *goStruct) bool {
 // additional properties: keys match exactly, only the last occurrence of a
 // key counts, known properties decode into their fields and every other key
 // goes into AdditionalProperties (decoded with encoding/json: an arbitrary
-// JSON value). A key written with escapes falls back to the type's own
-// UnmarshalJSON, so that its spelling is exactly encoding/json's.
+// JSON value). Keys are read as encoding/json reads them (escapes decoded,
+// invalid UTF-8 and lone surrogates as U+FFFD).
 func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *openapi3.Schema, st *goStruct) error {
 	var fields []goField
 	var extra goField
@@ -207,27 +211,26 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 		return fmt.Errorf("%s: AdditionalProperties is not a map[string]T", where)
 	}
 	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
-	b.WriteString("switch dc.next() {\ncase jx.Null:\nreturn dc.d.Null()\ncase jx.Object:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
+	b.WriteString("switch dc.next() {\ncase kindNull:\nreturn dc.d.Null()\ncase kindObject:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
 	b.WriteString("whole, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\n")
-	fmt.Fprintf(b, "var known [%d][]byte\nvar extra []rawMember\nescaped := false\n", len(fields))
-	b.WriteString("sub := jx.GetDecoder()\ndefer jx.PutDecoder(sub)\nsub.ResetBytes(whole)\n")
-	b.WriteString("err = sub.ObjBytes(func(d *jx.Decoder, key []byte) error {\nraw, err := d.Raw()\nif err != nil {\nreturn err\n}\nswitch string(key) {\n")
+	fmt.Fprintf(b, "var known [%d]string\nvar extra []rawMember\n", len(fields))
+	b.WriteString("sub := scanner{buf: whole}\n")
+	b.WriteString("err = sub.Obj(func(d *scanner, key string) error {\nraw, err := d.Raw()\nif err != nil {\nreturn err\n}\nswitch key {\n")
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %s:\nknown[%d] = raw\nreturn nil\n", goString(f.JSON), i)
 	}
 	b.WriteString("}\n")
-	b.WriteString("k, ok := dc.key(key)\nif !ok {\nescaped = true\nreturn nil\n}\nextra = setMember(extra, k, raw)\nreturn nil\n})\nif err != nil {\nreturn err\n}\n")
-	b.WriteString("if escaped {\nreturn x.UnmarshalJSON(whole)\n}\n")
+	b.WriteString("extra = setMember(extra, dc.key(key), raw)\nreturn nil\n})\nif err != nil {\nreturn err\n}\n")
 	b.WriteString("at := \"\"\nerr = func() error {\n")
 	for i, f := range fields {
-		fmt.Fprintf(b, "if known[%d] != nil {\nat = %s\nsub.ResetBytes(known[%d])\ndc := &decoder{d: sub, data: dc.data, str: dc.str, exact: dc.exact, utf8: dc.utf8, at: -1}\n", i, goString(f.JSON), i)
+		fmt.Fprintf(b, "if known[%d] != \"\" {\nat = %s\ndc := &decoder{d: scanner{buf: known[%d]}, utf8: dc.utf8}\n", i, goString(f.JSON), i)
 		if err := g.decodeValue(b, "x."+f.Name, f.Type, s.Properties[f.JSON], where+"."+f.JSON); err != nil {
 			return err
 		}
 		b.WriteString("}\n")
 	}
 	b.WriteString("return nil\n}()\nif err != nil {\nreturn atPath(err, at)\n}\n")
-	fmt.Fprintf(b, "if len(extra) > 0 {\nm := make(map[string]%s, len(extra))\nfor _, e := range extra {\nvar v %s\nif err := json.Unmarshal(e.raw, &v); err != nil {\nreturn &DecodeError{Reason: \"additional property\", Err: err}\n}\nm[e.key] = v\n}\nx.AdditionalProperties = m\n}\nreturn nil\n}\n\n",
+	fmt.Fprintf(b, "if len(extra) > 0 {\nm := make(map[string]%s, len(extra))\nfor _, e := range extra {\nvar v %s\nif err := json.Unmarshal([]byte(e.raw), &v); err != nil {\nreturn &DecodeError{Reason: \"additional property\", Err: err}\n}\nm[e.key] = v\n}\nx.AdditionalProperties = m\n}\nreturn nil\n}\n\n",
 		exprString(mt.Value), exprString(mt.Value))
 	return nil
 }
@@ -240,7 +243,7 @@ func (g *generator) unionDecoder(b *bytes.Buffer, where, typ string, s *openapi3
 	if len(st.Fields) != 1 || st.Fields[0].Name != "union" {
 		return fmt.Errorf("%s: a oneOf/anyOf type must be oapi-codegen's union struct", where)
 	}
-	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\nif dc.d.Next() == jx.Invalid {\nreturn dc.typeError(\"JSON value\")\n}\nraw, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\nx.union = append(x.union[:0], raw...)\nreturn nil\n}\n\n", typ)
+	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\nif dc.d.Next() == kindInvalid {\nreturn dc.typeError(\"JSON value\")\n}\nraw, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\nx.union = append(x.union[:0], raw...)\nreturn nil\n}\n\n", typ)
 	variants := append(append([]*openapi3.SchemaRef{}, s.OneOf...), s.AnyOf...)
 	for _, v := range variants {
 		if v.Ref == "" {
@@ -299,7 +302,7 @@ func (g *generator) decodeValue(b *bytes.Buffer, target string, t ast.Expr, s *o
 		if err := g.decodeValue(&inner, "(*"+target+")", elem, s, where); err != nil {
 			return err
 		}
-		fmt.Fprintf(b, "if dc.next() == jx.Null {\nif err := dc.d.Null(); err != nil {\nreturn err\n}\n%s = nil\n} else {\nif %s == nil {\n%s = new(%s)\n}\n%s}\n",
+		fmt.Fprintf(b, "if dc.next() == kindNull {\nif err := dc.d.Null(); err != nil {\nreturn err\n}\n%s = nil\n} else {\nif %s == nil {\n%s = new(%s)\n}\n%s}\n",
 			target, target, target, exprString(elem), inner.String())
 	case kSlice:
 		if s == nil || s.Value == nil || s.Value.Items == nil {
@@ -312,15 +315,14 @@ func (g *generator) decodeValue(b *bytes.Buffer, target string, t ast.Expr, s *o
 		}
 		et := exprString(elem)
 		fmt.Fprintf(b, `switch dc.next() {
-case jx.Null:
+case kindNull:
 if err := dc.d.Null(); err != nil {
 return err
 }
 %[1]s = nil
-case jx.Array:
+case kindArray:
 %[2]s, %[3]s := %[1]s, 0
-err := dc.d.Arr(func(d *jx.Decoder) error {
-dc.at = -1
+err := dc.d.Arr(func(d *scanner) error {
 if %[3]s >= len(%[2]s) {
 if %[3]s < cap(%[2]s) {
 %[2]s = %[2]s[:%[3]s+1]

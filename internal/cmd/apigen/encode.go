@@ -188,6 +188,18 @@ var invalidUTF8 = func() string {
 	return string(b[1 : len(b)-1])
 }()
 
+// plain8 reports whether the eight bytes of s are all printable ASCII that
+// a JSON string holds as is (none of < 0x20, '"', '\\', '<', '>', '&', or
+// >= 0x80), eight at a time.
+func plain8(s string) bool {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	q, e, l, g, a := x^(lsb*'"'), x^(lsb*'\\'), x^(lsb*'<'), x^(lsb*'>'), x^(lsb*'&')
+	m := x | (x-lsb*0x20)&^x | (q-lsb)&^q | (e-lsb)&^e | (l-lsb)&^l | (g-lsb)&^g | (a-lsb)&^a
+	return m&msb == 0
+}
+
 // appendString appends s as a JSON string exactly as encoding/json does:
 // HTML-safe (<, >, & as \u003c, \u003e, \u0026), U+2028 and U+2029 escaped,
 // invalid UTF-8 replaced by U+FFFD (see invalidUTF8).
@@ -195,6 +207,10 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
