@@ -7,23 +7,15 @@ import (
 	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
 
 // CallOption configures one call.
 type CallOption func(*callSettings)
 
 type callSettings struct {
-	parentCompanyID *string
-	meta            *ResponseMetadata
-	gate            SendGate
-}
-
-// WithParentCompanyID sends the parentCompanyId query parameter (checked
-// against the spec's pattern before sending).
-func WithParentCompanyID(id string) CallOption {
-	return func(cs *callSettings) { cs.parentCompanyID = &id }
+	query queryParams // the spec's optional query parameters (calloptions.gen.go)
+	meta  *ResponseMetadata
+	gate  SendGate
 }
 
 // SendGate paces calls that share it, such as the calls of one batch
@@ -65,15 +57,6 @@ func applyCallOptions(opts []CallOption) *callSettings {
 		}
 	}
 	return cs
-}
-
-// updateCustomerParams returns the generated query parameters, nil when
-// there are none.
-func (cs *callSettings) updateCustomerParams() *api.UpdateCustomerParams {
-	if cs.parentCompanyID == nil {
-		return nil
-	}
-	return &api.UpdateCustomerParams{ParentCompanyId: cs.parentCompanyID}
 }
 
 // ResponseMetadata describes how a call went, for the caller's own logs and
