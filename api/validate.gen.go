@@ -351,9 +351,9 @@ func (x *TokenRequest) validate(p *vpath, vs *violations) {
 // validate appends the rules x breaks to vs; p is where x sits (nil at the top).
 func (x *CustomerKeyContactCreateDTO) validate(p *vpath, vs *violations) {
 	if x.Email != nil {
-		if !utf8.ValidString(string((*x.Email))) {
+		if !utf8.ValidString((*x.Email)) {
 			vs.add(p, "email", -1, `utf-8`)
-		} else if !IsEmailAddress(string((*x.Email))) {
+		} else if !IsEmailAddress((*x.Email)) {
 			vs.add(p, "email", -1, `format email`)
 		}
 	}

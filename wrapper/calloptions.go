@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"time"
-
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // CallOption configures one call.
@@ -97,8 +95,3 @@ func (m *ResponseMetadata) fill(c *Client, ci *callInfo, resp *http.Response, er
 		m.RequestID = redact(ae.RequestID, c.callForms(ci))
 	}
 }
-
-// Email is the generated types' e-mail type (oapi-codegen's runtime
-// types.Email), so that callers need not import the runtime package:
-// new(wrapper.Email("asha@acme.example")).
-type Email = openapi_types.Email
