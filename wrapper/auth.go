@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/retry"
 )
 
 // DefaultTokenExpiryMargin is how long before its expiry a cached token is
@@ -374,7 +375,7 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil || next == hdr {
 		return resp, nil // nothing better to try: the 401 stands
 	}
-	again, err := rewind(req)
+	again, err := retry.Rewind(req)
 	if err != nil {
 		return resp, nil
 	}

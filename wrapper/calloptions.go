@@ -84,14 +84,13 @@ func WithResponseMetadata(m *ResponseMetadata) CallOption {
 func (m *ResponseMetadata) fill(c *Client, ci *callInfo, resp *http.Response, err error) {
 	*m = ResponseMetadata{Attempts: ci.attempt}
 	if ci.refreshed {
-		m.Attempts++
+		m.Attempts++ // the resend after a token refresh
 	}
 	if resp != nil {
-		m.StatusCode = resp.StatusCode
-		m.RequestID = redact(requestIDHeader(resp), c.callForms(ci))
+		m.StatusCode, m.RequestID = resp.StatusCode, requestIDHeader(resp)
 	}
-	var ae *APIError
-	if errors.As(err, &ae) && ae.RequestID != "" {
-		m.RequestID = redact(ae.RequestID, c.callForms(ci))
+	if ae := (*APIError)(nil); errors.As(err, &ae) && ae.RequestID != "" {
+		m.RequestID = ae.RequestID
 	}
+	m.RequestID = redact(m.RequestID, c.callForms(ci))
 }
