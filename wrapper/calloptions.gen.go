@@ -13,7 +13,8 @@ type queryParams struct {
 
 // WithParentCompanyID sends the query parameter parentCompanyId,
 // checked against openapi.yaml before sending. Operations that take it:
-// activateCustomer, deleteCustomer, updateCustomer; any other refuses it (a *ValidationError).
+// activateCustomer, deleteCustomer, updateCustomer.
+// Any other operation refuses it (a *ValidationError).
 func WithParentCompanyID(v string) CallOption {
 	p := api.ParentCompanyId(v)
 	return func(cs *callSettings) { cs.query.ParentCompanyId = &p }

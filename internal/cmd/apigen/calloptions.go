@@ -77,7 +77,7 @@ func (g *generator) genCallOptions() ([]byte, error) {
 		if q.Desc != "" && q.Desc != q.Name {
 			fmt.Fprintf(&b, " (%s)", strings.TrimSuffix(q.Desc, "."))
 		}
-		fmt.Fprintf(&b, ",\n// checked against openapi.yaml before sending. Operations that take it:\n// %s; any other refuses it (a *ValidationError).\n", strings.Join(q.OpIDs, ", "))
+		fmt.Fprintf(&b, ",\n// checked against openapi.yaml before sending. Operations that take it:\n// %s.\n// Any other operation refuses it (a *ValidationError).\n", strings.Join(q.OpIDs, ", "))
 		fmt.Fprintf(&b, "func %s(v %s) CallOption {\n\tp := %s(v)\n\treturn func(cs *callSettings) { cs.query.%s = &p }\n}\n\n", q.OptName, q.Base, q.Elem, q.Field)
 	}
 	for _, o := range g.ops {
