@@ -122,7 +122,7 @@ func (g *generator) basicType(t ast.Expr) (string, error) {
 		}
 		t = u
 	}
-	return "", fmt.Errorf("Go type %s is not a string, bool or number: add it to internal/cmd/apigen", exprString(t))
+	return "", fmt.Errorf("type %s is not a string, bool or number: add it to internal/cmd/apigen", exprString(t))
 }
 
 // goInitialisms spells a trailing Id or Url the Go way (ParentCompanyId ->
