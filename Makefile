@@ -63,16 +63,17 @@ bench-sync:
 build:
 	$(GO) build -o bin/enkash-customer ./cmd/enkash-customer
 
-## generate: regenerate api/ from openapi.yaml
+## generate: regenerate api/ and wrapper/*.gen.go from openapi.yaml
 generate:
 	$(GO) generate ./...
 
-## check-generated: regenerate and fail if anything under api/ changed
+## check-generated: regenerate and fail if anything under api/ or a
+## wrapper/*.gen.go changed
 check-generated: generate
-	@git diff --exit-code -- api/ go.mod go.sum || \
+	@git diff --exit-code -- api/ 'wrapper/*.gen.go' go.mod go.sum || \
 	  (echo "generated code is out of date: run 'make generate' and commit" >&2; exit 1)
-	@test -z "$$(git status --porcelain -- api/)" || \
-	  (echo "untracked generated files under api/:" >&2; git status --porcelain -- api/ >&2; exit 1)
+	@test -z "$$(git status --porcelain -- api/ 'wrapper/*.gen.go')" || \
+	  (echo "untracked generated files under api/ or wrapper/:" >&2; git status --porcelain -- api/ 'wrapper/*.gen.go' >&2; exit 1)
 
 ## regen-drill: in a temporary copy, change openapi.yaml four ways, run go
 ## generate, and check that client, validation, fake and CLI followed

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -35,11 +34,29 @@ func randomString(r *rand.Rand) string {
 	return b.String()
 }
 
-var emailType = reflect.TypeFor[openapi_types.Email]()
+// emailProperties are the JSON names of the spec's format: email properties
+// (plain strings in Go: api/oapi-codegen.yaml's type-mapping).
+var emailProperties = func() map[string]bool {
+	doc, err := openapi3.NewLoader().LoadFromFile("openapi.yaml")
+	if err != nil {
+		panic(err)
+	}
+	m := map[string]bool{}
+	for _, s := range doc.Components.Schemas {
+		for name, p := range s.Value.Properties {
+			if p.Value != nil && p.Value.Format == "email" {
+				m[name] = true
+			}
+		}
+	}
+	return m
+}()
 
 // fill sets v to a random value: a nullable.Nullable (a map[bool]T) is
-// absent, null or a value; pointers and slices are nil or filled.
-func fill(r *rand.Rand, v reflect.Value, depth int) {
+// absent, null or a value; pointers and slices are nil or filled. A string
+// of an e-mail property (email) is often a valid address.
+func fill(r *rand.Rand, v reflect.Value, depth int, email ...bool) {
+	isEmail := len(email) > 0 && email[0]
 	switch v.Kind() {
 	case reflect.Map:
 		if v.Type().Key().Kind() != reflect.Bool {
@@ -54,7 +71,7 @@ func fill(r *rand.Rand, v reflect.Value, depth int) {
 		default:
 			m := reflect.MakeMap(v.Type())
 			e := reflect.New(v.Type().Elem()).Elem()
-			fill(r, e, depth+1)
+			fill(r, e, depth+1, isEmail)
 			m.SetMapIndex(reflect.ValueOf(true), e)
 			v.Set(m)
 		}
@@ -63,7 +80,7 @@ func fill(r *rand.Rand, v reflect.Value, depth int) {
 			return
 		}
 		p := reflect.New(v.Type().Elem())
-		fill(r, p.Elem(), depth+1)
+		fill(r, p.Elem(), depth+1, isEmail)
 		v.Set(p)
 	case reflect.Slice:
 		if r.IntN(4) == 0 || depth > 4 {
@@ -77,13 +94,14 @@ func fill(r *rand.Rand, v reflect.Value, depth int) {
 		v.Set(s)
 	case reflect.Struct:
 		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				fill(r, v.Field(i), depth+1)
+			if f := v.Type().Field(i); f.IsExported() {
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				fill(r, v.Field(i), depth+1, emailProperties[name])
 			}
 		}
 	case reflect.String:
 		s := randomString(r)
-		if v.Type() == emailType && r.IntN(3) > 0 {
+		if isEmail && r.IntN(3) > 0 {
 			s = []string{"asha.rao@acme.example", "a&b@x.co", "o'neil@x.io", "x+y@z.in"}[r.IntN(4)]
 		}
 		v.SetString(s)

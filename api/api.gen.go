@@ -19,7 +19,6 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for ErrorType.
@@ -122,16 +121,16 @@ type ApiSubError struct {
 
 // CustomerKeyContactCreateDTO A key contact person (documented on Enkash's createCustomer page).
 type CustomerKeyContactCreateDTO struct {
-	Deleted            bool                 `json:"deleted"`
-	Email              *openapi_types.Email `json:"email,omitempty"`
-	KeyContactPersonId *string              `json:"keyContactPersonId,omitempty"`
-	LegalName          string               `json:"legalName"`
-	MailEnabled        *bool                `json:"mail_enabled,omitempty"`
-	Mobile             string               `json:"mobile"`
-	Name               string               `json:"name"`
-	SmsEnabled         *bool                `json:"sms_enabled,omitempty"`
-	Via                *string              `json:"via,omitempty"`
-	WhatsappEnabled    *bool                `json:"whatsapp_enabled,omitempty"`
+	Deleted            bool    `json:"deleted"`
+	Email              *string `json:"email,omitempty"`
+	KeyContactPersonId *string `json:"keyContactPersonId,omitempty"`
+	LegalName          string  `json:"legalName"`
+	MailEnabled        *bool   `json:"mail_enabled,omitempty"`
+	Mobile             string  `json:"mobile"`
+	Name               string  `json:"name"`
+	SmsEnabled         *bool   `json:"sms_enabled,omitempty"`
+	Via                *string `json:"via,omitempty"`
+	WhatsappEnabled    *bool   `json:"whatsapp_enabled,omitempty"`
 }
 
 // CustomerKeyContactResponse defines model for CustomerKeyContactResponse.

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
-
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // appendKey appends a separator (unless the object is still empty: len(b)
@@ -101,16 +99,6 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
-}
-
-// appendEmail appends e as openapi_types.Email.MarshalJSON does: an address
-// that IsEmailAddress accepts is written as is (net/mail would return it
-// unchanged); anything else goes through MarshalJSON itself.
-func appendEmail(b []byte, e openapi_types.Email) ([]byte, error) {
-	if IsEmailAddress(string(e)) {
-		return appendString(b, string(e)), nil
-	}
-	return appendMarshal(b, e)
 }
 
 // appendMarshal appends json.Marshal(v): the fallback for values without a
@@ -309,9 +297,7 @@ func (x *CustomerKeyContactCreateDTO) AppendJSON(b []byte) ([]byte, error) {
 		if x.Email == nil {
 			b = append(b, "null"...)
 		} else {
-			if b, err = appendEmail(b, (*x.Email)); err != nil {
-				return nil, err
-			}
+			b = appendString(b, (*x.Email))
 		}
 	}
 	if x.KeyContactPersonId != nil {

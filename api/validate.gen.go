@@ -17,7 +17,8 @@ type Violation struct {
 	// Rule is the rule it breaks, as the spec states it: "required",
 	// "pattern <regexp>", "format email", "enum A|B", "minLength n",
 	// "maxLength n", "minimum n", "maximum n", "minItems n", "maxItems n",
-	// "not null" or "utf-8" (a string that is not valid UTF-8). Never the
+	// "not null", "utf-8" (a string that is not valid UTF-8) or, from
+	// wrapper's call options, "not a parameter of <operationId>". Never the
 	// value itself.
 	Rule string
 }
@@ -351,9 +352,9 @@ func (x *TokenRequest) validate(p *vpath, vs *violations) {
 // validate appends the rules x breaks to vs; p is where x sits (nil at the top).
 func (x *CustomerKeyContactCreateDTO) validate(p *vpath, vs *violations) {
 	if x.Email != nil {
-		if !utf8.ValidString(string((*x.Email))) {
+		if !utf8.ValidString((*x.Email)) {
 			vs.add(p, "email", -1, `utf-8`)
-		} else if !IsEmailAddress(string((*x.Email))) {
+		} else if !IsEmailAddress((*x.Email)) {
 			vs.add(p, "email", -1, `format email`)
 		}
 	}

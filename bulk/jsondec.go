@@ -123,7 +123,7 @@ func (c decoders) build(t reflect.Type, td *typeDec) {
 		}
 		return
 	case t.Kind() == reflect.String:
-		// Named string types (enums, openapi_types.Email) too: their
+		// Named string types (enums) too: their
 		// format and enum are the generated validator's to check, with a
 		// message naming the rule.
 		td.shape = "a string"

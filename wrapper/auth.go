@@ -15,6 +15,7 @@ import (
 
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/internal/bearer"
+	"github.com/enkash-oss/enkash-go/internal/retry"
 	"github.com/enkash-oss/enkash-go/internal/transport"
 )
 
@@ -291,7 +292,7 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil || next == hdr {
 		return resp, nil // nothing better to try: the 401 stands
 	}
-	again, err := rewind(req)
+	again, err := retry.Rewind(req)
 	if err != nil {
 		return resp, nil
 	}

@@ -5,25 +5,15 @@ import (
 	"errors"
 	"net/http"
 	"time"
-
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
-	"github.com/enkash-oss/enkash-go/api"
 )
 
 // CallOption configures one call.
 type CallOption func(*callSettings)
 
 type callSettings struct {
-	parentCompanyID *string
-	meta            *ResponseMetadata
-	gate            SendGate
-}
-
-// WithParentCompanyID sends the parentCompanyId query parameter (checked
-// against the spec's pattern before sending).
-func WithParentCompanyID(id string) CallOption {
-	return func(cs *callSettings) { cs.parentCompanyID = &id }
+	query queryParams // the spec's optional query parameters (calloptions.gen.go)
+	meta  *ResponseMetadata
+	gate  SendGate
 }
 
 // SendGate paces calls that share it, such as the calls of one batch
@@ -67,15 +57,6 @@ func applyCallOptions(opts []CallOption) *callSettings {
 	return cs
 }
 
-// updateCustomerParams returns the generated query parameters, nil when
-// there are none.
-func (cs *callSettings) updateCustomerParams() *api.UpdateCustomerParams {
-	if cs.parentCompanyID == nil {
-		return nil
-	}
-	return &api.UpdateCustomerParams{ParentCompanyId: cs.parentCompanyID}
-}
-
 // ResponseMetadata describes how a call went, for the caller's own logs and
 // metrics: see WithResponseMetadata.
 type ResponseMetadata struct {
@@ -103,19 +84,13 @@ func WithResponseMetadata(m *ResponseMetadata) CallOption {
 func (m *ResponseMetadata) fill(c *Client, ci *callInfo, resp *http.Response, err error) {
 	*m = ResponseMetadata{Attempts: ci.attempt}
 	if ci.refreshed {
-		m.Attempts++
+		m.Attempts++ // the resend after a token refresh
 	}
 	if resp != nil {
-		m.StatusCode = resp.StatusCode
-		m.RequestID = redact(requestIDHeader(resp), c.callForms(ci))
+		m.StatusCode, m.RequestID = resp.StatusCode, requestIDHeader(resp)
 	}
-	var ae *APIError
-	if errors.As(err, &ae) && ae.RequestID != "" {
-		m.RequestID = redact(ae.RequestID, c.callForms(ci))
+	if ae := (*APIError)(nil); errors.As(err, &ae) && ae.RequestID != "" {
+		m.RequestID = ae.RequestID
 	}
+	m.RequestID = redact(m.RequestID, c.callForms(ci))
 }
-
-// Email is the generated types' e-mail type (oapi-codegen's runtime
-// types.Email), so that callers need not import the runtime package:
-// new(wrapper.Email("asha@acme.example")).
-type Email = openapi_types.Email

@@ -175,8 +175,8 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 // an error matching ctx.Err().
 func (c *Client) UpdateCustomer(ctx context.Context, customerID string, body api.UpdateCustomerRequest, opts ...CallOption) (*api.CustomerResponse, error) {
 	cs := applyCallOptions(opts)
-	params := cs.updateCustomerParams()
-	if vs := api.ValidateUpdateCustomer(customerID, params, &body); vs != nil {
+	params, vs := cs.query.updateCustomerParams()
+	if vs = append(vs, api.ValidateUpdateCustomer(customerID, params, &body)...); vs != nil {
 		return nil, &ValidationError{Violations: vs}
 	}
 	return invoke(ctx, c, "updateCustomer", body.AppendJSON,

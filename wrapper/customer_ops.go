@@ -11,8 +11,8 @@ import (
 // object Enkash does not document. Validation, errors, retries and call options are UpdateCustomer's.
 func (c *Client) ActivateCustomer(ctx context.Context, customerID string, opts ...CallOption) (map[string]any, error) {
 	cs := applyCallOptions(opts)
-	params := &api.ActivateCustomerParams{ParentCompanyId: cs.parentCompanyID}
-	if vs := api.ValidateActivateCustomer(customerID, params); vs != nil {
+	params, vs := cs.query.activateCustomerParams()
+	if vs = append(vs, api.ValidateActivateCustomer(customerID, params)...); vs != nil {
 		return nil, &ValidationError{Violations: vs}
 	}
 	p, err := invoke(ctx, c, "activateCustomer", noBody, func(ctx context.Context, _ *bodyReader) (*http.Response, error) {
@@ -27,8 +27,8 @@ func (c *Client) ActivateCustomer(ctx context.Context, customerID string, opts .
 // message. Validation, errors, retries and call options are UpdateCustomer's.
 func (c *Client) DeleteCustomer(ctx context.Context, customerID string, opts ...CallOption) (string, error) {
 	cs := applyCallOptions(opts)
-	params := &api.DeleteCustomerParams{ParentCompanyId: cs.parentCompanyID}
-	if vs := api.ValidateDeleteCustomer(customerID, params); vs != nil {
+	params, vs := cs.query.deleteCustomerParams()
+	if vs = append(vs, api.ValidateDeleteCustomer(customerID, params)...); vs != nil {
 		return "", &ValidationError{Violations: vs}
 	}
 	p, err := invoke(ctx, c, "deleteCustomer", noBody, func(ctx context.Context, _ *bodyReader) (*http.Response, error) {

@@ -102,13 +102,13 @@ func ExampleWithResponseMetadata() {
 	// 200 7c0e5a52-7d47-4a2b-9c3e-2f1d8e6b4a10 2
 }
 
-// Email fills the generated DTOs' e-mail fields without importing
-// oapi-codegen's runtime package; Go's new(value) fills the optional ones.
-func ExampleEmail() {
+// The generated DTOs' optional fields are pointers (e-mail addresses are
+// plain strings): Go's new(value) fills them.
+func ExampleValidateUpdateCustomer_keyContacts() {
 	var u api.UpdateCustomerRequest
 	u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{
 		Name: "Asha Rao", LegalName: "Acme Traders Pvt Ltd", Mobile: "+91 9876543210",
-		Email: new(wrapper.Email("asha.rao@acme.example")), WhatsappEnabled: new(true),
+		Email: new("asha.rao@acme.example"), WhatsappEnabled: new(true),
 	}})
 	u.CustomerReminders.Set([]api.CustomerReminderCreateDTO{{
 		ReminderType: new(api.ReminderTypeOnce), ReminderTime: new("09:30"), DueDateDifference: new(int32(3)),

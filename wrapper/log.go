@@ -27,21 +27,15 @@ func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.next.Do(req)
 	op, attempt, forms := "request", 0, d.forms
 	if ci := callOf(ctx); ci != nil {
-		op, attempt = ci.op, ci.attempt
-		forms = append(ci.tokenForms(), forms...)
+		op, attempt, forms = ci.op, ci.attempt, append(ci.tokenForms(), forms...)
 	}
 	status, rid := 0, ""
 	if resp != nil {
-		status, rid = resp.StatusCode, redact(requestIDHeader(resp), forms)
+		status, rid = resp.StatusCode, requestIDHeader(resp)
 	}
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
-		slog.Int("status", status),
-		slog.Int("attempt", attempt),
-		slog.Duration("duration", time.Since(start)),
-		slog.String("requestId", rid),
-	}
+	attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.Path),
+		slog.Int("status", status), slog.Int("attempt", attempt), slog.Duration("duration", time.Since(start)),
+		slog.String("requestId", redact(rid, forms))}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", redact(err.Error(), forms)))
 	}

@@ -12,8 +12,6 @@ import (
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // WithLogger: "Tokens … are never logged" — also a password-grant token
@@ -97,7 +95,7 @@ func TestWithLogger_RedactsRecordsAndErrors(t *testing.T) {
 		c, _ := newClient(t, ts, WithLogger(logger))
 		var body api.UpdateCustomerRequest
 		body.AccountNumber.Set(fxAccount)
-		body.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: "A", LegalName: "A", Mobile: fxMobile, Email: ptr(openapi_types.Email(fxEmail))}})
+		body.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: "A", LegalName: "A", Mobile: fxMobile, Email: new(fxEmail)}})
 		_, err := c.UpdateCustomer(context.Background(), validCustomerID, body)
 		require.Error(t, err, name)
 		texts = append(texts, err.Error())
@@ -108,7 +106,7 @@ func TestWithLogger_RedactsRecordsAndErrors(t *testing.T) {
 	}
 	// invalid request with PII values
 	bad := api.UpdateCustomerRequest{}
-	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Mobile: "x" + fxMobile, Email: ptr(openapi_types.Email(fxEmail + " "))}})
+	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Mobile: "x" + fxMobile, Email: new(fxEmail + " ")}})
 	texts = append(texts, ValidateUpdateCustomer(validCustomerID, bad).Error())
 	// password grant failure
 	a := newAuthServer(t, false, 60)

@@ -350,7 +350,7 @@ func TestExportedTypes_PrintNoSecret(t *testing.T) {
 		c.CloseIdleConnections()
 	}
 	var bad api.UpdateCustomerRequest
-	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: echoPassword, Mobile: echoToken, Email: new(Email(echoPassword))}})
+	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: echoPassword, Mobile: echoToken, Email: new(echoPassword)}})
 	_, err = tok.UpdateCustomer(context.Background(), echoToken, bad)
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)

@@ -158,7 +158,7 @@ func (d *retryDoer) admit(req *http.Request, gate SendGate, attempt int) (*http.
 	if attempt == 1 {
 		return req, nil
 	}
-	r, err := rewind(req)
+	r, err := retry.Rewind(req)
 	if err != nil {
 		return nil, &layerError{fmt.Errorf("enkash: rewinding request body: %w", err)}
 	}
@@ -188,7 +188,7 @@ func (d *retryDoer) afterError(ctx context.Context, err error, attempt int) erro
 		return &layerError{last}
 	}
 	wait := retry.Backoff(attempt, d.policy.BaseDelay, d.policy.MaxDelay, d.jitter)
-	if d.outlives(ctx, wait) {
+	if retry.Outlives(ctx, d.now().Add(wait)) {
 		return &layerError{last}
 	}
 	if err := d.sleep(ctx, wait); err != nil {
@@ -218,7 +218,7 @@ func (d *retryDoer) afterResponse(ctx context.Context, ci *callInfo, resp *http.
 	if hasRA {
 		wait = ra
 	}
-	if d.outlives(ctx, wait) {
+	if retry.Outlives(ctx, d.now().Add(wait)) {
 		return false
 	}
 	if hasRA && ci.gate != nil {
@@ -231,12 +231,6 @@ func (d *retryDoer) afterResponse(ctx context.Context, ci *callInfo, resp *http.
 	return true
 }
 
-// outlives reports whether a wait would outlive the ctx's deadline.
-func (d *retryDoer) outlives(ctx context.Context, wait time.Duration) bool {
-	dl, ok := ctx.Deadline()
-	return ok && d.now().Add(wait).After(dl)
-}
-
 // buffer reads resp's body, to free the connection before a wait, and puts
 // it back to be read again; it reports whether the body arrived whole (or
 // over the size limit, which is an answer too). A body that breaks off is
@@ -246,20 +240,4 @@ func buffer(resp *http.Response) bool {
 	closeBody(resp.Body, err)
 	resp.Body = &replayBody{data: data, err: err}
 	return err == nil || errors.Is(err, ErrResponseTooLarge)
-}
-
-// rewind returns a copy of req with a fresh body, for another attempt.
-func rewind(req *http.Request) (*http.Request, error) {
-	r := req.Clone(req.Context())
-	if req.Body != nil && req.Body != http.NoBody {
-		if req.GetBody == nil {
-			return nil, errors.New("request body cannot be sent again")
-		}
-		b, err := req.GetBody()
-		if err != nil {
-			return nil, err
-		}
-		r.Body = b
-	}
-	return r, nil
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // TestSecrets_NeverLeakOnErrorPaths drives the error paths that could carry a secret into
@@ -71,7 +69,7 @@ func TestSecrets_NeverLeakOnErrorPaths(t *testing.T) {
 	// local validation of bodies carrying personal data in bad values
 	bad := validBody()
 	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{
-		{Name: "", LegalName: "", Mobile: fxMobile + "x", Email: ptr(openapi_types.Email(fxEmail + "@" + fxPAN))},
+		{Name: "", LegalName: "", Mobile: fxMobile + "x", Email: new(fxEmail + "@" + fxPAN)},
 		{Name: fxEmail, LegalName: fxAccount, Mobile: "+91 " + fxContact},
 	})
 	bad.CustomerReminders.Set([]api.CustomerReminderCreateDTO{{ReminderType: ptr(api.ReminderType(fxIFSC)), ReminderTime: ptr(fxMobile)}})

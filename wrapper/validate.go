@@ -51,7 +51,8 @@ func (e *ValidationError) Is(target error) bool { return target == ErrValidation
 // Client.UpdateCustomer calls it before any I/O. A valid request costs no
 // allocation.
 func ValidateUpdateCustomer(customerID string, body api.UpdateCustomerRequest, opts ...CallOption) error {
-	if vs := api.ValidateUpdateCustomer(customerID, applyCallOptions(opts).updateCustomerParams(), &body); vs != nil {
+	params, vs := applyCallOptions(opts).query.updateCustomerParams()
+	if vs = append(vs, api.ValidateUpdateCustomer(customerID, params, &body)...); vs != nil {
 		return &ValidationError{Violations: vs}
 	}
 	return nil

@@ -13,7 +13,6 @@ import (
 
 	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 const (
@@ -39,7 +38,7 @@ func validBody() api.UpdateCustomerRequest {
 	b.State.Set("Karnataka")
 	b.UniqueRefNo.Set("ACME-42")
 	b.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{
-		{Name: "Asha Rao", LegalName: "Asha Rao", Mobile: "+91 9876543210", Email: ptr(openapi_types.Email("asha.rao@acme.example")), MailEnabled: ptr(true)},
+		{Name: "Asha Rao", LegalName: "Asha Rao", Mobile: "+91 9876543210", Email: new("asha.rao@acme.example"), MailEnabled: ptr(true)},
 		{Name: "Vikram Iyer", LegalName: "Vikram Iyer", Mobile: "9123456780", Deleted: false},
 	})
 	b.CustomerReminders.Set([]api.CustomerReminderCreateDTO{
@@ -145,7 +144,7 @@ func TestValidate(t *testing.T) {
 		{name: "every key contact and reminder rule", id: "bad", mutate: func(b *api.UpdateCustomerRequest) {
 			b.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{
 				{Name: "ok", LegalName: "ok", Mobile: ""},
-				{Name: "", LegalName: "", Mobile: "98765", Email: ptr(openapi_types.Email("not-an-email"))},
+				{Name: "", LegalName: "", Mobile: "98765", Email: new("not-an-email")},
 			})
 			b.CustomerReminders.Set([]api.CustomerReminderCreateDTO{
 				{ReminderType: ptr(api.ReminderType("WEEKLY")), ReminderTime: ptr("24:00")},
@@ -189,7 +188,7 @@ func TestValidate(t *testing.T) {
 func TestValidationErrorHasNoValues(t *testing.T) {
 	b := validBody()
 	b.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{
-		{Name: "N", LegalName: "L", Mobile: "98765-SECRET-1", Email: ptr(openapi_types.Email("secret person@x"))},
+		{Name: "N", LegalName: "L", Mobile: "98765-SECRET-1", Email: new("secret person@x")},
 	})
 	err := ValidateUpdateCustomer("KCSECRET", b)
 	require.Error(t, err)

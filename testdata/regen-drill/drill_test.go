@@ -2,7 +2,8 @@ package wrapper_test
 
 // Copied into a temporary copy of the module by .ci/regen-drill, after
 // openapi.yaml gained gstState (body and response), a key contact name
-// pattern and a wider customerId pattern, and `go generate` ran. It names
+// pattern, a wider customerId pattern and an optional query parameter
+// branchCode of updateCustomer, and `go generate` ran. It names
 // the drill's new field: that is the point of the drill.
 
 import (
@@ -76,6 +77,25 @@ func TestRegenDrill(t *testing.T) {
 			{Field: "customerKeyContacts[0].name", Rule: "pattern ^[A-Za-z .]+$"},
 			{Field: "gstState", Rule: "pattern ^[0-9]{2}$"},
 		}, ve.Violations)
+		assert.Empty(t, srv.Requests())
+	})
+	t.Run("new query parameter: a call option that reaches the wire", func(t *testing.T) {
+		srv.ResetRequests()
+		_, err := c.UpdateCustomer(ctx, id, api.UpdateCustomerRequest{}, wrapper.WithBranchCode("BLR"))
+		require.NoError(t, err)
+		reqs := srv.Requests()
+		require.Len(t, reqs, 1)
+		assert.Equal(t, "branchCode=BLR", reqs[0].RawQuery)
+	})
+	t.Run("new query parameter: its pattern, and the operations without it, refuse before any I/O", func(t *testing.T) {
+		srv.ResetRequests()
+		_, err := c.UpdateCustomer(ctx, id, api.UpdateCustomerRequest{}, wrapper.WithBranchCode("blr1"))
+		var ve *wrapper.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, []wrapper.Violation{{Field: "branchCode", Rule: "pattern ^[A-Z]{3}$"}}, ve.Violations)
+		_, err = c.DeleteCustomer(ctx, id, wrapper.WithBranchCode("BLR"))
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, []wrapper.Violation{{Field: "branchCode", Rule: "not a parameter of deleteCustomer"}}, ve.Violations)
 		assert.Empty(t, srv.Requests())
 	})
 	t.Run("a newly valid customerId is accepted", func(t *testing.T) {

@@ -38,7 +38,7 @@ func TestUnhandledKeywordsFailLoudly(t *testing.T) {
 			dir := t.TempDir()
 			p := filepath.Join(dir, "openapi.yaml")
 			require.NoError(t, os.WriteFile(p, []byte(edited), 0o644))
-			err := run(p, "../../../api/api.gen.go", dir)
+			err := run(p, "../../../api/api.gen.go", dir, dir)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			entries, _ := os.ReadDir(dir)
@@ -51,7 +51,7 @@ func TestUnhandledKeywordsFailLoudly(t *testing.T) {
 // check-generated compares the output with what is committed).
 func TestGeneratesFromTheRealSpec(t *testing.T) {
 	dir := t.TempDir()
-	require.NoError(t, run("../../../openapi.yaml", "../../../api/api.gen.go", dir))
+	require.NoError(t, run("../../../openapi.yaml", "../../../api/api.gen.go", dir, dir))
 	for _, f := range []string{"validate.gen.go", "encode.gen.go", "decode.gen.go", "sensitive.gen.go", "errors.gen.go"} {
 		want, err := os.ReadFile(filepath.Join("../../../api", f))
 		require.NoError(t, err)
@@ -59,6 +59,57 @@ func TestGeneratesFromTheRealSpec(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got), "%s differs from a fresh generation: run go generate", f)
 	}
+	want, err := os.ReadFile("../../../wrapper/calloptions.gen.go")
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(dir, "calloptions.gen.go"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got), "wrapper/calloptions.gen.go differs from a fresh generation: run go generate")
+}
+
+// TestGenCallOptions_FollowTheQueryParameters: each optional query parameter
+// makes one call option, the operations that do not declare it refuse it,
+// and a required query parameter (no call option can carry it) stops
+// generation with an error naming it.
+func TestGenCallOptions_FollowTheQueryParameters(t *testing.T) {
+	spec, err := os.ReadFile("../../../openapi.yaml")
+	require.NoError(t, err)
+	src, err := os.ReadFile("../../../api/api.gen.go")
+	require.NoError(t, err)
+	const srcAnchor = "type UpdateCustomerParams struct {\n"
+	require.Equal(t, 1, strings.Count(string(src), srcAnchor))
+	op := strings.Index(string(spec), "      operationId: updateCustomer\n")
+	require.GreaterOrEqual(t, op, 0)
+	params := strings.Index(string(spec)[op:], "      parameters:\n")
+	require.GreaterOrEqual(t, params, 0)
+	at := op + params + len("      parameters:\n")
+	gen := func(t *testing.T, required string) (string, error) {
+		s := string(spec)[:at] + "        - {name: zoneCode, in: query, required: " + required +
+			", schema: {type: string}}\n" + string(spec)[at:]
+		g := strings.Replace(string(src), srcAnchor, srcAnchor+"\tZoneCode *string `json:\"zoneCode,omitempty\"`\n", 1)
+		dir := t.TempDir()
+		p, gp := filepath.Join(dir, "openapi.yaml"), filepath.Join(dir, "api.gen.go")
+		require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+		require.NoError(t, os.WriteFile(gp, []byte(g), 0o644))
+		if err := run(p, gp, dir, dir); err != nil {
+			return "", err
+		}
+		out, err := os.ReadFile(filepath.Join(dir, "calloptions.gen.go"))
+		require.NoError(t, err)
+		return string(out), nil
+	}
+	t.Run("optional: a call option, refused by the other operations", func(t *testing.T) {
+		out, err := gen(t, "false")
+		require.NoError(t, err)
+		assert.Contains(t, out, "func WithZoneCode(v string) CallOption {")
+		assert.Regexp(t, `return &api.UpdateCustomerParams\{ZoneCode: q.ZoneCode, .*ParentCompanyId: q.ParentCompanyId.*\}, vs`, out)
+		assert.Equal(t, 2, strings.Count(out, "vs = append(vs, api.Violation{Field: `zoneCode`"),
+			"activateCustomer and deleteCustomer refuse it")
+	})
+	t.Run("required: generation stops", func(t *testing.T) {
+		_, err := gen(t, "true")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `updateCustomer: query parameter "zoneCode" is required`)
+	})
 }
 
 // TestUnhandledResponseShapesFailLoudly: a response type the decoder
@@ -94,7 +145,7 @@ func TestUnhandledResponseShapesFailLoudly(t *testing.T) {
 			require.NoError(t, os.WriteFile(gp, []byte(g), 0o644))
 			out := filepath.Join(dir, "out")
 			require.NoError(t, os.Mkdir(out, 0o755))
-			err := run(p, gp, out)
+			err := run(p, gp, out, out)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			entries, _ := os.ReadDir(out)

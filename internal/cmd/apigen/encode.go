@@ -25,7 +25,7 @@ func (g *generator) genEncode() ([]byte, error) {
 		}
 	}
 	var b bytes.Buffer
-	header(&b, g.pkg.Name, `"encoding/json"`, `"strconv"`, `"unicode/utf8"`, ``, `openapi_types "github.com/oapi-codegen/runtime/types"`)
+	header(&b, g.pkg.Name, `"encoding/json"`, `"strconv"`, `"unicode/utf8"`)
 	b.WriteString(encodeRuntime)
 	b.Write(body.Bytes())
 	b.WriteString("var _ = strconv.AppendInt\n")
@@ -142,8 +142,6 @@ func (g *generator) encodeValue(b *bytes.Buffer, v string, t ast.Expr, s *openap
 		switch exprString(t) {
 		case "string":
 			fmt.Fprintf(b, "b = appendString(b, %s)\n", v)
-		case "openapi_types.Email":
-			fmt.Fprintf(b, "if b, err = appendEmail(b, %s); err != nil {\nreturn nil, err\n}\n", v)
 		default:
 			fmt.Fprintf(b, "b = appendString(b, string(%s))\n", v)
 		}
@@ -257,16 +255,6 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
-}
-
-// appendEmail appends e as openapi_types.Email.MarshalJSON does: an address
-// that IsEmailAddress accepts is written as is (net/mail would return it
-// unchanged); anything else goes through MarshalJSON itself.
-func appendEmail(b []byte, e openapi_types.Email) ([]byte, error) {
-	if IsEmailAddress(string(e)) {
-		return appendString(b, string(e)), nil
-	}
-	return appendMarshal(b, e)
 }
 
 // appendMarshal appends json.Marshal(v): the fallback for values without a

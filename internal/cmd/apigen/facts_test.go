@@ -57,7 +57,7 @@ func TestGenFacts_RejectsBadExtensions(t *testing.T) {
 			dir := t.TempDir()
 			p := filepath.Join(dir, "openapi.yaml")
 			require.NoError(t, os.WriteFile(p, []byte(strings.Replace(s, tc.old, tc.new, 1)), 0o644))
-			err := run(p, "../../../api/api.gen.go", dir)
+			err := run(p, "../../../api/api.gen.go", dir, dir)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 		})

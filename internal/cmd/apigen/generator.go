@@ -304,7 +304,7 @@ const (
 	kNullable
 	kPtr
 	kSlice
-	kString // string, a named string type, or an e-mail
+	kString // string or a named string type (format email maps to string: api/oapi-codegen.yaml)
 	kBool
 	kInt
 	kFloat
@@ -322,10 +322,6 @@ func (g *generator) kind(t ast.Expr) (goKind, ast.Expr) {
 	case *ast.ArrayType:
 		if t.Len == nil {
 			return kSlice, t.Elt
-		}
-	case *ast.SelectorExpr:
-		if exprString(t) == "openapi_types.Email" {
-			return kString, nil
 		}
 	case *ast.Ident:
 		switch t.Name {

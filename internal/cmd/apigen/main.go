@@ -2,9 +2,10 @@
 // oapi-codegen does not: request validators (validate.gen.go), JSON encoders
 // for request bodies (encode.gen.go), the lists of sensitive property
 // names (sensitive.gen.go) and the facts of x-error-statuses, x-timestamp and
-// components/headers (errors.gen.go). It reads the facts from openapi.yaml and the Go
-// names from api.gen.go, so both files follow the spec on every
-// `go generate`. A schema keyword or Go type it does not handle in a request
+// components/headers (errors.gen.go), and package wrapper's call option per
+// optional query parameter (wrapper/calloptions.gen.go). It reads the facts
+// from openapi.yaml and the Go names from api.gen.go, so the files follow
+// the spec on every `go generate`. A schema keyword or Go type it does not handle in a request
 // stops generation with an error naming the schema: nothing is skipped
 // silently.
 //
@@ -29,14 +30,15 @@ func main() {
 	spec := flag.String("spec", "openapi.yaml", "the OpenAPI document")
 	src := flag.String("src", "api/api.gen.go", "oapi-codegen's output, for the Go names")
 	out := flag.String("out", "api", "directory to write the generated files to")
+	wrapperOut := flag.String("wrapper", "wrapper", "directory of package wrapper, for its call options")
 	flag.Parse()
-	if err := run(*spec, *src, *out); err != nil {
+	if err := run(*spec, *src, *out, *wrapperOut); err != nil {
 		fmt.Fprintln(os.Stderr, "apigen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(specPath, srcPath, outDir string) error {
+func run(specPath, srcPath, outDir, wrapperDir string) error {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromFile(specPath)
 	if err != nil {
@@ -54,12 +56,20 @@ func run(specPath, srcPath, outDir string) error {
 	if err != nil {
 		return err
 	}
+	opts, err := g.genCallOptions()
+	if err != nil {
+		return err
+	}
+	out := map[string][]byte{filepath.Join(wrapperDir, "calloptions.gen.go"): opts}
 	for name, body := range files {
+		out[filepath.Join(outDir, name)] = body
+	}
+	for path, body := range out {
 		formatted, err := format.Source(body)
 		if err != nil {
-			return fmt.Errorf("formatting %s: %w\n%s", name, err, body)
+			return fmt.Errorf("formatting %s: %w\n%s", path, err, body)
 		}
-		if err := os.WriteFile(filepath.Join(outDir, name), formatted, 0o644); err != nil {
+		if err := os.WriteFile(path, formatted, 0o644); err != nil {
 			return err
 		}
 	}

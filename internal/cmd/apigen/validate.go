@@ -343,7 +343,8 @@ type Violation struct {
 	// Rule is the rule it breaks, as the spec states it: "required",
 	// "pattern <regexp>", "format email", "enum A|B", "minLength n",
 	// "maxLength n", "minimum n", "maximum n", "minItems n", "maxItems n",
-	// "not null" or "utf-8" (a string that is not valid UTF-8). Never the
+	// "not null", "utf-8" (a string that is not valid UTF-8) or, from
+	// wrapper's call options, "not a parameter of <operationId>". Never the
 	// value itself.
 	Rule string
 }
