@@ -2,8 +2,12 @@ package bulk
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"iter"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -120,7 +124,10 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 //   - Cold start: items are sent one at a time until one has reached the
 //     server, then the batch fans out. On HTTP/2 the later calls share the
 //     connection the first one opened, instead of each dialling its own
-//     while none is established.
+//     while none is established. Over HTTP/2 with more than 100 calls in
+//     flight, a call starts only once the previous one has its connection:
+//     the calls beyond the streams a connection allows (250 on Go's server)
+//     share one new connection instead of each dialling its own.
 //   - Retry-After: when Enkash answers 429 or 503 with a Retry-After the
 //     client honours (wrapper.RetryPolicy.MaxRetryAfter), no call of the
 //     batch sends its next request before that time, not only the call that
@@ -170,6 +177,7 @@ type batch struct {
 	results  chan Result
 	inflight int
 	cold     bool                   // one at a time until a request has reached the server
+	h2       atomic.Bool            // a call got an HTTP/2 connection: start calls one connection at a time
 	busy     map[string]customerRun // the latest item of each customer in flight
 }
 
@@ -199,8 +207,11 @@ func (b *batch) run(updates iter.Seq[Update], yield func(Result) bool) {
 	i := 0
 	for u := range updates {
 		u.Body = deepCopy(u.Body) // before the iterator may reuse its buffers
-		b.start(i, u)
+		got := b.start(i, u)
 		i++
+		if b.h2.Load() && b.inflight > h2MinStreams && !b.awaitConn(got, yield) {
+			return
+		}
 		if !b.awaitSlot(yield) {
 			return
 		}
@@ -227,12 +238,22 @@ func (b *batch) stopped() bool {
 }
 
 // start runs item i's call on its own goroutine, after the earlier item of
-// the same customer has ended.
-func (b *batch) start(i int, u Update) {
+// the same customer has ended. It returns a channel closed once the call
+// has a connection for its request (or has ended without one).
+func (b *batch) start(i int, u Update) <-chan struct{} {
 	prev := b.busy[u.CustomerID].done
 	mine := make(chan struct{})
 	b.busy[u.CustomerID] = customerRun{index: i, done: mine}
 	b.inflight++
+	got := make(chan struct{})
+	var once sync.Once
+	gotConn := func() { once.Do(func() { close(got) }) }
+	ctx := httptrace.WithClientTrace(b.ctx, &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+			b.h2.Store(true)
+		}
+		gotConn()
+	}})
 	go func() {
 		if prev != nil {
 			select {
@@ -240,20 +261,22 @@ func (b *batch) start(i int, u Update) {
 			case <-b.ctx.Done():
 			}
 		}
-		r := b.call(i, u)
+		r := b.call(ctx, i, u)
+		gotConn()
 		close(mine)
 		b.results <- r
 	}()
+	return got
 }
 
-func (b *batch) call(i int, u Update) Result {
+func (b *batch) call(ctx context.Context, i int, u Update) Result {
 	r := Result{Index: i, CustomerID: u.CustomerID}
 	opts := [3]wrapper.CallOption{wrapper.WithResponseMetadata(&r.Meta), wrapper.WithSendGate(b.gate)}
 	callOpts := opts[:2]
 	if u.ParentCompanyID != "" {
 		callOpts = append(callOpts, wrapper.WithParentCompanyID(u.ParentCompanyID))
 	}
-	r.Customer, r.Err = b.c.UpdateCustomer(b.ctx, u.CustomerID, u.Body, callOpts...)
+	r.Customer, r.Err = b.c.UpdateCustomer(ctx, u.CustomerID, u.Body, callOpts...)
 	return r
 }
 
@@ -266,6 +289,35 @@ func (b *batch) awaitSlot(yield func(Result) bool) bool {
 		}
 	}
 	return true
+}
+
+// h2MinStreams is how many calls are in flight before the batch starts
+// calls one connection at a time over HTTP/2: the streams per connection
+// RFC 9113 (6.5.2) recommends a server allow at least, and what Go's
+// transport assumes of a new connection until the server's settings
+// arrive. Below it one connection carries every call.
+const h2MinStreams = 100
+
+// awaitConn yields results until the call just started has a connection
+// (or has ended). Over HTTP/2 Go's transport dials a new connection for
+// each request that finds every stream of the open ones taken, while the
+// first such dial is still under way: starting the next call only once the
+// previous one has its connection makes the calls beyond a full connection
+// share the one new connection instead (ceil(concurrency / the server's
+// stream limit) connections in all). A connection already open is got at
+// once, so this costs nothing while one has free streams. It returns false
+// when the loop body asked to stop.
+func (b *batch) awaitConn(got <-chan struct{}, yield func(Result) bool) bool {
+	for {
+		select {
+		case <-got:
+			return true
+		case r := <-b.results:
+			if !b.deliver(r, yield) {
+				return false
+			}
+		}
+	}
 }
 
 // deliver yields one result; false when the loop body asked to stop.
