@@ -127,7 +127,10 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 //     while none is established. Over HTTP/2 with more than 100 calls in
 //     flight, a call starts only once the previous one has its connection:
 //     the calls beyond the streams a connection allows (250 on Go's server)
-//     share one new connection instead of each dialling its own.
+//     share one new connection instead of each dialling its own. When such
+//     a dial turns out spare (a stream came free first, the call went on an
+//     open connection, and Go's transport drops the new one), the batch
+//     keeps its calls in flight below the number that made it dial.
 //   - Retry-After: when Enkash answers 429 or 503 with a Retry-After the
 //     client honours (wrapper.RetryPolicy.MaxRetryAfter), no call of the
 //     batch sends its next request before that time, not only the call that
@@ -178,6 +181,7 @@ type batch struct {
 	inflight int
 	cold     bool                   // one at a time until a request has reached the server
 	h2       atomic.Bool            // a call got an HTTP/2 connection: start calls one connection at a time
+	h2cap    atomic.Int64           // > 0: the calls in flight that the HTTP/2 connections' streams hold
 	busy     map[string]customerRun // the latest item of each customer in flight
 }
 
@@ -248,12 +252,20 @@ func (b *batch) start(i int, u Update) <-chan struct{} {
 	got := make(chan struct{})
 	var once sync.Once
 	gotConn := func() { once.Do(func() { close(got) }) }
-	ctx := httptrace.WithClientTrace(b.ctx, &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
-		if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
-			b.h2.Store(true)
-		}
-		gotConn()
-	}})
+	inflight := int64(b.inflight)
+	var dialled atomic.Bool
+	ctx := httptrace.WithClientTrace(b.ctx, &httptrace.ClientTrace{
+		ConnectStart: func(string, string) { dialled.Store(true) },
+		GotConn: func(info httptrace.GotConnInfo) {
+			if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+				b.h2.Store(true)
+				if info.Reused && dialled.Load() {
+					b.capH2(inflight - 1)
+				}
+			}
+			gotConn()
+		},
+	})
 	go func() {
 		if prev != nil {
 			select {
@@ -280,10 +292,36 @@ func (b *batch) call(ctx context.Context, i int, u Update) Result {
 	return r
 }
 
+// capH2 caps the calls in flight at n (at least 1), the calls the open
+// HTTP/2 connections held when a call found every stream taken and Go's
+// transport dialled a new connection, but a stream came free before the
+// dial ended: the call went on an open connection and the transport closed
+// the new one. At that concurrency every call beyond the streams dials
+// such a spare connection (5 in one 10,000-call run at concurrency 256
+// against 250 streams); capped, the batch keeps within the streams of the
+// connections it uses.
+func (b *batch) capH2(n int64) {
+	n = max(n, 1)
+	for {
+		old := b.h2cap.Load()
+		if (old > 0 && old <= n) || b.h2cap.CompareAndSwap(old, n) {
+			return
+		}
+	}
+}
+
+// limit is how many calls may be in flight.
+func (b *batch) limit() int {
+	if c := b.h2cap.Load(); c > 0 && int(c) < b.n {
+		return int(c)
+	}
+	return b.n
+}
+
 // awaitSlot yields results until a call slot is free (while cold: until no
 // call is in flight). It returns false when the loop body asked to stop.
 func (b *batch) awaitSlot(yield func(Result) bool) bool {
-	for b.inflight >= b.n || (b.cold && b.inflight > 0) {
+	for b.inflight >= b.limit() || (b.cold && b.inflight > 0) {
 		if !b.deliver(<-b.results, yield) {
 			return false
 		}

@@ -2,8 +2,13 @@ package bulk
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/wrapper"
 )
 
 // TestUpdateCustomers_HTTP2ColdStart: a batch at concurrency 64 or 256
@@ -98,6 +104,86 @@ func TestUpdateCustomers_HTTP2BeyondStreamLimit(t *testing.T) {
 	}
 	assert.Equal(t, n+1, ok)
 	assert.Equal(t, 2, int(conns.accepted.Load()), "256 streams in flight against a server allowing 250 per connection")
+}
+
+// TestUpdateCustomers_HTTP2SpareDialCapsConcurrency: when a call over
+// HTTP/2 found every stream taken (Go's transport started a dial) but then
+// went on an open connection (a stream came free first, and the transport
+// drops the new connection), the batch keeps its calls in flight below the
+// count that call made, so that it does not dial such spare connections
+// again and again. The transport here reports those trace events itself:
+// the 10th call of the first wave dials and gets a reused connection;
+// later calls wait (up to 5 ms) for a 10th call in flight that must not
+// come.
+func TestUpdateCustomers_HTTP2SpareDialCapsConcurrency(t *testing.T) {
+	h2conn := h2TLSConn(t)
+	const n, items = 10, 60
+	var (
+		inflight, maxAfter atomic.Int64
+		seen               atomic.Int64
+		wave               = make(chan struct{})
+	)
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		trace := httptrace.ContextClientTrace(req.Context())
+		k := seen.Add(1)
+		cur := inflight.Add(1)
+		defer inflight.Add(-1)
+		switch {
+		case k == 1: // the cold start, alone
+			trace.GotConn(httptrace.GotConnInfo{Conn: h2conn})
+		case k <= n+1: // the first wave: held until all n are in flight
+			if cur == n {
+				trace.ConnectStart("tcp", "127.0.0.1:443")
+				trace.GotConn(httptrace.GotConnInfo{Conn: h2conn, Reused: true})
+				close(wave)
+			} else {
+				trace.GotConn(httptrace.GotConnInfo{Conn: h2conn, Reused: true})
+			}
+			<-wave
+		default:
+			trace.GotConn(httptrace.GotConnInfo{Conn: h2conn, Reused: true})
+			for range 5 {
+				if c := inflight.Load(); c > maxAfter.Load() {
+					maxAfter.Store(c)
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		id := pathID(req)
+		body := fmt.Sprintf(`{"payload":{"customerId":%q},"response_code":0,"response_message":"SUCCESS"}`, id)
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+	})
+	c, err := wrapper.NewClient("https://enkash.test", wrapper.WithToken(testToken), wrapper.WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	ok := 0
+	for r := range UpdateCustomers(context.Background(), c, distinctUpdates(items), WithConcurrency(n)) {
+		require.NoError(t, r.Err)
+		ok++
+	}
+	assert.Equal(t, items, ok)
+	assert.Positive(t, maxAfter.Load(), "calls in flight are counted")
+	assert.LessOrEqual(t, maxAfter.Load(), int64(n-1), "calls in flight after the spare dial")
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// h2TLSConn is a TLS connection that negotiated HTTP/2 (ALPN "h2"), to an
+// httptest server.
+func h2TLSConn(t *testing.T) *tls.Conn {
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	roots := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	conn, err := tls.Dial("tcp", srv.Listener.Addr().String(), &tls.Config{RootCAs: roots, NextProtos: []string{"h2"}, ServerName: "example.com"})
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	require.Equal(t, "h2", conn.ConnectionState().NegotiatedProtocol)
+	return conn
 }
 
 // TestUpdateCustomers_HTTP1ConnectionsFollowConcurrency: over HTTP/1.1 a
