@@ -2,8 +2,12 @@ package bulk
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"iter"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -121,7 +125,13 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 //   - Cold start: items are sent one at a time until one has reached the
 //     server, then the batch fans out. On HTTP/2 the later calls share the
 //     connection the first one opened, instead of each dialling its own
-//     while none is established.
+//     while none is established. Over HTTP/2 with more than 100 calls in
+//     flight, a call starts only once the previous one has its connection:
+//     the calls beyond the streams a connection allows (250 on Go's server)
+//     share one new connection instead of each dialling its own. When such
+//     a dial turns out spare (a stream came free first, the call went on an
+//     open connection, and Go's transport drops the new one), the batch
+//     keeps its calls in flight below the number that made it dial.
 //   - Retry-After: when Enkash answers 429 or 503 with a Retry-After the
 //     client honours (wrapper.RetryPolicy.MaxRetryAfter), no call of the
 //     batch sends its next request before that time, not only the call that
@@ -171,6 +181,8 @@ type batch struct {
 	results  chan Result
 	inflight int
 	cold     bool                   // one at a time until a request has reached the server
+	h2       atomic.Bool            // a call got an HTTP/2 connection: start calls one connection at a time
+	h2cap    atomic.Int64           // > 0: the calls in flight that the HTTP/2 connections' streams hold
 	busy     map[string]customerRun // the latest item of each customer in flight
 }
 
@@ -200,8 +212,11 @@ func (b *batch) run(updates iter.Seq[Update], yield func(Result) bool) {
 	i := 0
 	for u := range updates {
 		u.Body = deepCopy(u.Body) // before the iterator may reuse its buffers
-		b.start(i, u)
+		got := b.start(i, u)
 		i++
+		if b.h2.Load() && b.inflight > h2MinStreams && !b.awaitConn(got, yield) {
+			return
+		}
 		if !b.awaitSlot(yield) {
 			return
 		}
@@ -228,12 +243,30 @@ func (b *batch) stopped() bool {
 }
 
 // start runs item i's call on its own goroutine, after the earlier item of
-// the same customer has ended.
-func (b *batch) start(i int, u Update) {
+// the same customer has ended. It returns a channel closed once the call
+// has a connection for its request (or has ended without one).
+func (b *batch) start(i int, u Update) <-chan struct{} {
 	prev := b.busy[u.CustomerID].done
 	mine := make(chan struct{})
 	b.busy[u.CustomerID] = customerRun{index: i, done: mine}
 	b.inflight++
+	got := make(chan struct{})
+	var once sync.Once
+	gotConn := func() { once.Do(func() { close(got) }) }
+	inflight := int64(b.inflight)
+	var dialled atomic.Bool
+	ctx := httptrace.WithClientTrace(b.ctx, &httptrace.ClientTrace{
+		ConnectStart: func(string, string) { dialled.Store(true) },
+		GotConn: func(info httptrace.GotConnInfo) {
+			if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+				b.h2.Store(true)
+				if info.Reused && dialled.Load() {
+					b.capH2(inflight - 1)
+				}
+			}
+			gotConn()
+		},
+	})
 	go func() {
 		if prev != nil {
 			select {
@@ -241,32 +274,89 @@ func (b *batch) start(i int, u Update) {
 			case <-b.ctx.Done():
 			}
 		}
-		r := b.call(i, u)
+		r := b.call(ctx, i, u)
+		gotConn()
 		close(mine)
 		b.results <- r
 	}()
+	return got
 }
 
-func (b *batch) call(i int, u Update) Result {
+func (b *batch) call(ctx context.Context, i int, u Update) Result {
 	r := Result{Index: i, CustomerID: u.CustomerID}
 	opts := [3]wrapper.CallOption{wrapper.WithResponseMetadata(&r.Meta), wrapper.WithSendGate(b.gate)}
 	callOpts := opts[:2]
 	if u.ParentCompanyID != "" {
 		callOpts = append(callOpts, wrapper.WithParentCompanyID(u.ParentCompanyID))
 	}
-	r.Customer, r.Err = b.c.UpdateCustomer(b.ctx, u.CustomerID, u.Body, callOpts...)
+	r.Customer, r.Err = b.c.UpdateCustomer(ctx, u.CustomerID, u.Body, callOpts...)
 	return r
+}
+
+// capH2 caps the calls in flight at n (at least 1), the calls the open
+// HTTP/2 connections held when a call found every stream taken and Go's
+// transport dialled a new connection, but a stream came free before the
+// dial ended: the call went on an open connection and the transport closed
+// the new one. At that concurrency every call beyond the streams dials
+// such a spare connection (5 in one 10,000-call run at concurrency 256
+// against 250 streams); capped, the batch keeps within the streams of the
+// connections it uses.
+func (b *batch) capH2(n int64) {
+	n = max(n, 1)
+	for {
+		old := b.h2cap.Load()
+		if (old > 0 && old <= n) || b.h2cap.CompareAndSwap(old, n) {
+			return
+		}
+	}
+}
+
+// limit is how many calls may be in flight.
+func (b *batch) limit() int {
+	if c := b.h2cap.Load(); c > 0 && int(c) < b.n {
+		return int(c)
+	}
+	return b.n
 }
 
 // awaitSlot yields results until a call slot is free (while cold: until no
 // call is in flight). It returns false when the loop body asked to stop.
 func (b *batch) awaitSlot(yield func(Result) bool) bool {
-	for b.inflight >= b.n || (b.cold && b.inflight > 0) {
+	for b.inflight >= b.limit() || (b.cold && b.inflight > 0) {
 		if !b.deliver(<-b.results, yield) {
 			return false
 		}
 	}
 	return true
+}
+
+// h2MinStreams is how many calls are in flight before the batch starts
+// calls one connection at a time over HTTP/2: the streams per connection
+// RFC 9113 (6.5.2) recommends a server allow at least, and what Go's
+// transport assumes of a new connection until the server's settings
+// arrive. Below it one connection carries every call.
+const h2MinStreams = 100
+
+// awaitConn yields results until the call just started has a connection
+// (or has ended). Over HTTP/2 Go's transport dials a new connection for
+// each request that finds every stream of the open ones taken, while the
+// first such dial is still under way: starting the next call only once the
+// previous one has its connection makes the calls beyond a full connection
+// share the one new connection instead (ceil(concurrency / the server's
+// stream limit) connections in all). A connection already open is got at
+// once, so this costs nothing while one has free streams. It returns false
+// when the loop body asked to stop.
+func (b *batch) awaitConn(got <-chan struct{}, yield func(Result) bool) bool {
+	for {
+		select {
+		case <-got:
+			return true
+		case r := <-b.results:
+			if !b.deliver(r, yield) {
+				return false
+			}
+		}
+	}
 }
 
 // deliver yields one result; false when the loop body asked to stop.

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/time/rate"
 
@@ -76,6 +75,8 @@ type Sync struct {
 	// OnResult is called for each customer a request was made for, as the
 	// requests complete.
 	OnResult func(CustomerResult)
+
+	commits int64 // state transactions committed while sending (for tests)
 }
 
 // CustomerResult is the outcome of one customer's request.
@@ -251,28 +252,27 @@ func (s *Sync) chunkSize() int {
 // send hands the staged plans to the batch and records each outcome.
 func (s *Sync) send(ctx context.Context, sum *Summary) error {
 	st := s.Store
-	rec := newRecorder(st, sum.RunID)
+	rec, err := newRecorder(ctx, st, sum.RunID, s.chunkSize())
+	if err != nil {
+		return err
+	}
 	var (
 		pmu     sync.Mutex
 		byIndex = map[int]*planRec{}
-		feedErr error       // set by the feed (the batch's goroutine)
-		recErr  error       // set while recording outcomes
-		failed  atomic.Bool // recording failed: take no further customer
+		feedErr error // set by the feed (the batch's goroutine)
 	)
-	chunk := s.chunkSize()
 	updates := func(yield func(Update) bool) {
 		idx := 0
-		var after int64
-		for !failed.Load() {
-			plans, last, err := rec.nextChunk(ctx, after, chunk)
+		for {
+			plans, err := rec.next()
 			if err != nil {
 				feedErr = err
+				rec.stop(nil)
 				return
 			}
-			if len(plans) == 0 {
+			if plans == nil {
 				return
 			}
-			after = last
 			for k, p := range plans {
 				pmu.Lock()
 				byIndex[idx] = p
@@ -280,8 +280,8 @@ func (s *Sync) send(ctx context.Context, sum *Summary) error {
 				idx++
 				ok := yield(Update{CustomerID: p.CustomerID, ParentCompanyID: p.ParentCompanyID, Body: p.body})
 				rec.lastTaken.Store(p.rowid)
-				if !ok || failed.Load() {
-					feedErr = rec.unmark(context.WithoutCancel(ctx), plans[k+1:])
+				if !ok || rec.failed() != nil {
+					rec.stop(plans[k+1:])
 					return
 				}
 			}
@@ -294,17 +294,14 @@ func (s *Sync) send(ctx context.Context, sum *Summary) error {
 		pmu.Unlock()
 		cr := classify(p, r)
 		sum.add(cr)
-		if err := rec.record(ctx, p, cr); err != nil && recErr == nil {
-			recErr = err
-			failed.Store(true)
-		}
+		rec.record(p, cr)
 		if s.OnResult != nil {
 			s.OnResult(cr)
 		}
 	}
-	if err := rec.flush(context.WithoutCancel(ctx)); err != nil && recErr == nil {
-		recErr = err
-	}
+	rec.stop(nil) // the batch ended (stopped?): the chunk marked ahead was not sent
+	recErr := rec.close()
+	s.commits = rec.commits.Load()
 	if feedErr == nil {
 		feedErr = recErr
 	}

@@ -3,10 +3,12 @@ package bulk
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"iter"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -251,4 +253,75 @@ func TestStore_CheckTarget(t *testing.T) {
 	require.NoError(t, st.CheckTarget(t.Context(), "https://a.example"))
 	err = st.CheckTarget(t.Context(), "https://b.example")
 	require.EqualError(t, err, "state "+path+" records what https://a.example holds, not https://b.example: pass another --state for this target")
+}
+
+// manyRows is JSONL of n customers (KCG…), one row each, two fields.
+func manyRows(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"customerId":"KCG%013d","update":{"legalName":"G %d","state":"Goa"}}`+"\n", i, i)
+	}
+	return b.String()
+}
+
+// TestSync_GroupsStateWrites: while sending, the state commits once per
+// chunk of plans (their pending marks with the outcomes queued since the
+// last commit), plus the final outcomes: not once per customer, nor a
+// separate commit for the outcomes of each chunk.
+func TestSync_GroupsStateWrites(t *testing.T) {
+	for _, conc := range []int{1, 2, 8} {
+		t.Run(fmt.Sprint(conc), func(t *testing.T) {
+			srv := wrappertest.NewTestServer(t, wrappertest.WithAutoCreate())
+			path := filepath.Join(t.TempDir(), "s.db")
+			const n = 300
+			s := syncer(t, srv, path)
+			s.Concurrency = conc
+			sum, err := s.Run(t.Context(), jsonlRows(t, manyRows(n)))
+			require.NoError(t, s.Store.Close())
+			require.NoError(t, err)
+			require.Equal(t, n, sum.OK)
+			chunk := s.chunkSize()
+			chunks := (n + chunk - 1) / chunk
+			assert.LessOrEqual(t, s.commits, int64(chunks+2), "%d customers in chunks of %d", n, chunk)
+			assert.GreaterOrEqual(t, s.commits, int64(chunks), "each chunk is marked pending in a commit of its own")
+			assert.Equal(t, fieldRow{value: sql.NullString{String: `"Goa"`, Valid: true}}, readField(t, path, "KCG0000000000299", "state"))
+		})
+	}
+}
+
+// TestSync_StopLeavesUnsentAsBefore: a run stopped after its first result
+// records the customers it never sent as not-sent, with no field pending
+// (also those of the chunk already marked ahead of the batch), and counts
+// them; the next run sends exactly those.
+func TestSync_StopLeavesUnsentAsBefore(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithAutoCreate())
+	path := filepath.Join(t.TempDir(), "s.db")
+	const n = 100
+	stop := make(chan struct{})
+	var once sync.Once
+	sum, err := runOnce(t, srv, path, func(s *Sync) {
+		s.Concurrency = 1 // chunks of 16: most plans are never taken
+		s.Stop = stop
+		s.OnResult = func(CustomerResult) { once.Do(func() { close(stop) }) }
+	}, manyRows(n))
+	require.NoError(t, err)
+	sent := len(srv.Requests())
+	require.Less(t, sent, 16, "stopped within the first chunk")
+	assert.Equal(t, sent, sum.Sent)
+	assert.Equal(t, n, sum.Sent+sum.NotSent, "every changed customer is sent or counted not sent")
+
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	var pending, okCustomers int
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM fields WHERE pending = 1`).Scan(&pending))
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM customers WHERE status = 'ok'`).Scan(&okCustomers))
+	require.NoError(t, db.Close())
+	assert.Zero(t, pending, "no field pending: nothing was left with an unknown outcome")
+	assert.Equal(t, sent, okCustomers)
+
+	srv.ResetRequests()
+	sum, err = runOnce(t, srv, path, nil, manyRows(n))
+	require.NoError(t, err)
+	assert.Equal(t, n-sent, len(srv.Requests()), "the rerun sends the customers not sent")
+	assert.Equal(t, sent, sum.Unchanged)
 }

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
+	"github.com/enkash-oss/enkash-go/internal/fake"
 )
 
 // The sync benchmark (`make bench-sync`, not part of `make test`): the
@@ -24,12 +24,16 @@ import (
 // (default 49493b4, main before the bulk package), in the same run:
 //
 //   - live sync of $SYNC_BENCH_ROWS rows (default 10,000, one per customer)
-//     against wrappertest over TLS with a 20 ms response delay, at
-//     concurrency 8, 64 and 256, over HTTP/1.1 and HTTP/2: calls/s against
-//     the ideal N / 20 ms (target >= 0.9) and the TLS connections the fake
-//     accepted (target <= N on HTTP/1.1, <= 2 on HTTP/2). The CLI trusts
-//     the fake's test certificate through $SSL_CERT_FILE (Go reads it on
-//     Linux and the BSDs).
+//     against internal/fake (the sandbox's server: the generated
+//     validators, not wrappertest's kin-openapi checks, which cost more
+//     CPU than the client measured) over TLS with a 20 ms response delay,
+//     at concurrency 8, 64 and 256, over HTTP/1.1 and HTTP/2: calls/s
+//     against the ideal N / 20 ms (target >= 0.9), the TLS connections the
+//     fake accepted (target <= N on HTTP/1.1, <= 2 on HTTP/2), and the CPU
+//     time per call of the CLI (user+sys, its whole run) and of the fake
+//     (this process's CPU time over the run). The CLI trusts the fake's
+//     test certificate through $SSL_CERT_FILE (Go reads it on Linux and
+//     the BSDs).
 //
 // BenchmarkSyncState (sync_state_bench_unix_test.go) measures the dry run
 // against the same baseline and the rerun of an unchanged file.
@@ -196,12 +200,12 @@ func BenchmarkSyncBinary(b *testing.B) {
 // benchLive runs one live sync of rows rows through bin against a fake
 // served over TLS (proto http1 or http2) with a 20 ms delay.
 func benchLive(b *testing.B, bin, proto string, conc, rows int, in string) {
-	opt := wrappertest.WithTLS()
+	opt := fake.WithTLS()
 	if proto == "http2" {
-		opt = wrappertest.WithHTTP2()
+		opt = fake.WithHTTP2()
 	}
-	srv := wrappertest.NewServer(opt, wrappertest.WithResponseDelay(benchRTT), wrappertest.WithAutoCreate(),
-		wrappertest.WithRequestLogSize(rows))
+	srv := fake.NewServer(opt, fake.WithResponseDelay(benchRTT), fake.WithAutoCreate(),
+		fake.WithRequestLogSize(rows))
 	defer srv.Close()
 	ca := filepath.Join(b.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
@@ -211,7 +215,9 @@ func benchLive(b *testing.B, bin, proto string, conc, rows int, in string) {
 	if hasStateFlag(bin) { // a fresh state per run: every row is sent
 		args = append(args[:3], "--state", filepath.Join(b.TempDir(), "state.db"), in)
 	}
+	self0 := selfCPU()
 	r := runMeasured(b, bin, []string{"ENKASH_BASE_URL=" + srv.URL, "ENKASH_TOKEN=" + srv.Token, "SSL_CERT_FILE=" + ca}, args...)
+	server := selfCPU() - self0
 	reqs := srv.Requests()
 	if len(reqs) != rows {
 		b.Fatalf("the fake received %d requests, want %d", len(reqs), rows)
@@ -231,4 +237,17 @@ func benchLive(b *testing.B, bin, proto string, conc, rows int, in string) {
 	b.ReportMetric(sendRate/ideal, "x-N/RTT")
 	b.ReportMetric(float64(srv.Connections()), "TLS-conns")
 	b.ReportMetric(r.rss, "peak-RSS-MiB")
+	b.ReportMetric(float64(r.cpu.Microseconds())/float64(rows), "cli-cpu-us/call")
+	b.ReportMetric(float64(server.Microseconds())/float64(rows), "server-cpu-us/call")
+}
+
+// selfCPU is this process's user+sys CPU time so far: the fake runs in it,
+// so its growth over a run is the server's cost (plus the benchmark's own
+// bookkeeping, small next to TLS and JSON).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
