@@ -47,8 +47,8 @@ func NewClient(timeout time.Duration, wrap func(http.RoundTripper) http.RoundTri
 	tr.MaxIdleConnsPerHost = MaxIdleConnsPerHost
 	tr.MaxResponseHeaderBytes = MaxResponseHeaderBytes
 	// Not HTTP2.StrictMaxConcurrentRequests (wait for a free stream instead
-	// of dialling): with it, 256 calls against a server allowing 250 streams
-	// stalled until their timeouts (Go 1.26, measured).
+	// of dialling): combined with MaxConnsPerHost, 256 calls against a server
+	// allowing 250 streams stalled until their timeouts (Go 1.26, measured).
 	tr.MaxConnsPerHost = max(conns, 0)
 	hc := &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: NoRedirect}
 	if wrap != nil {
