@@ -180,10 +180,13 @@ type batch struct {
 	n        int
 	results  chan Result
 	inflight int
-	cold     bool                   // one at a time until a request has reached the server
-	h2       atomic.Bool            // a call got an HTTP/2 connection: start calls one connection at a time
-	h2cap    atomic.Int64           // > 0: the calls in flight that the HTTP/2 connections' streams hold
-	busy     map[string]customerRun // the latest item of each customer in flight
+	cold     bool        // one at a time until a request has reached the server
+	h2       atomic.Bool // a call got an HTTP/2 connection: start calls one connection at a time
+	// unconfirmed are the calls started over HTTP/2 that may not have their
+	// connection yet (see confirmLater, awaitConn).
+	unconfirmed []<-chan struct{}
+	h2cap       atomic.Int64           // > 0: the calls in flight that the HTTP/2 connections' streams hold
+	busy        map[string]customerRun // the latest item of each customer in flight
 }
 
 // customerRun is an item in flight: its index, and a channel closed when
@@ -214,8 +217,19 @@ func (b *batch) run(updates iter.Seq[Update], yield func(Result) bool) {
 		u.Body = deepCopy(u.Body) // before the iterator may reuse its buffers
 		got := b.start(i, u)
 		i++
-		if b.h2.Load() && b.inflight > h2MinStreams && !b.awaitConn(got, yield) {
-			return
+		if b.h2.Load() {
+			b.confirmLater(got)
+		}
+		if b.h2.Load() && b.inflight > h2MinStreams {
+			// Every call started so far has its connection before the
+			// next starts: a call scheduled late would otherwise find
+			// the streams taken by later ones and dial.
+			for _, got := range b.unconfirmed {
+				if !b.awaitConn(got, yield) {
+					return
+				}
+			}
+			b.unconfirmed = b.unconfirmed[:0]
 		}
 		if !b.awaitSlot(yield) {
 			return
@@ -336,6 +350,24 @@ func (b *batch) awaitSlot(yield func(Result) bool) bool {
 // transport assumes of a new connection until the server's settings
 // arrive. Below it one connection carries every call.
 const h2MinStreams = 100
+
+// confirmLater keeps got among the calls started over HTTP/2 that may not
+// have their connection yet, dropping those that have (at most the calls
+// in flight are kept).
+func (b *batch) confirmLater(got <-chan struct{}) {
+	if len(b.unconfirmed) >= h2MinStreams {
+		keep := b.unconfirmed[:0]
+		for _, g := range b.unconfirmed {
+			select {
+			case <-g:
+			default:
+				keep = append(keep, g)
+			}
+		}
+		b.unconfirmed = keep
+	}
+	b.unconfirmed = append(b.unconfirmed, got)
+}
 
 // awaitConn yields results until the call just started has a connection
 // (or has ended). Over HTTP/2 Go's transport dials a new connection for

@@ -70,40 +70,57 @@ func TestUpdateCustomers_HTTP2ColdStart(t *testing.T) {
 }
 
 // TestUpdateCustomers_HTTP2BeyondStreamLimit: 256 calls in flight at once
-// against Go's HTTP/2 server (250 streams per connection) open 2
+// against Go's HTTP/2 server (250 streams per connection) are carried by 2
 // connections: the calls beyond the first connection's streams share one
 // new connection, where Go's transport dials one for each of them started
-// while the first such dial is under way (7 before). The server holds every
-// request until all 256 have arrived (or 10 s have passed), so that they
-// are all in flight at once.
+// while the first such dial is under way (7 before). The server holds the
+// requests until all 256 have arrived, or until none has arrived for 3 s
+// (on a loaded machine a call may dial a spare connection that Go drops, and
+// the batch then keeps fewer calls in flight: that is
+// TestUpdateCustomers_HTTP2SpareDialCapsConcurrency's concern, which caps
+// the batch so that such a dial happens at most once). Without the batch's
+// sequencing Go's transport dials 7 connections here, 2 of which carry
+// requests; with it, 2 (3 when one spare dial happened under load).
 func TestUpdateCustomers_HTTP2BeyondStreamLimit(t *testing.T) {
 	const n = 256
 	var arrived atomic.Int64
 	all := make(chan struct{})
-	srv, conns := connServer(t, true, func(w http.ResponseWriter, r *http.Request) {
-		switch k := arrived.Add(1); {
-		case k == 1: // the cold start's call, alone
-		case k == n+1:
-			close(all)
-		default:
+	var release sync.Once
+	progress := make(chan struct{}, n+1)
+	go func() { // releases the held requests once arrivals stop
+		for {
 			select {
 			case <-all:
-			case <-time.After(10 * time.Second):
-				t.Errorf("only %d of %d requests were in flight at once", arrived.Load()-1, n)
+				return
+			case <-progress:
+			case <-time.After(3 * time.Second):
+				release.Do(func() { close(all) })
+				return
 			}
+		}
+	}()
+	srv, conns := connServer(t, true, func(w http.ResponseWriter, r *http.Request) {
+		k := arrived.Add(1)
+		progress <- struct{}{}
+		switch {
+		case k == 1: // the cold start's call, alone
+		case k == n+1:
+			release.Do(func() { close(all) })
+		default:
+			<-all
 		}
 		replyOK(w, pathID(r))
 	})
 	c := tlsClient(t, srv)
-	// The first item goes alone (the cold start); the other 256 are held
-	// until all have arrived.
 	ok := 0
 	for r := range UpdateCustomers(context.Background(), c, distinctUpdates(n+1), WithConcurrency(n)) {
 		require.NoError(t, r.Err)
 		ok++
 	}
 	assert.Equal(t, n+1, ok)
-	assert.Equal(t, 2, int(conns.accepted.Load()), "256 streams in flight against a server allowing 250 per connection")
+	t.Logf("%d connections accepted, %d carried requests", conns.accepted.Load(), conns.used.Load())
+	assert.LessOrEqual(t, int(conns.accepted.Load()), 3, "TLS connections dialled for 256 streams against a server allowing 250 per connection")
+	assert.Equal(t, 2, int(conns.used.Load()), "connections that carried the 256 streams")
 }
 
 // TestUpdateCustomers_HTTP2SpareDialCapsConcurrency: when a call over
