@@ -10,37 +10,6 @@ import (
 	"github.com/enkash-oss/enkash-go/api"
 )
 
-// Sentinels, one per Enkash errorType. An *APIError matches the sentinel of
-// its errorType with errors.Is; when the response carries no (known)
-// errorType, it matches the sentinel of its HTTP status instead (see
-// APIError.Is).
-var (
-	// ErrClientRequestAbort is errorType CLIENT_REQUEST_ABORT.
-	ErrClientRequestAbort = errors.New("enkash: client request aborted")
-	// ErrClientRequestError is errorType CLIENT_REQUEST_ERROR, and any 400
-	// without a known errorType.
-	ErrClientRequestError = errors.New("enkash: client request error")
-	// ErrInvalidAccess is errorType INVALID_ACCESS, and any 403 without a
-	// known errorType.
-	ErrInvalidAccess = errors.New("enkash: invalid access")
-	// ErrNotFound is errorType RECORD_NOT_FOUND, and any 404 without a known
-	// errorType.
-	ErrNotFound = errors.New("enkash: record not found")
-	// ErrSystemError is errorType SYSTEM_ERROR.
-	ErrSystemError = errors.New("enkash: system error")
-	// ErrUnauthorized is errorType UNAUTHORIZED, and any 401 without a known
-	// errorType.
-	ErrUnauthorized = errors.New("enkash: unauthorized")
-	// ErrUnknownError is errorType UNKNOWN_ERROR.
-	ErrUnknownError = errors.New("enkash: unknown error")
-	// ErrUnprocessable is errorType UNPROCESSABLE_REQUEST, and any 422
-	// without a known errorType.
-	ErrUnprocessable = errors.New("enkash: unprocessable request")
-	// ErrValidation is errorType VALIDATION_ERROR. A local *ValidationError
-	// (found before any I/O) matches it too, so one check covers both.
-	ErrValidation = errors.New("enkash: validation error")
-)
-
 // Sentinels for failures that are not an Enkash errorType.
 var (
 	// ErrServer matches every *APIError with a 5xx status, whatever its body
@@ -71,23 +40,6 @@ var (
 	// could not be read. The underlying error is wrapped as well.
 	ErrNetwork = errors.New("enkash: network error")
 )
-
-// errorTypeSentinels maps each errorType of the spec to its sentinel.
-var errorTypeSentinels = map[api.ErrorType]error{
-	api.ErrorTypeClientRequestAbort:   ErrClientRequestAbort,
-	api.ErrorTypeClientRequestError:   ErrClientRequestError,
-	api.ErrorTypeInvalidAccess:        ErrInvalidAccess,
-	api.ErrorTypeRecordNotFound:       ErrNotFound,
-	api.ErrorTypeSystemError:          ErrSystemError,
-	api.ErrorTypeUnauthorized:         ErrUnauthorized,
-	api.ErrorTypeUnknownError:         ErrUnknownError,
-	api.ErrorTypeUnprocessableRequest: ErrUnprocessable,
-	api.ErrorTypeValidationError:      ErrValidation,
-}
-
-// SentinelForErrorType returns the sentinel of an Enkash errorType, or nil
-// for a value the spec does not list.
-func SentinelForErrorType(t api.ErrorType) error { return errorTypeSentinels[t] }
 
 // statusSentinel is the sentinel used when a response has no known errorType:
 // that of the errorType the spec gives the status (x-error-statuses), else
@@ -232,9 +184,6 @@ func (e *APIError) Unwrap() error { return e.Err }
 // 5xx matches ErrServer, and a body that was not a usable envelope matches
 // ErrInvalidResponse.
 func (e *APIError) Is(target error) bool {
-	if target == nil {
-		return false
-	}
 	if target == ErrServer && e.StatusCode >= 500 && e.StatusCode <= 599 {
 		return true
 	}
@@ -247,10 +196,8 @@ func (e *APIError) Is(target error) bool {
 	if s, ok := errorTypeSentinels[e.ErrorType]; ok {
 		return target == s
 	}
-	if s := statusSentinel(e.StatusCode); s != nil && target == s {
-		return true
-	}
-	return false
+	s := statusSentinel(e.StatusCode)
+	return s != nil && target == s
 }
 
 // decodeError is a failure to decode a response body as an envelope. Its text
