@@ -18,16 +18,16 @@ func TestGenSentinels_FollowsTheSpec(t *testing.T) {
 	require.NoError(t, err)
 	const enumTail, namesTail, sentTail = "        - VALIDATION_ERROR\n", "        - ErrorTypeValidationError\n", "        VALIDATION_ERROR: ErrValidation\n"
 	added := func(sentinel string) string {
-		return strings.NewReplacer(enumTail, enumTail+"        - DUPLICATE_REQUEST\n",
-			namesTail, namesTail+"        - ErrorTypeDuplicateRequest\n",
+		return strings.NewReplacer(enumTail, enumTail+"        - SENTINEL_PROBE\n",
+			namesTail, namesTail+"        - ErrorTypeSentinelProbe\n",
 			sentTail, sentTail+sentinel).Replace(string(spec))
 	}
 	tests := []struct{ name, spec, want, err string }{
-		{"new errorType", added("        DUPLICATE_REQUEST: ErrDuplicateRequest\n"),
-			"ErrDuplicateRequest = errors.New(\"enkash: duplicate request\")\n\tapi.ErrorTypeDuplicateRequest: ErrDuplicateRequest,", ""},
-		{"errorType without a sentinel", added(""), "", `x-sentinels DUPLICATE_REQUEST: "" is not`},
-		{"sentinel named twice", added("        DUPLICATE_REQUEST: ErrValidation\n"), "", `"ErrValidation" is not a new`},
-		{"name not Err…", added("        DUPLICATE_REQUEST: Duplicate\n"), "", `"Duplicate" is not`},
+		{"new errorType", added("        SENTINEL_PROBE: ErrSentinelProbe\n"),
+			"ErrSentinelProbe = errors.New(\"enkash: sentinel probe\")\n\tapi.ErrorTypeSentinelProbe: ErrSentinelProbe,", ""},
+		{"errorType without a sentinel", added(""), "", `x-sentinels SENTINEL_PROBE: "" is not`},
+		{"sentinel named twice", added("        SENTINEL_PROBE: ErrValidation\n"), "", `"ErrValidation" is not a new`},
+		{"name not Err…", added("        SENTINEL_PROBE: Duplicate\n"), "", `"Duplicate" is not`},
 		{"not an enum value", strings.Replace(string(spec), sentTail, sentTail+"        NOT_A_TYPE: ErrNot\n", 1), "", "x-sentinels NOT_A_TYPE: not an enum value"},
 	}
 	for _, tc := range tests {
