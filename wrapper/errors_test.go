@@ -112,7 +112,7 @@ func TestAPIError_StatusWithoutEnvelopeFollowsSpec(t *testing.T) {
 
 // decodeError "never quotes a value from the body": a number that does not
 // fit (encoding/json quotes it: "number 9876543210") stays out of the error
-// text. Kills errors/decode-error-quotes-value.
+// text.
 func TestDecodeError_DoesNotQuoteNumber(t *testing.T) {
 	ts := newTestServer(t)
 	ts.mux.HandleFunc("/", status(200, "application/json", `{"payload":{"customerId":"x"},"response_code":`+fxMobile+`}`))
