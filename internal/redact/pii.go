@@ -56,11 +56,10 @@ func (p *Policy) Text(s string) string {
 	var spans []span
 	if p.keys != nil {
 		for _, m := range p.keys.FindAllStringSubmatchIndex(s, -1) {
-			if m[2] >= 0 {
-				spans = append(spans, span{m[2], m[3]})
-			} else {
-				spans = append(spans, span{m[4], m[5]})
+			if m[2] == -1 { // a bare literal
+				m = m[2:]
 			}
+			spans = append(spans, span{m[2], m[3]})
 		}
 	}
 	return apply(s, heuristics(s, spans))

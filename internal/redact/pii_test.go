@@ -33,6 +33,7 @@ func TestScrub_MasksPersonalData(t *testing.T) {
 		"a/c 2025-11-20-50100234567890":                       "a/c [REDACTED]",
 		"date 2025-11-20 then 9876543210":                     "date 2025-11-20 then [REDACTED]",
 		"dial 127.0.0.1 or 10.1.2.3":                          "dial 127.0.0.1 or 10.1.2.3",
+		"_2025-11-20 9876543 is one run":                      "_[REDACTED] is one run", // a date only at a word's start
 		"not an address 1.2.3.4567 ok":                        "not an address [REDACTED] ok",
 		"call +91 98765-43210 or ++(":                         "call [REDACTED] or ++(",
 	} {
@@ -56,6 +57,7 @@ func TestPolicy_TextMasksKeyValues(t *testing.T) {
 	} {
 		assert.Equal(t, want, p.Text(in), in)
 	}
+	assert.Equal(t, `{"":"x","a":1}`, NewPolicy().Text(`{"":"x","a":1}`), "no key, nothing masked")
 }
 
 // TestPolicy_SnippetMasksValueStraddlingTheCut: the body is masked whole
@@ -68,6 +70,8 @@ func TestPolicy_SnippetMasksValueStraddlingTheCut(t *testing.T) {
 	assert.LessOrEqual(t, len(s), max+len("…"))
 	assert.True(t, strings.HasSuffix(s, "…"))
 	assert.NotContains(t, s, mobile[:5])
+	assert.Equal(t, "abc…", NewPolicy().Snippet([]byte("abcd"), nil, 3), "at most max bytes")
+	assert.Equal(t, "abcd", NewPolicy().Snippet([]byte("abcd"), nil, 4))
 	assert.Equal(t, "é…", NewPolicy().Snippet([]byte("éé"), nil, 3), "cut on a rune boundary")
 	assert.Equal(t, "a\uFFFDb", NewPolicy().Snippet([]byte("a\xffb"), nil, 10), "invalid UTF-8 replaced")
 }

@@ -53,6 +53,7 @@ func TestMasker_FragmentsOnly8Plus(t *testing.T) {
 		`a tok\/1234567890\/SeCr b`:  "a " + Redacted + " b",
 		`a \u0074\u006fk/1234 b`:     "a " + Redacted + " b",
 		"a " + token[:9] + token[:9]: "a " + Redacted,
+		token[3:11] + " b":           Redacted + " b", // the text's first window
 	} {
 		assert.Equal(t, want, mask(in, token), in)
 	}
@@ -60,6 +61,9 @@ func TestMasker_FragmentsOnly8Plus(t *testing.T) {
 	assert.Equal(t, "a "+Redacted+" b", mask(`a \u0070w/1 b`, "pw/1"))
 	assert.Equal(t, "a "+Redacted+" b", mask(`a pw%2F1 b`, "pw/1"))
 	assert.Equal(t, "a pw/ b", mask("a pw/ b", "pw/1"))
+	assert.Equal(t, "a "+Redacted+"9 b", mask("a pw/12349 b", "pw/1234"), "7 bytes: masked whole")
+	shifted := base64.RawStdEncoding.EncodeToString([]byte("x" + "pw/1234")) // 8 characters encode only the secret
+	assert.NotContains(t, mask("b64 "+shifted, "pw/1234"), shifted[2:10])
 	assert.Equal(t, "a pw1 b", mask("a pw1 b", "pw1"), "shorter than MinSecretLen")
 	assert.Empty(t, Forms("pw1"))
 	big := strings.Repeat(`x\u0074`+token[1:8]+"%2", 1<<16)
