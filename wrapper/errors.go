@@ -1,7 +1,7 @@
 package wrapper
 
 import (
-	"encoding/json"
+	"cmp"
 	"errors"
 	"strconv"
 	"strings"
@@ -96,10 +96,12 @@ type APIError struct {
 	// ErrorMessage is errorResponse.errorMessage, as sent (not masked: Error()
 	// prints a masked copy).
 	ErrorMessage string
-	// RequestID is errorResponse.requestId, else the X-Request-Id header.
+	// RequestID is errorResponse.requestId, else the request-id header
+	// (api.HeaderRequestId).
 	RequestID string
-	// Timestamp is errorResponse.timestamp parsed as `yyyy-MM-dd HH:mm:ss`
-	// in India Standard Time (UTC+05:30); zero when absent or unparsable.
+	// Timestamp is errorResponse.timestamp parsed with the layout and zone
+	// openapi.yaml gives it (x-timestamp: api.ErrorResponseTimestampLayout,
+	// api.ErrorResponseTimestampZone); zero when absent or unparsable.
 	Timestamp time.Time
 	// RawTimestamp is errorResponse.timestamp as sent.
 	RawTimestamp string
@@ -121,51 +123,35 @@ type APIError struct {
 // Error describes the failure without the body or personal data.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("enkash: HTTP ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
+	w := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	w("enkash: HTTP ", strconv.Itoa(e.StatusCode))
 	if e.ErrorType != "" {
-		b.WriteString(" ")
-		b.WriteString(scrub(string(e.ErrorType)))
+		w(" ", scrub(string(e.ErrorType)))
 	}
 	if e.ErrorMessage != "" {
-		b.WriteString(": ")
-		b.WriteString(scrubJSONish(e.ErrorMessage))
+		w(": ", scrubJSONish(e.ErrorMessage))
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (requestId ")
-		b.WriteString(scrub(e.RequestID)) // ids stay readable; personal data and secrets do not
-		b.WriteString(")")
+		w(" (requestId ", scrub(e.RequestID), ")") // ids stay readable; personal data and secrets do not
 	}
 	for i, s := range e.SubErrors {
-		if i == 0 {
-			b.WriteString("; sub-errors: ")
-		} else {
-			b.WriteString(", ")
-		}
-		if s.Field != "" {
-			b.WriteString(scrub(s.Field))
-		} else if s.Object != "" {
-			b.WriteString(scrub(s.Object))
-		} else {
-			b.WriteString("?")
-		}
+		w([]string{"; sub-errors: ", ", "}[min(i, 1)], scrub(cmp.Or(s.Field, s.Object, "?")))
 		if s.Message != "" {
-			b.WriteString(": ")
-			b.WriteString(scrubJSONish(s.Message))
+			w(": ", scrubJSONish(s.Message))
 		}
 	}
 	if e.ErrorType == "" && e.ResponseMessage != "" {
-		b.WriteString(" [")
-		b.WriteString(scrubJSONish(e.ResponseMessage))
-		b.WriteString("]")
+		w(" [", scrubJSONish(e.ResponseMessage), "]")
 	}
 	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		w(": ", e.Err.Error())
 	}
 	if e.Snippet != "" {
-		b.WriteString("; body: ")
-		b.WriteString(strconv.Quote(e.Snippet))
+		w("; body: ", strconv.Quote(e.Snippet))
 	}
 	return b.String()
 }
@@ -178,11 +164,11 @@ func (e *APIError) Unwrap() error { return e.Err }
 
 // Is reports whether target is the sentinel of this error: the sentinel of
 // ErrorType when it is one the spec lists, else the sentinel of the HTTP
-// status (400 → ErrClientRequestError, 401 → ErrUnauthorized, 403 →
-// ErrInvalidAccess, 404 → ErrNotFound, 422 → ErrUnprocessable, 429 →
-// ErrRateLimited, other non-2xx → ErrUnexpectedStatus). Independently, every
-// 5xx matches ErrServer, and a body that was not a usable envelope matches
-// ErrInvalidResponse.
+// status: that of the errorType openapi.yaml's x-error-statuses gives the
+// status (see each sentinel), ErrRateLimited for 429, ErrUnexpectedStatus
+// for another non-2xx. Independently, every 5xx matches ErrServer, a 502,
+// 504 or failed 2xx matches ErrOutcomeUnknown, and a body that was not a
+// usable envelope matches ErrInvalidResponse (through Err).
 func (e *APIError) Is(target error) bool {
 	if target == ErrServer && e.StatusCode >= 500 && e.StatusCode <= 599 {
 		return true
@@ -200,32 +186,17 @@ func (e *APIError) Is(target error) bool {
 	return s != nil && target == s
 }
 
-// decodeError is a failure to decode a response body as an envelope. Its text
-// says where and what kind of JSON went wrong but never quotes a value from
-// the body: encoding/json's errors for times, numbers and custom types do
-// (`parsing time "…"`), and the body may echo personal data or the token.
-// The original error stays reachable with errors.As.
+// decodeError is a failure to decode a response body as an envelope. Its
+// text is that of the generated decoders' *api.DecodeError (the property and
+// the reason, never a value: the body may echo personal data or the token),
+// else a fixed one; the error stays reachable with errors.As.
 type decodeError struct{ err error }
 
 func (d decodeError) Error() string {
-	var de *api.DecodeError
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(d.err, &de):
-		return de.Error() // the property and the reason, never a value
-	case errors.As(d.err, &se):
-		return "malformed JSON at offset " + strconv.FormatInt(se.Offset, 10)
-	case errors.As(d.err, &te):
-		kind, _, _ := strings.Cut(te.Value, " ") // "number 123…" quotes the literal
-		typ := "?"
-		if te.Type != nil {
-			typ = te.Type.String()
-		}
-		return "JSON " + kind + " where " + typ + " belongs, at offset " + strconv.FormatInt(te.Offset, 10)
-	default:
-		return "a JSON value has the wrong form"
+	if de := (*api.DecodeError)(nil); errors.As(d.err, &de) {
+		return de.Error()
 	}
+	return "a JSON value has the wrong form"
 }
 
 func (d decodeError) Unwrap() error { return d.err }

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -169,4 +170,40 @@ func TestAPIError_ErrorTypesMapToSentinels(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestAPIError_ErrorText: Error() gives the status, the errorType, the
+// message, the request id, each sub-error (its field, else its object, else
+// "?", and its message), the envelope's response_message only without an
+// errorType, the cause and the quoted snippet, personal data masked; %#v
+// prints the same text.
+func TestAPIError_ErrorText(t *testing.T) {
+	for _, tc := range []struct {
+		err  APIError
+		want string
+	}{
+		{APIError{StatusCode: 502}, "enkash: HTTP 502"},
+		{APIError{StatusCode: 404, ErrorType: api.ErrorTypeRecordNotFound, ErrorMessage: "no customer, call " + fxMobile, RequestID: "req-1"},
+			"enkash: HTTP 404 RECORD_NOT_FOUND: no customer, call [REDACTED] (requestId req-1)"},
+		{APIError{StatusCode: 400, ErrorType: api.ErrorTypeValidationError, SubErrors: []SubError{
+			{Field: "legalName", Object: "customer", Message: "too long"}, {Object: "customer", Message: `{"mobile":"12"}`}, {}}},
+			`enkash: HTTP 400 VALIDATION_ERROR; sub-errors: legalName: too long, customer: {"mobile":"[REDACTED]"}, ?`},
+		{APIError{StatusCode: 400, ResponseMessage: "FAILURE"}, "enkash: HTTP 400 [FAILURE]"},
+		{APIError{StatusCode: 400, ErrorType: api.ErrorTypeClientRequestError, ResponseMessage: "FAILURE"}, "enkash: HTTP 400 CLIENT_REQUEST_ERROR"},
+		{APIError{StatusCode: 200, Err: ErrInvalidResponse, Snippet: `<html>"x"`}, `enkash: HTTP 200: enkash: invalid response; body: "<html>\"x\""`},
+	} {
+		assert.Equal(t, tc.want, tc.err.Error())
+		assert.Equal(t, "&wrapper.APIError{"+strconv.Quote(tc.want)+"}", fmt.Sprintf("%#v", &tc.err))
+	}
+}
+
+// TestDecodeError_Text: a decode failure reads as the generated decoder's
+// *api.DecodeError (path and reason, never a value), any other error as a
+// fixed text; both stay reachable.
+func TestDecodeError_Text(t *testing.T) {
+	de := &api.DecodeError{Path: "payload.createdOn", Reason: "not a time", Err: errors.New(`parsing time "` + fxMobile + `"`)}
+	assert.Equal(t, "invalid JSON at payload.createdOn: not a time", decodeError{fmt.Errorf("x: %w", de)}.Error())
+	other := errors.New("quoted " + fxMobile)
+	assert.Equal(t, "a JSON value has the wrong form", decodeError{other}.Error())
+	assert.ErrorIs(t, decodeError{other}, other)
 }
