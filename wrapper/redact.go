@@ -18,13 +18,12 @@ var policy = rd.NewPolicy(slices.Concat(api.PersonalDataProperties(), api.Secret
 	[]string{"client_secret", "clientSecret"})...)
 
 // The redaction the layers use (internal/redact): forms are the secrets a
-// call sent, in every form a server may echo them in.
-var (
-	secretForms  = rd.Forms
-	base64Forms  = rd.Base64Forms
-	scrub        = rd.Scrub
-	scrubJSONish = policy.Text
-)
+// call sent, in every form a server may echo them in. Functions, not
+// variables holding them: a call through a variable allocates its arguments.
+func secretForms(secrets ...string) []string { return rd.Forms(secrets...) }
+func base64Forms(secret string) []string     { return rd.Base64Forms(secret) }
+func scrub(s string) string                  { return rd.Scrub(s) }
+func scrubJSONish(s string) string           { return policy.Text(s) }
 
 const (
 	redacted     = rd.Redacted
