@@ -95,16 +95,3 @@ func TestPolicy_RedactSecretsBeforeHeuristics(t *testing.T) {
 	assert.Equal(t, "bad password: "+Redacted, p.Redact("bad password: horse 98765432 staple", Forms("horse 98765432 staple")))
 	assert.Equal(t, "bad token "+Redacted+" refused", p.Redact("bad token "+token+" refused", Forms(token)))
 }
-
-// BenchmarkPolicy_RedactRequestID is the redaction a call with
-// ResponseMetadata pays on success too: the forms of the token it sent (per
-// call) and of the client's static secrets (made once), then its request id.
-func BenchmarkPolicy_RedactRequestID(b *testing.B) {
-	p := NewPolicy("mobile", "email", "password")
-	static := slices.Clone(Forms("pw-Very-Secret-99", "csecret-7d1e0b"))
-	b.ReportAllocs()
-	for b.Loop() {
-		forms := append(Forms("tok-1234567890-abcdefghijklmnop"), static...)
-		_ = p.Redact("6f1c2a9e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", forms)
-	}
-}
