@@ -95,7 +95,7 @@ func digitSpans(s string, spans []span) []span {
 				continue
 			}
 		}
-		digits, lastDigit, j := 0, -1, i
+		digits, lastDigit, j := 0, i, i
 		for ; j < len(s) && (isDigit(s[j]) || strings.IndexByte(" -()+.", s[j]) >= 0); j++ {
 			if isDigit(s[j]) {
 				digits, lastDigit = digits+1, j

@@ -33,6 +33,8 @@ func TestScrub_MasksPersonalData(t *testing.T) {
 		"a/c 2025-11-20-50100234567890":                       "a/c [REDACTED]",
 		"date 2025-11-20 then 9876543210":                     "date 2025-11-20 then [REDACTED]",
 		"dial 127.0.0.1 or 10.1.2.3":                          "dial 127.0.0.1 or 10.1.2.3",
+		"@team: mail a@x.example, b@y.example":                "@team: mail [REDACTED], [REDACTED]",
+		"id KC1 9876543 after an identifier":                  "id KC1 [REDACTED] after an identifier",
 		"ids a9876543 z9876543 A9876543 Z9876543 ok":          "ids a9876543 z9876543 A9876543 Z9876543 ok", // a letter makes an identifier
 		"ids 9876543a 9876543z 9876543A 9876543Z ok":          "ids 9876543a 9876543z 9876543A 9876543Z ok",
 		"_2025-11-20 9876543 is one run":                      "_[REDACTED] is one run", // a date only at a word's start
