@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Redacted replaces a value that must not be printed.
@@ -67,7 +68,6 @@ func (p *Policy) Text(s string) string {
 
 func isDigit(c byte) bool    { return '0' <= c && c <= '9' }
 func isAlnum(c byte) bool    { return isDigit(c) || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' }
-func isLetter(c byte) bool   { return isAlnum(c) && !isDigit(c) }
 func isWordByte(c byte) bool { return isAlnum(c) || c == '-' || c == '_' }
 
 // emailSpans masks each word with '@' inside it, up to the delimiters.
@@ -131,7 +131,7 @@ func identifierOrDate(s string, i int) (end int, skip bool) {
 	for end < len(s) && isWordByte(s[end]) {
 		end++
 	}
-	if strings.IndexFunc(s[from:end], func(r rune) bool { return r < 0x80 && isLetter(byte(r)) }) >= 0 {
+	if strings.ContainsFunc(s[from:end], unicode.IsLetter) { // ASCII: word bytes only
 		return end, true
 	}
 	if from != i {
@@ -157,7 +157,7 @@ func idWordSpans(s string, spans []span) []span {
 		if w := s[i:j]; len(w) >= 10 && (panRe.MatchString(w) || ifscRe.MatchString(w)) {
 			spans = append(spans, span{i, j})
 		}
-		i = max(j, i+1)
+		i = j + 1
 	}
 	return spans
 }
@@ -173,14 +173,11 @@ func apply(s string, spans []span) string {
 	b.Grow(len(s))
 	pos := 0
 	for _, sp := range spans {
-		if sp.to <= pos {
-			continue
-		}
-		if sp.from >= pos {
+		if sp.from >= pos { // else it overlaps the last
 			b.WriteString(s[pos:sp.from])
 			b.WriteString(Redacted)
 		}
-		pos = sp.to
+		pos = max(pos, sp.to)
 	}
 	b.WriteString(s[pos:])
 	return b.String()

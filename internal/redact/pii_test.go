@@ -33,6 +33,7 @@ func TestScrub_MasksPersonalData(t *testing.T) {
 		"a/c 2025-11-20-50100234567890":                       "a/c [REDACTED]",
 		"date 2025-11-20 then 9876543210":                     "date 2025-11-20 then [REDACTED]",
 		"dial 127.0.0.1 or 10.1.2.3":                          "dial 127.0.0.1 or 10.1.2.3",
+		"call (080) 4123-4567 now":                            "call [REDACTED] now",
 		"@team: mail a@x.example, b@y.example":                "@team: mail [REDACTED], [REDACTED]",
 		"id KC1 9876543 after an identifier":                  "id KC1 [REDACTED] after an identifier",
 		"ids a9876543 z9876543 A9876543 Z9876543 ok":          "ids a9876543 z9876543 A9876543 Z9876543 ok", // a letter makes an identifier
@@ -76,6 +77,10 @@ func TestPolicy_SnippetMasksValueStraddlingTheCut(t *testing.T) {
 	assert.NotContains(t, s, mobile[:5])
 	assert.Equal(t, "abc…", NewPolicy().Snippet([]byte("abcd"), nil, 3), "at most max bytes")
 	assert.Equal(t, "abcd", NewPolicy().Snippet([]byte("abcd"), nil, 4))
+	assert.Equal(t, "x", NewPolicy().Snippet([]byte("x"), nil, 4))
+	assert.Empty(t, NewPolicy().Snippet(nil, nil, 4))
 	assert.Equal(t, "é…", NewPolicy().Snippet([]byte("éé"), nil, 3), "cut on a rune boundary")
+	assert.Equal(t, "…", NewPolicy().Snippet([]byte("éé"), nil, 1), "cut on a rune boundary")
+	assert.Equal(t, "\uFFFD"+Redacted, NewPolicy().Snippet([]byte("é-secret"), Forms("\xa9-secret"), 64), "a mask cutting a rune")
 	assert.Equal(t, "a\uFFFDb", NewPolicy().Snippet([]byte("a\xffb"), nil, 10), "invalid UTF-8 replaced")
 }

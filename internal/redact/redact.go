@@ -19,17 +19,14 @@ import (
 func (p *Policy) Redact(s string, forms []string) string { return p.Text(For(forms).Mask(s)) }
 
 // Snippet returns the start of body for an error message: Redact of the
-// whole body, invalid UTF-8 replaced, then cut to at most max bytes on a
+// whole body, invalid UTF-8 then replaced, then cut to at most max bytes on a
 // rune boundary ("…" added). Masking before the cut shows no part of a
 // value that straddles it.
 func (p *Policy) Snippet(body []byte, forms []string, max int) string {
-	if len(body) == 0 {
-		return ""
-	}
-	s := p.Redact(strings.ToValidUTF8(string(body), "\uFFFD"), forms)
+	s := strings.ToValidUTF8(p.Redact(string(body), forms), "\uFFFD") // a mask may cut a rune
 	if len(s) > max {
 		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
+		for !utf8.RuneStart(s[cut]) { // s[0] is one
 			cut--
 		}
 		s = s[:cut] + "…"
@@ -69,24 +66,20 @@ func (p *Policy) sanitize(err error, m *Masker, keep Keep) (error, bool) {
 	if err == nil {
 		return nil, false
 	}
-	var causes []error
+	var clean []error // the sanitised causes
+	var cause error   // the one cause of an Unwrap() error
+	changed := false
 	switch u := err.(type) {
 	case interface{ Unwrap() []error }:
-		causes = u.Unwrap()
+		for _, c := range u.Unwrap() {
+			c, ch := p.sanitize(c, m, keep)
+			clean, changed = append(clean, c), changed || ch
+		}
 	case interface{ Unwrap() error }:
 		if c := u.Unwrap(); c != nil {
-			causes = []error{c}
+			cause, changed = p.sanitize(c, m, keep)
+			clean = []error{cause}
 		}
-	}
-	clean, changed := make([]error, len(causes)), false
-	for i, c := range causes {
-		var ch bool
-		clean[i], ch = p.sanitize(c, m, keep)
-		changed = changed || ch
-	}
-	var cause error
-	if len(clean) == 1 {
-		cause = clean[0]
 	}
 	if e, ok := keep(err, cause, changed); ok {
 		return e, changed

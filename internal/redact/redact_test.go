@@ -12,6 +12,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// quiet is an error whose text says nothing of its causes.
+type quiet struct{ errs []error }
+
+func (e *quiet) Error() string   { return "quiet" }
+func (e *quiet) Unwrap() []error { return e.errs }
+
+// quiet1 is the same with one cause.
+type quiet1 struct{ err error }
+
+func (e *quiet1) Error() string { return "quiet" }
+func (e *quiet1) Unwrap() error { return e.err }
+
 // safeErr is a type whose text is safe by construction (a Keep says so).
 type safeErr struct{ cause error }
 
@@ -37,9 +49,9 @@ func TestPolicy_ErrSanitisesTheTree(t *testing.T) {
 	p, forms := NewPolicy("mobile"), Forms(token)
 	sentinel := errors.New("sentinel")
 	leaky := fmt.Errorf("bad header %q: %w", token, sentinel)
-	urlErr := &url.Error{Op: "Get", URL: "https://x.example/?t=" + url.QueryEscape(token), Err: leaky}
-	opErr := &net.OpError{Op: "read", Net: "tcp", Err: leaky}
 	clean := fmt.Errorf("plain: %w", sentinel)
+	urlErr := &url.Error{Op: "Get", URL: "https://x.example/" + token, Err: clean}
+	opErr := &net.OpError{Op: "read", Net: "tcp", Err: leaky}
 	for _, tc := range []struct {
 		name string
 		err  error
@@ -52,6 +64,9 @@ func TestPolicy_ErrSanitisesTheTree(t *testing.T) {
 		{"url.Error", urlErr, false},
 		{"net.OpError", opErr, false},
 		{"joined", errors.Join(clean, leaky), false},
+		{"quiet, first cause leaky", &quiet{[]error{leaky, clean}}, false},
+		{"quiet, one leaky cause", &quiet1{leaky}, false},
+		{"quiet, clean causes", &quiet{[]error{clean, clean}}, true},
 		{"kept: safe, clean cause", &safeErr{clean}, true},
 		{"kept inside a clean tree", fmt.Errorf("outer: %w", &safeErr{clean}), true},
 		{"kept: safe, leaky cause", &safeErr{leaky}, false},

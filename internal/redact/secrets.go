@@ -32,7 +32,7 @@ func Forms(secrets ...string) []string {
 			continue
 		}
 		for _, f := range append([]string{sec, strings.ReplaceAll(sec, " ", "+")}, Base64Forms(sec)...) {
-			if len(f) >= MinSecretLen && !slices.Contains(forms, f) {
+			if !slices.Contains(forms, f) { // every form is as long as the secret or longer
 				forms = append(forms, f)
 			}
 		}

@@ -61,6 +61,9 @@ func TestMasker_FragmentsOnly8Plus(t *testing.T) {
 	assert.Equal(t, "a "+Redacted+" b", mask(`a \u0070w/1 b`, "pw/1"))
 	assert.Equal(t, "a "+Redacted+" b", mask(`a pw%2F1 b`, "pw/1"))
 	assert.Equal(t, "a pw/ b", mask("a pw/ b", "pw/1"))
+	assert.Equal(t, "a "+Redacted, mask("a pw1%2F", "pw1/"), "an escape ending the text")
+	assert.Equal(t, "a "+Redacted, mask(`a pw1\/`, "pw1/"), "an escape ending the text")
+	assert.Equal(t, "a "+Redacted, For([]string{"one-form"}).Mask("a one-form"), "a single form")
 	assert.Equal(t, "a "+Redacted+"9 b", mask("a pw/12349 b", "pw/1234"), "7 bytes: masked whole")
 	shifted := base64.RawStdEncoding.EncodeToString([]byte("x" + "pw/1234")) // 8 characters encode only the secret
 	assert.NotContains(t, mask("b64 "+shifted, "pw/1234"), shifted[2:10])
