@@ -551,3 +551,24 @@ func BenchmarkRedact_RequestID(b *testing.B) {
 		_ = redact("6f1c2a9e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", forms)
 	}
 }
+
+// TestRedactErr_KeepsSafeTypes: an *APIError (masked when made) and a
+// *ValidationError (fields and rules only) stay in an error tree as their
+// own types, even when a heuristic would change their text (a rule with a
+// long number); an *APIError whose cause echoes a secret becomes a copy with
+// the cause sanitised, the original untouched.
+func TestRedactErr_KeepsSafeTypes(t *testing.T) {
+	forms := secretForms(echoToken)
+	ve := &ValidationError{Violations: []api.Violation{{Field: "amount", Rule: "maximum 99999999"}}}
+	assert.Same(t, ve, redactErr(ve, forms))
+	clean := &APIError{StatusCode: 500, Err: ErrServer, Snippet: "call " + fxMobile} // a Snippet is masked when made
+	assert.Same(t, clean, redactErr(clean, forms))
+	leaky := &APIError{StatusCode: 500, Err: errors.New("echo " + echoToken)}
+	got := redactErr(fmt.Errorf("wrapped: %w", leaky), forms)
+	var ae *APIError
+	require.ErrorAs(t, got, &ae)
+	assert.NotSame(t, leaky, ae)
+	assert.Equal(t, 500, ae.StatusCode)
+	assert.Empty(t, secretLeaks(printedTree(got), echoToken))
+	assert.Contains(t, leaky.Err.Error(), echoToken, "the original is not modified")
+}
