@@ -35,7 +35,7 @@ func genSentinels(doc *openapi3.T, pkg, apiImport string) ([]byte, error) {
 		for i, e := range s.Enum {
 			value := fmt.Sprint(e)
 			sentinel, _ := m[value].(string)
-			if !token.IsExported(sentinel) || !token.IsIdentifier(sentinel) || !strings.HasPrefix(sentinel, "Err") || seen[sentinel] {
+			if !token.IsIdentifier(sentinel) || !strings.HasPrefix(sentinel, "Err") || seen[sentinel] {
 				return nil, fmt.Errorf("%s: x-sentinels %s: %q is not a new exported Go name starting with Err", name, value, sentinel)
 			}
 			seen[sentinel] = true

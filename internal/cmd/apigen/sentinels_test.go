@@ -24,10 +24,14 @@ func TestGenSentinels_FollowsTheSpec(t *testing.T) {
 	}
 	tests := []struct{ name, spec, want, err string }{
 		{"new errorType", added("        SENTINEL_PROBE: ErrSentinelProbe\n"),
-			"ErrSentinelProbe = errors.New(\"enkash: sentinel probe\")\n\tapi.ErrorTypeSentinelProbe: ErrSentinelProbe,", ""},
+			"// ErrSentinelProbe is errorType SENTINEL_PROBE.\n\tErrSentinelProbe = errors.New(\"enkash: sentinel probe\")\n\tapi.ErrorTypeSentinelProbe: ErrSentinelProbe,\n" +
+				"// ErrNotFound is errorType RECORD_NOT_FOUND, and any HTTP 404 without a known errorType.", ""},
 		{"errorType without a sentinel", added(""), "", `x-sentinels SENTINEL_PROBE: "" is not`},
 		{"sentinel named twice", added("        SENTINEL_PROBE: ErrValidation\n"), "", `"ErrValidation" is not a new`},
 		{"name not Err…", added("        SENTINEL_PROBE: Duplicate\n"), "", `"Duplicate" is not`},
+		{"name not an identifier", added("        SENTINEL_PROBE: Err-Probe\n"), "", `"Err-Probe" is not`},
+		{"name not exported", added("        SENTINEL_PROBE: errProbe\n"), "", `"errProbe" is not`},
+		{"x-enum-varnames short", strings.Replace(added("        SENTINEL_PROBE: ErrSentinelProbe\n"), "        - ErrorTypeSentinelProbe\n", "", 1), "", "x-sentinels needs a map of enum value to Go name and x-enum-varnames"},
 		{"not an enum value", strings.Replace(string(spec), sentTail, sentTail+"        NOT_A_TYPE: ErrNot\n", 1), "", "x-sentinels NOT_A_TYPE: not an enum value"},
 	}
 	for _, tc := range tests {
