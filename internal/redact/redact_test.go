@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,4 +123,33 @@ func tree(err error) func(func(error) bool) {
 		}
 		walk(err)
 	}
+}
+
+// FuzzPolicy_Snippet: on any body and secret, Snippet does not panic, gives
+// valid UTF-8 of at most max bytes plus "…", and shows no 8-byte piece of a
+// secret (of MinSecretLen or more) written into the body as is (unless the
+// secret shares bytes with what Snippet writes itself).
+func FuzzPolicy_Snippet(f *testing.F) {
+	f.Add([]byte(`{"mobile":"9876543210","x":"a@b.c"}`), token, 5, uint8(64))
+	f.Add([]byte(`tok\/12%34 \u0074ok/1234567890/SeCrEt`), token, 0, uint8(16))
+	f.Add([]byte("\xff\xfe(080) 4123-4567 é"), "pw/1", 3, uint8(1))
+	p := NewPolicy("mobile", "email")
+	f.Fuzz(func(t *testing.T, body []byte, secret string, at int, limit uint8) {
+		if len(secret) >= MinSecretLen {
+			at = min(max(at, 0), len(body))
+			body = append(body[:at:at], append([]byte(secret), body[at:]...)...)
+		}
+		s := p.Snippet(body, Forms(secret), int(limit)+1)
+		if !utf8.ValidString(s) || len(s) > int(limit)+1+len("…") {
+			t.Fatalf("snippet %q: invalid UTF-8 or longer than %d", s, int(limit)+1)
+		}
+		if strings.ContainsAny(secret, "[]") || strings.IndexByte(secret, 0xe2) >= 0 || strings.IndexByte(secret, 0xef) >= 0 {
+			return // a piece of "[REDACTED]", "…" (e2 80 a6) or U+FFFD (ef bf bd) is no leak
+		}
+		for i := 0; len(secret) >= MinSecretLen && i+8 <= len(secret); i++ {
+			if strings.Contains(s, secret[i:i+8]) {
+				t.Fatalf("snippet %q shows %q of the secret", s, secret[i:i+8])
+			}
+		}
+	})
 }
