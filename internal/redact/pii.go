@@ -149,7 +149,10 @@ func identifierOrDate(s string, i int) (end int, skip bool) {
 // idWordSpans masks alphanumeric words holding a PAN ([A-Z]{5}[0-9]{4}[A-Z],
 // which a GSTIN holds too) or shaped like an IFSC ([A-Z]{4}0[A-Z0-9]{6}).
 func idWordSpans(s string, spans []span) []span {
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			continue
+		}
 		j := i
 		for j < len(s) && isAlnum(s[j]) {
 			j++
@@ -157,7 +160,7 @@ func idWordSpans(s string, spans []span) []span {
 		if w := s[i:j]; len(w) >= 10 && (panRe.MatchString(w) || ifscRe.MatchString(w)) {
 			spans = append(spans, span{i, j})
 		}
-		i = j + 1
+		i = j
 	}
 	return spans
 }

@@ -34,6 +34,10 @@ func TestScrub_MasksPersonalData(t *testing.T) {
 		"date 2025-11-20 then 9876543210":                     "date 2025-11-20 then [REDACTED]",
 		"dial 127.0.0.1 or 10.1.2.3":                          "dial 127.0.0.1 or 10.1.2.3",
 		"call (080) 4123-4567 now":                            "call [REDACTED] now",
+		"call 9876543,9876543":                                "call [REDACTED],[REDACTED]",
+		"dial 10.100.200.30 now":                              "dial 10.100.200.30 now",
+		"v 1.2.3.4.5.6.7 is no address":                       "v [REDACTED] is no address",
+		"due 2025-11-20":                                      "due 2025-11-20",
 		"@team: mail a@x.example, b@y.example":                "@team: mail [REDACTED], [REDACTED]",
 		"id KC1 9876543 after an identifier":                  "id KC1 [REDACTED] after an identifier",
 		"ids a9876543 z9876543 A9876543 Z9876543 ok":          "ids a9876543 z9876543 A9876543 Z9876543 ok", // a letter makes an identifier
