@@ -68,6 +68,9 @@ func TestMasker_FragmentsOnly8Plus(t *testing.T) {
 	shifted := base64.RawStdEncoding.EncodeToString([]byte("x" + "pw/1234")) // 8 characters encode only the secret
 	assert.NotContains(t, mask("b64 "+shifted, "pw/1234"), shifted[2:10])
 	assert.Equal(t, "a pw1 b", mask("a pw1 b", "pw1"), "shorter than MinSecretLen")
+	assert.Equal(t, Redacted+" b "+Redacted+" c", mask("pw/1 b pw/1 c", "pw/1"), "a short form at the start, twice")
+	assert.Equal(t, "a "+Redacted, mask("a "+token+token, token), "adjacent runs: one mask")
+	assert.Equal(t, "a pw1 "+Redacted, mask("a pw1 secret-two", "pw1", "secret-two"), "a short secret skipped, the next kept")
 	assert.Empty(t, Forms("pw1"))
 	big := strings.Repeat(`x\u0074`+token[1:8]+"%2", 1<<16)
 	assert.NotContains(t, mask(big, token), token[1:8])
