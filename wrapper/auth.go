@@ -132,7 +132,7 @@ func (s *settings) secretForms() []string {
 			forms = append(forms, base64Forms(b)...)
 		}
 	}
-	return longestFirst(forms)
+	return forms
 }
 
 // authenticator supplies the Authorization header of each attempt
