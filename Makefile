@@ -67,12 +67,13 @@ build:
 generate:
 	$(GO) generate ./...
 
-## check-generated: regenerate and fail if anything under api/ changed
+## check-generated: regenerate and fail if anything under api/ (or the
+## generated wrapper/*.gen.go) changed
 check-generated: generate
-	@git diff --exit-code -- api/ go.mod go.sum || \
+	@git diff --exit-code -- api/ 'wrapper/*.gen.go' go.mod go.sum || \
 	  (echo "generated code is out of date: run 'make generate' and commit" >&2; exit 1)
-	@test -z "$$(git status --porcelain -- api/)" || \
-	  (echo "untracked generated files under api/:" >&2; git status --porcelain -- api/ >&2; exit 1)
+	@test -z "$$(git status --porcelain -- api/ 'wrapper/*.gen.go')" || \
+	  (echo "untracked generated files:" >&2; git status --porcelain -- api/ 'wrapper/*.gen.go' >&2; exit 1)
 
 ## regen-drill: in a temporary copy, change openapi.yaml four ways, run go
 ## generate, and check that client, validation, fake and CLI followed
