@@ -9,11 +9,12 @@ BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d
 # fetched through the Go module proxy by GOTOOLCHAIN.
 GO127         ?= go1.27.3
 # Mutation testing: gremlins, exact version, run through the Go module proxy
-# (nothing added to go.mod). MUTATE_DIRS: wrapper/ (with wrapper/wrappertest)
+# (nothing added to go.mod). MUTATE_DIRS: wrapper/ (with wrapper/wrappertest),
+# internal/redact (the redaction wrapper/ uses)
 # and bulk/ once it has Go files. MUTATE_FLAGS go to `gremlins unleash`
 # (e.g. --workers 1, -E 'redact\.go$$'); MUTATE_MIN is the efficacy floor.
 GREMLINS      ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
-MUTATE_DIRS   ?= wrapper $(if $(wildcard bulk/*.go),bulk)
+MUTATE_DIRS   ?= wrapper internal/redact $(if $(wildcard bulk/*.go),bulk)
 MUTATE_FLAGS  ?=
 MUTATE_MIN    ?= 98
 # Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).
@@ -66,12 +67,13 @@ build:
 generate:
 	$(GO) generate ./...
 
-## check-generated: regenerate and fail if anything under api/ changed
+## check-generated: regenerate and fail if anything under api/ (or the
+## generated wrapper/*.gen.go) changed
 check-generated: generate
-	@git diff --exit-code -- api/ go.mod go.sum || \
+	@git diff --exit-code -- api/ 'wrapper/*.gen.go' go.mod go.sum || \
 	  (echo "generated code is out of date: run 'make generate' and commit" >&2; exit 1)
-	@test -z "$$(git status --porcelain -- api/)" || \
-	  (echo "untracked generated files under api/:" >&2; git status --porcelain -- api/ >&2; exit 1)
+	@test -z "$$(git status --porcelain -- api/ 'wrapper/*.gen.go')" || \
+	  (echo "untracked generated files:" >&2; git status --porcelain -- api/ 'wrapper/*.gen.go' >&2; exit 1)
 
 ## regen-drill: in a temporary copy, change openapi.yaml four ways, run go
 ## generate, and check that client, validation, fake and CLI followed
@@ -143,7 +145,7 @@ mutate:
 	@mkdir -p .mutate
 	@set -e; for d in $(MUTATE_DIRS); do \
 	  echo "== gremlins unleash ./$$d"; \
-	  rm -f .mutate/$$d.json; \
+	  mkdir -p "$$(dirname .mutate/$$d.json)"; rm -f .mutate/$$d.json; \
 	  GOFLAGS="$$GOFLAGS -count=1" $(GO) run $(GREMLINS) unleash --config .gremlins.yaml $(MUTATE_FLAGS) -o .mutate/$$d.json ./$$d; \
 	  test -f .mutate/$$d.json || echo '{"files":[]}' > .mutate/$$d.json; \
 	done

@@ -25,7 +25,7 @@ import (
 )
 
 //go:generate go tool oapi-codegen -config api/oapi-codegen.yaml openapi.yaml
-//go:generate go run ./internal/cmd/apigen -spec openapi.yaml -src api/api.gen.go -out api
+//go:generate go run ./internal/cmd/apigen -spec openapi.yaml -src api/api.gen.go -out api -sentinels wrapper/sentinels.gen.go
 
 // OpenAPISpec is openapi.yaml, the contract everything in this module is
 // generated from.

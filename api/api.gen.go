@@ -245,7 +245,8 @@ type ErrorResponse struct {
 	// errorType stands for when a response carries no errorType (a proxy's
 	// answer, an empty body): a bare 400 is CLIENT_REQUEST_ERROR, not
 	// VALIDATION_ERROR, since nothing then says the request failed
-	// validation, only that it was refused.
+	// validation, only that it was refused. `x-sentinels` names the Go
+	// error of package wrapper that `errors.Is` matches for each errorType.
 	ErrorType *ErrorType `json:"errorType,omitempty"`
 	RequestId *string    `json:"requestId,omitempty"`
 
@@ -259,7 +260,8 @@ type ErrorResponse struct {
 // errorType stands for when a response carries no errorType (a proxy's
 // answer, an empty body): a bare 400 is CLIENT_REQUEST_ERROR, not
 // VALIDATION_ERROR, since nothing then says the request failed
-// validation, only that it was refused.
+// validation, only that it was refused. `x-sentinels` names the Go
+// error of package wrapper that `errors.Is` matches for each errorType.
 type ErrorType string
 
 // OAuthError defines model for OAuthError.

@@ -1,44 +1,13 @@
 package wrapper
 
 import (
-	"encoding/json"
+	"cmp"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
-)
-
-// Sentinels, one per Enkash errorType. An *APIError matches the sentinel of
-// its errorType with errors.Is; when the response carries no (known)
-// errorType, it matches the sentinel of its HTTP status instead (see
-// APIError.Is).
-var (
-	// ErrClientRequestAbort is errorType CLIENT_REQUEST_ABORT.
-	ErrClientRequestAbort = errors.New("enkash: client request aborted")
-	// ErrClientRequestError is errorType CLIENT_REQUEST_ERROR, and any 400
-	// without a known errorType.
-	ErrClientRequestError = errors.New("enkash: client request error")
-	// ErrInvalidAccess is errorType INVALID_ACCESS, and any 403 without a
-	// known errorType.
-	ErrInvalidAccess = errors.New("enkash: invalid access")
-	// ErrNotFound is errorType RECORD_NOT_FOUND, and any 404 without a known
-	// errorType.
-	ErrNotFound = errors.New("enkash: record not found")
-	// ErrSystemError is errorType SYSTEM_ERROR.
-	ErrSystemError = errors.New("enkash: system error")
-	// ErrUnauthorized is errorType UNAUTHORIZED, and any 401 without a known
-	// errorType.
-	ErrUnauthorized = errors.New("enkash: unauthorized")
-	// ErrUnknownError is errorType UNKNOWN_ERROR.
-	ErrUnknownError = errors.New("enkash: unknown error")
-	// ErrUnprocessable is errorType UNPROCESSABLE_REQUEST, and any 422
-	// without a known errorType.
-	ErrUnprocessable = errors.New("enkash: unprocessable request")
-	// ErrValidation is errorType VALIDATION_ERROR. A local *ValidationError
-	// (found before any I/O) matches it too, so one check covers both.
-	ErrValidation = errors.New("enkash: validation error")
 )
 
 // Sentinels for failures that are not an Enkash errorType.
@@ -71,23 +40,6 @@ var (
 	// could not be read. The underlying error is wrapped as well.
 	ErrNetwork = errors.New("enkash: network error")
 )
-
-// errorTypeSentinels maps each errorType of the spec to its sentinel.
-var errorTypeSentinels = map[api.ErrorType]error{
-	api.ErrorTypeClientRequestAbort:   ErrClientRequestAbort,
-	api.ErrorTypeClientRequestError:   ErrClientRequestError,
-	api.ErrorTypeInvalidAccess:        ErrInvalidAccess,
-	api.ErrorTypeRecordNotFound:       ErrNotFound,
-	api.ErrorTypeSystemError:          ErrSystemError,
-	api.ErrorTypeUnauthorized:         ErrUnauthorized,
-	api.ErrorTypeUnknownError:         ErrUnknownError,
-	api.ErrorTypeUnprocessableRequest: ErrUnprocessable,
-	api.ErrorTypeValidationError:      ErrValidation,
-}
-
-// SentinelForErrorType returns the sentinel of an Enkash errorType, or nil
-// for a value the spec does not list.
-func SentinelForErrorType(t api.ErrorType) error { return errorTypeSentinels[t] }
 
 // statusSentinel is the sentinel used when a response has no known errorType:
 // that of the errorType the spec gives the status (x-error-statuses), else
@@ -144,10 +96,12 @@ type APIError struct {
 	// ErrorMessage is errorResponse.errorMessage, as sent (not masked: Error()
 	// prints a masked copy).
 	ErrorMessage string
-	// RequestID is errorResponse.requestId, else the X-Request-Id header.
+	// RequestID is errorResponse.requestId, else the request-id header
+	// (api.HeaderRequestId).
 	RequestID string
-	// Timestamp is errorResponse.timestamp parsed as `yyyy-MM-dd HH:mm:ss`
-	// in India Standard Time (UTC+05:30); zero when absent or unparsable.
+	// Timestamp is errorResponse.timestamp parsed with the layout and zone
+	// openapi.yaml gives it (x-timestamp: api.ErrorResponseTimestampLayout,
+	// api.ErrorResponseTimestampZone); zero when absent or unparsable.
 	Timestamp time.Time
 	// RawTimestamp is errorResponse.timestamp as sent.
 	RawTimestamp string
@@ -169,51 +123,35 @@ type APIError struct {
 // Error describes the failure without the body or personal data.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("enkash: HTTP ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
+	w := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	w("enkash: HTTP ", strconv.Itoa(e.StatusCode))
 	if e.ErrorType != "" {
-		b.WriteString(" ")
-		b.WriteString(scrub(string(e.ErrorType)))
+		w(" ", scrub(string(e.ErrorType)))
 	}
 	if e.ErrorMessage != "" {
-		b.WriteString(": ")
-		b.WriteString(scrubJSONish(e.ErrorMessage))
+		w(": ", scrubJSONish(e.ErrorMessage))
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (requestId ")
-		b.WriteString(scrub(e.RequestID)) // ids stay readable; personal data and secrets do not
-		b.WriteString(")")
+		w(" (requestId ", scrub(e.RequestID), ")") // ids stay readable; personal data and secrets do not
 	}
 	for i, s := range e.SubErrors {
-		if i == 0 {
-			b.WriteString("; sub-errors: ")
-		} else {
-			b.WriteString(", ")
-		}
-		if s.Field != "" {
-			b.WriteString(scrub(s.Field))
-		} else if s.Object != "" {
-			b.WriteString(scrub(s.Object))
-		} else {
-			b.WriteString("?")
-		}
+		w([]string{"; sub-errors: ", ", "}[min(i, 1)], scrub(cmp.Or(s.Field, s.Object, "?")))
 		if s.Message != "" {
-			b.WriteString(": ")
-			b.WriteString(scrubJSONish(s.Message))
+			w(": ", scrubJSONish(s.Message))
 		}
 	}
 	if e.ErrorType == "" && e.ResponseMessage != "" {
-		b.WriteString(" [")
-		b.WriteString(scrubJSONish(e.ResponseMessage))
-		b.WriteString("]")
+		w(" [", scrubJSONish(e.ResponseMessage), "]")
 	}
 	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		w(": ", e.Err.Error())
 	}
 	if e.Snippet != "" {
-		b.WriteString("; body: ")
-		b.WriteString(strconv.Quote(e.Snippet))
+		w("; body: ", strconv.Quote(e.Snippet))
 	}
 	return b.String()
 }
@@ -226,15 +164,12 @@ func (e *APIError) Unwrap() error { return e.Err }
 
 // Is reports whether target is the sentinel of this error: the sentinel of
 // ErrorType when it is one the spec lists, else the sentinel of the HTTP
-// status (400 → ErrClientRequestError, 401 → ErrUnauthorized, 403 →
-// ErrInvalidAccess, 404 → ErrNotFound, 422 → ErrUnprocessable, 429 →
-// ErrRateLimited, other non-2xx → ErrUnexpectedStatus). Independently, every
-// 5xx matches ErrServer, and a body that was not a usable envelope matches
-// ErrInvalidResponse.
+// status: that of the errorType openapi.yaml's x-error-statuses gives the
+// status (see each sentinel), ErrRateLimited for 429, ErrUnexpectedStatus
+// for another non-2xx. Independently, every 5xx matches ErrServer, a 502,
+// 504 or failed 2xx matches ErrOutcomeUnknown, and a body that was not a
+// usable envelope matches ErrInvalidResponse (through Err).
 func (e *APIError) Is(target error) bool {
-	if target == nil {
-		return false
-	}
 	if target == ErrServer && e.StatusCode >= 500 && e.StatusCode <= 599 {
 		return true
 	}
@@ -247,38 +182,21 @@ func (e *APIError) Is(target error) bool {
 	if s, ok := errorTypeSentinels[e.ErrorType]; ok {
 		return target == s
 	}
-	if s := statusSentinel(e.StatusCode); s != nil && target == s {
-		return true
-	}
-	return false
+	s := statusSentinel(e.StatusCode)
+	return s != nil && target == s
 }
 
-// decodeError is a failure to decode a response body as an envelope. Its text
-// says where and what kind of JSON went wrong but never quotes a value from
-// the body: encoding/json's errors for times, numbers and custom types do
-// (`parsing time "…"`), and the body may echo personal data or the token.
-// The original error stays reachable with errors.As.
+// decodeError is a failure to decode a response body as an envelope. Its
+// text is that of the generated decoders' *api.DecodeError (the property and
+// the reason, never a value: the body may echo personal data or the token),
+// else a fixed one; the error stays reachable with errors.As.
 type decodeError struct{ err error }
 
 func (d decodeError) Error() string {
-	var de *api.DecodeError
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(d.err, &de):
-		return de.Error() // the property and the reason, never a value
-	case errors.As(d.err, &se):
-		return "malformed JSON at offset " + strconv.FormatInt(se.Offset, 10)
-	case errors.As(d.err, &te):
-		kind, _, _ := strings.Cut(te.Value, " ") // "number 123…" quotes the literal
-		typ := "?"
-		if te.Type != nil {
-			typ = te.Type.String()
-		}
-		return "JSON " + kind + " where " + typ + " belongs, at offset " + strconv.FormatInt(te.Offset, 10)
-	default:
-		return "a JSON value has the wrong form"
+	if de := (*api.DecodeError)(nil); errors.As(d.err, &de) {
+		return de.Error()
 	}
+	return "a JSON value has the wrong form"
 }
 
 func (d decodeError) Unwrap() error { return d.err }

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -112,7 +113,7 @@ func TestAPIError_StatusWithoutEnvelopeFollowsSpec(t *testing.T) {
 
 // decodeError "never quotes a value from the body": a number that does not
 // fit (encoding/json quotes it: "number 9876543210") stays out of the error
-// text. Kills errors/decode-error-quotes-value.
+// text.
 func TestDecodeError_DoesNotQuoteNumber(t *testing.T) {
 	ts := newTestServer(t)
 	ts.mux.HandleFunc("/", status(200, "application/json", `{"payload":{"customerId":"x"},"response_code":`+fxMobile+`}`))
@@ -122,22 +123,19 @@ func TestDecodeError_DoesNotQuoteNumber(t *testing.T) {
 	assert.NotContains(t, err.Error(), fxMobile)
 }
 
+// TestAPIError_ErrorTypesMapToSentinels: every errorType of the spec has a
+// sentinel of its own (generated from x-sentinels), and an envelope with
+// that errorType matches it and no other, whatever the status, with every
+// envelope field read.
 func TestAPIError_ErrorTypesMapToSentinels(t *testing.T) {
-	want := map[api.ErrorType]error{
-		api.ErrorTypeClientRequestAbort: ErrClientRequestAbort, api.ErrorTypeClientRequestError: ErrClientRequestError,
-		api.ErrorTypeInvalidAccess: ErrInvalidAccess, api.ErrorTypeRecordNotFound: ErrNotFound, api.ErrorTypeSystemError: ErrSystemError,
-		api.ErrorTypeUnauthorized: ErrUnauthorized, api.ErrorTypeUnknownError: ErrUnknownError,
-		api.ErrorTypeUnprocessableRequest: ErrUnprocessable, api.ErrorTypeValidationError: ErrValidation,
-	}
 	doc, err := enkash.LoadSpec()
 	require.NoError(t, err)
 	enum := doc.Components.Schemas["ErrorType"].Value.Enum
-	require.Len(t, want, len(enum), "every errorType of the spec needs a sentinel")
+	require.Len(t, errorTypeSentinels, len(enum), "every errorType of the spec needs a sentinel")
 	for _, v := range enum {
 		et := api.ErrorType(v.(string))
-		sentinel := want[et]
+		sentinel := errorTypeSentinels[et]
 		require.NotNil(t, sentinel, et)
-		assert.Equal(t, sentinel, SentinelForErrorType(et))
 		for _, code := range []int{200, 400, 404, 500} {
 			t.Run(string(et)+"/"+http.StatusText(code), func(t *testing.T) {
 				ts := newTestServer(t)
@@ -146,7 +144,7 @@ func TestAPIError_ErrorTypesMapToSentinels(t *testing.T) {
 				cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 				assert.Nil(t, cust)
 				assert.ErrorIs(t, err, sentinel)
-				for other, s := range want {
+				for other, s := range errorTypeSentinels {
 					if other != et && s != sentinel {
 						assert.NotErrorIs(t, err, s, "also matches %s", other)
 					}
@@ -172,4 +170,40 @@ func TestAPIError_ErrorTypesMapToSentinels(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestAPIError_ErrorText: Error() gives the status, the errorType, the
+// message, the request id, each sub-error (its field, else its object, else
+// "?", and its message), the envelope's response_message only without an
+// errorType, the cause and the quoted snippet, personal data masked; %#v
+// prints the same text.
+func TestAPIError_ErrorText(t *testing.T) {
+	for _, tc := range []struct {
+		err  APIError
+		want string
+	}{
+		{APIError{StatusCode: 502}, "enkash: HTTP 502"},
+		{APIError{StatusCode: 404, ErrorType: api.ErrorTypeRecordNotFound, ErrorMessage: "no customer, call " + fxMobile, RequestID: "req-1"},
+			"enkash: HTTP 404 RECORD_NOT_FOUND: no customer, call [REDACTED] (requestId req-1)"},
+		{APIError{StatusCode: 400, ErrorType: api.ErrorTypeValidationError, SubErrors: []SubError{
+			{Field: "legalName", Object: "customer", Message: "too long"}, {Object: "customer", Message: `{"mobile":"12"}`}, {}}},
+			`enkash: HTTP 400 VALIDATION_ERROR; sub-errors: legalName: too long, customer: {"mobile":"[REDACTED]"}, ?`},
+		{APIError{StatusCode: 400, ResponseMessage: "FAILURE"}, "enkash: HTTP 400 [FAILURE]"},
+		{APIError{StatusCode: 400, ErrorType: api.ErrorTypeClientRequestError, ResponseMessage: "FAILURE"}, "enkash: HTTP 400 CLIENT_REQUEST_ERROR"},
+		{APIError{StatusCode: 200, Err: ErrInvalidResponse, Snippet: `<html>"x"`}, `enkash: HTTP 200: enkash: invalid response; body: "<html>\"x\""`},
+	} {
+		assert.Equal(t, tc.want, tc.err.Error())
+		assert.Equal(t, "&wrapper.APIError{"+strconv.Quote(tc.want)+"}", fmt.Sprintf("%#v", &tc.err))
+	}
+}
+
+// TestDecodeError_Text: a decode failure reads as the generated decoder's
+// *api.DecodeError (path and reason, never a value), any other error as a
+// fixed text; both stay reachable.
+func TestDecodeError_Text(t *testing.T) {
+	de := &api.DecodeError{Path: "payload.createdOn", Reason: "not a time", Err: errors.New(`parsing time "` + fxMobile + `"`)}
+	assert.Equal(t, "invalid JSON at payload.createdOn: not a time", decodeError{fmt.Errorf("x: %w", de)}.Error())
+	other := errors.New("quoted " + fxMobile)
+	assert.Equal(t, "a JSON value has the wrong form", decodeError{other}.Error())
+	assert.ErrorIs(t, decodeError{other}, other)
 }

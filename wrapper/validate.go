@@ -6,35 +6,24 @@ import (
 	"github.com/enkash-oss/enkash-go/api"
 )
 
-// Violation is one broken rule of a request: the path of the offending value
-// (e.g. "customerId", "parentCompanyId" or "customerKeyContacts[1].mobile")
-// and the rule, as openapi.yaml states it ("required", "pattern <regexp>",
-// "format email", "enum ONCE|RECURRING", "utf-8", …). Never the value
-// itself. The checks are generated from the spec (api/validate.gen.go).
-type Violation = api.Violation
-
 // ValidationError lists every rule a request breaks. It is returned before
 // any I/O and matches ErrValidation with errors.Is. Its text names fields and
 // rules only, never values (they may be personal data).
 type ValidationError struct {
 	// Violations are the broken rules, in the order they were found; a
-	// returned ValidationError has at least one.
-	Violations []Violation
+	// returned ValidationError has at least one. Each names the path of the
+	// offending value (e.g. "customerKeyContacts[1].mobile") and the rule as
+	// openapi.yaml states it, never the value.
+	Violations []api.Violation
 }
 
 // Error lists the violations.
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("enkash: invalid request: ")
+	parts := make([]string, len(e.Violations))
 	for i, v := range e.Violations {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(v.Field)
-		b.WriteString(": ")
-		b.WriteString(v.Rule)
+		parts[i] = v.Field + ": " + v.Rule
 	}
-	return b.String()
+	return "enkash: invalid request: " + strings.Join(parts, "; ")
 }
 
 // Is makes errors.Is(err, ErrValidation) hold.

@@ -85,7 +85,7 @@ func specPattern(where string) string {
 }
 
 // viol is a Violation literal (keyed: the type lives in package api).
-func viol(field, rule string) Violation { return Violation{Field: field, Rule: rule} }
+func viol(field, rule string) api.Violation { return api.Violation{Field: field, Rule: rule} }
 
 func randString(r *rand.Rand, alphabet string, max int) string {
 	n := r.IntN(max + 1)
@@ -129,7 +129,7 @@ func TestValidate(t *testing.T) {
 		id     string
 		opts   []CallOption
 		mutate func(*api.UpdateCustomerRequest)
-		want   []Violation
+		want   []api.Violation
 	}{
 		{name: "valid full body", id: validCustomerID, opts: []CallOption{WithParentCompanyID(validParentID)}},
 		{name: "empty body", id: validCustomerID, mutate: func(b *api.UpdateCustomerRequest) { *b = api.UpdateCustomerRequest{} }},
@@ -137,11 +137,11 @@ func TestValidate(t *testing.T) {
 			b.CustomerKeyContacts.SetNull()
 			b.CustomerReminders.SetNull()
 		}},
-		{name: "bad customerId", id: "KC123", want: []Violation{viol("customerId", "pattern "+docPatternCustomerID)}},
+		{name: "bad customerId", id: "KC123", want: []api.Violation{viol("customerId", "pattern "+docPatternCustomerID)}},
 		{name: "bad parentCompanyId", id: validCustomerID, opts: []CallOption{WithParentCompanyID("CEK1")},
-			want: []Violation{viol("parentCompanyId", "pattern "+docPatternParentCompanyID)}},
+			want: []api.Violation{viol("parentCompanyId", "pattern "+docPatternParentCompanyID)}},
 		{name: "empty parentCompanyId given", id: validCustomerID, opts: []CallOption{WithParentCompanyID("")},
-			want: []Violation{viol("parentCompanyId", "pattern "+docPatternParentCompanyID)}},
+			want: []api.Violation{viol("parentCompanyId", "pattern "+docPatternParentCompanyID)}},
 		{name: "every key contact and reminder rule", id: "bad", mutate: func(b *api.UpdateCustomerRequest) {
 			b.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{
 				{Name: "ok", LegalName: "ok", Mobile: ""},
@@ -150,7 +150,7 @@ func TestValidate(t *testing.T) {
 			b.CustomerReminders.Set([]api.CustomerReminderCreateDTO{
 				{ReminderType: ptr(api.ReminderType("WEEKLY")), ReminderTime: ptr("24:00")},
 			})
-		}, want: []Violation{
+		}, want: []api.Violation{
 			viol("customerId", "pattern "+docPatternCustomerID),
 			viol("customerKeyContacts[1].email", "format email"),
 			viol("customerKeyContacts[1].legalName", "required"),
@@ -162,8 +162,8 @@ func TestValidate(t *testing.T) {
 		{name: "invalid UTF-8 is refused, not replaced", id: validCustomerID, mutate: func(b *api.UpdateCustomerRequest) {
 			b.LegalName.Set("Acme \xff Traders")
 			b.BranchCodes.Set([]string{"BLR01", "\xc3"})
-		}, want: []Violation{viol("branchCodes[1]", "utf-8"), viol("legalName", "utf-8")}},
-		{name: "empty customerId", id: "", want: []Violation{viol("customerId", "required")}},
+		}, want: []api.Violation{viol("branchCodes[1]", "utf-8"), viol("legalName", "utf-8")}},
+		{name: "empty customerId", id: "", want: []api.Violation{viol("customerId", "required")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,13 +2,16 @@ package wrapper_test
 
 // Copied into a temporary copy of the module by .ci/regen-drill, after
 // openapi.yaml gained gstState (body and response), a key contact name
-// pattern and a wider customerId pattern, and `go generate` ran. It names
-// the drill's new field: that is the point of the drill.
+// pattern, a wider customerId pattern and the errorType DUPLICATE_REQUEST,
+// and `go generate` ran. It names the drill's new field and sentinel: that
+// is the point of the drill.
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,7 +75,7 @@ func TestRegenDrill(t *testing.T) {
 		_, err := c.UpdateCustomer(ctx, id, u)
 		var ve *wrapper.ValidationError
 		require.True(t, errors.As(err, &ve), "%v", err)
-		assert.ElementsMatch(t, []wrapper.Violation{
+		assert.ElementsMatch(t, []api.Violation{
 			{Field: "customerKeyContacts[0].name", Rule: "pattern ^[A-Za-z .]+$"},
 			{Field: "gstState", Rule: "pattern ^[0-9]{2}$"},
 		}, ve.Violations)
@@ -94,5 +97,22 @@ func TestRegenDrill(t *testing.T) {
 		require.NoError(t, err)
 		_, stored := srv.Customer(longID)
 		assert.False(t, stored)
+	})
+	t.Run("new errorType: its sentinel matches, no other does", func(t *testing.T) {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusConflict)
+			_, _ = w.Write([]byte(`{"errorResponse":{"errorType":"DUPLICATE_REQUEST","errorMessage":"sent twice"}}`))
+		}))
+		defer ts.Close()
+		dc, err := wrapper.NewClient(ts.URL, wrapper.WithToken("drill-token-1234"))
+		require.NoError(t, err)
+		_, err = dc.UpdateCustomer(ctx, id, api.UpdateCustomerRequest{})
+		require.ErrorIs(t, err, wrapper.ErrDuplicateRequest)
+		assert.NotErrorIs(t, err, wrapper.ErrUnexpectedStatus)
+		assert.Equal(t, "enkash: duplicate request", wrapper.ErrDuplicateRequest.Error())
+		var ae *wrapper.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, api.ErrorTypeDuplicateRequest, ae.ErrorType)
 	})
 }

@@ -29,11 +29,36 @@ func main() {
 	spec := flag.String("spec", "openapi.yaml", "the OpenAPI document")
 	src := flag.String("src", "api/api.gen.go", "oapi-codegen's output, for the Go names")
 	out := flag.String("out", "api", "directory to write the generated files to")
+	sentinels := flag.String("sentinels", "", "file to write the errors.Is sentinels of x-sentinels to (its directory names the package)")
+	apiImport := flag.String("api", "github.com/enkash-oss/enkash-go/api", "import path of the -out package, for -sentinels")
 	flag.Parse()
 	if err := run(*spec, *src, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "apigen:", err)
 		os.Exit(1)
 	}
+	if *sentinels != "" {
+		if err := runSentinels(*spec, *sentinels, *apiImport); err != nil {
+			fmt.Fprintln(os.Stderr, "apigen:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// runSentinels writes genSentinels' output to file.
+func runSentinels(specPath, file, apiImport string) error {
+	doc, err := openapi3.NewLoader().LoadFromFile(specPath)
+	if err != nil {
+		return fmt.Errorf("loading %s: %w", specPath, err)
+	}
+	body, err := genSentinels(doc, filepath.Base(filepath.Dir(file)), apiImport)
+	if err != nil {
+		return err
+	}
+	formatted, err := format.Source(body)
+	if err != nil {
+		return fmt.Errorf("formatting %s: %w\n%s", file, err, body)
+	}
+	return os.WriteFile(file, formatted, 0o644)
 }
 
 func run(specPath, srcPath, outDir string) error {

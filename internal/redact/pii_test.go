@@ -1,0 +1,77 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestScrub_MasksPersonalData: e-mail addresses, runs of 7 or more digits,
+// PAN, GSTIN and IFSC are masked; identifiers, dates, times, short numbers
+// and IPv4 addresses stay readable.
+func TestScrub_MasksPersonalData(t *testing.T) {
+	for in, want := range map[string]string{
+		"customer not found":                                  "customer not found",
+		"mail asha.rao@acme.example now":                      "mail [REDACTED] now",
+		"mobile +91 98765 43210.":                             "mobile [REDACTED].",
+		"pin 560058":                                          "pin 560058",
+		"call 4123456 now":                                    "call [REDACTED] now",
+		"six 412345 digits":                                   "six 412345 digits",
+		"pin 560001 ok":                                       "pin 560001 ok",
+		"contact a.9876543210.b@x.example today":              "contact [REDACTED] today",
+		"PAN ABCDE1234F, GSTIN 29ABCDE1234F1Z5":               "PAN [REDACTED], GSTIN [REDACTED]",
+		"IFSC HDFC0000123":                                    "IFSC [REDACTED]",
+		"not IFSC HDFC1000123 nor HDFC0000123X":               "not IFSC HDFC1000123 nor HDFC0000123X",
+		"customer KCABCDEFGH123456":                           "customer KCABCDEFGH123456",
+		"customer KCDEMO0000000001":                           "customer KCDEMO0000000001",
+		"request 832eb75c-4cec-420c-a7fb-cb1234567890 failed": "request 832eb75c-4cec-420c-a7fb-cb1234567890 failed",
+		"at 2025-11-20 16:45:00 IST":                          "at 2025-11-20 16:45:00 IST",
+		"at 2019-08-24T14:15:22Z":                             "at 2019-08-24T14:15:22Z",
+		"account 50100234567890":                              "account [REDACTED]",
+		"call +91-98765-43210":                                "call [REDACTED]",
+		"a/c 2025-11-20-50100234567890":                       "a/c [REDACTED]",
+		"date 2025-11-20 then 9876543210":                     "date 2025-11-20 then [REDACTED]",
+		"dial 127.0.0.1 or 10.1.2.3":                          "dial 127.0.0.1 or 10.1.2.3",
+		"_2025-11-20 9876543 is one run":                      "_[REDACTED] is one run", // a date only at a word's start
+		"not an address 1.2.3.4567 ok":                        "not an address [REDACTED] ok",
+		"call +91 98765-43210 or ++(":                         "call [REDACTED] or ++(",
+	} {
+		assert.Equal(t, want, Scrub(in), in)
+	}
+}
+
+// TestPolicy_TextMasksKeyValues: the value after a policy key (a string up
+// to its closing quote or the end, or a bare literal) is masked, with what
+// Scrub masks; other keys' values stay.
+func TestPolicy_TextMasksKeyValues(t *testing.T) {
+	p := NewPolicy("mobile", "accountNumber", "email", "client_secret")
+	for in, want := range map[string]string{
+		`{"mobile":"98765","x":1}`:                        `{"mobile":"[REDACTED]","x":1}`,
+		`{"accountNumber": 123}`:                          `{"accountNumber": [REDACTED]}`,
+		`{"accountNumber" :	true]`:                        `{"accountNumber" :	[REDACTED]]`,
+		`{"email":"a\"b@c`:                                `{"email":"[REDACTED]`,
+		`{"client_secret":"s3","error":"invalid_client"}`: `{"client_secret":"[REDACTED]","error":"invalid_client"}`,
+		`{"mobile" "x", "mobile":` + "\n":                 `{"mobile" "x", "mobile":` + "\n",
+		`{"name":"Asha","mobile":"1","mobile":"2"}`:       `{"name":"Asha","mobile":"[REDACTED]","mobile":"[REDACTED]"}`,
+	} {
+		assert.Equal(t, want, p.Text(in), in)
+	}
+	assert.Equal(t, `{"":"x","a":1}`, NewPolicy().Text(`{"":"x","a":1}`), "no key, nothing masked")
+}
+
+// TestPolicy_SnippetMasksValueStraddlingTheCut: the body is masked whole
+// before the cut, so a value across the cut shows no part of it.
+func TestPolicy_SnippetMasksValueStraddlingTheCut(t *testing.T) {
+	const mobile, max = "9876543210", 64
+	head := `{"message":"call `
+	body := head + strings.Repeat("x", max-6-len(head)) + " " + mobile + ` now"}`
+	s := NewPolicy().Snippet([]byte(body), nil, max)
+	assert.LessOrEqual(t, len(s), max+len("…"))
+	assert.True(t, strings.HasSuffix(s, "…"))
+	assert.NotContains(t, s, mobile[:5])
+	assert.Equal(t, "abc…", NewPolicy().Snippet([]byte("abcd"), nil, 3), "at most max bytes")
+	assert.Equal(t, "abcd", NewPolicy().Snippet([]byte("abcd"), nil, 4))
+	assert.Equal(t, "é…", NewPolicy().Snippet([]byte("éé"), nil, 3), "cut on a rune boundary")
+	assert.Equal(t, "a\uFFFDb", NewPolicy().Snippet([]byte("a\xffb"), nil, 10), "invalid UTF-8 replaced")
+}

@@ -1,0 +1,187 @@
+package redact
+
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// MinSecretLen is the shortest secret that can be masked in server text
+// without masking ordinary words; Forms skips shorter ones.
+const MinSecretLen = 4
+
+// fragMin is the shortest piece of a secret masked wherever it appears: a
+// token cut in two, one half per field, is masked in both.
+const fragMin = 8
+
+// Forms returns the forms of each secret that a Masker looks for: the
+// secret, with its spaces as '+' (a form body or query), and Base64Forms.
+// Escaped forms (URL, JSON, Go quoting; any mix) need no entry: the Masker
+// decodes escapes before it looks. Secrets shorter than MinSecretLen are
+// skipped. The result is shared: append to a copy.
+func Forms(secrets ...string) []string {
+	if m := lastForms.Load(); m != nil && slices.Equal(m.in, secrets) {
+		return m.out
+	}
+	var forms []string
+	for _, sec := range secrets {
+		if len(sec) < MinSecretLen {
+			continue
+		}
+		for _, f := range append([]string{sec, strings.ReplaceAll(sec, " ", "+")}, Base64Forms(sec)...) {
+			if len(f) >= MinSecretLen && !slices.Contains(forms, f) {
+				forms = append(forms, f)
+			}
+		}
+	}
+	forms = slices.Clip(forms)
+	lastForms.Store(&formsMemo{slices.Clone(secrets), forms})
+	return forms
+}
+
+// lastForms and lastMasker remember the last result of Forms and For: the
+// calls of one client share their secrets, and a successful call may have
+// its request id redacted too.
+var (
+	lastForms  atomic.Pointer[formsMemo]
+	lastMasker atomic.Pointer[Masker]
+)
+
+type formsMemo struct{ in, out []string }
+
+// Base64Forms returns sec in base64, both alphabets, padded and not, and
+// the part that encodes only sec inside a longer base64 text starting 1 or
+// 2 bytes off a 3-byte boundary (the characters that mix in other bits
+// dropped).
+func Base64Forms(sec string) []string {
+	var forms []string
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		raw := enc.WithPadding(base64.NoPadding)
+		forms = append(forms, enc.EncodeToString([]byte(sec)), raw.EncodeToString([]byte(sec)))
+		for k := 1; k <= 2; k++ {
+			e := raw.EncodeToString(append(make([]byte, k), sec...))
+			if mid := e[(8*k+5)/6 : 8*(k+len(sec))/6]; len(mid) >= fragMin {
+				forms = append(forms, mid)
+			}
+		}
+	}
+	return forms
+}
+
+// Masker masks secret forms in text (see Mask); For builds one.
+type Masker struct {
+	forms []string
+	win   map[uint64]bool // every fragMin-byte window of a form
+	short []string        // forms shorter than fragMin
+}
+
+// For returns a Masker of forms, the last one made if forms are the same.
+func For(forms []string) *Masker {
+	if m := lastMasker.Load(); m != nil && slices.Equal(m.forms, forms) {
+		return m
+	}
+	m := &Masker{forms: forms, win: map[uint64]bool{}}
+	for _, f := range forms {
+		if len(f) < fragMin {
+			m.short = append(m.short, f)
+		}
+		var w uint64
+		for i := 0; i < len(f); i++ {
+			if w = w<<8 | uint64(f[i]); i >= fragMin-1 {
+				m.win[w] = true
+			}
+		}
+	}
+	lastMasker.Store(m)
+	return m
+}
+
+// Mask masks in s, and in s with its JSON, Go and URL escapes decoded, every
+// run of fragMin or more bytes of a form (a whole form, or a piece of one)
+// and each form shorter than that: one pass of a rolling window over the
+// text, linear in its length.
+func (m *Masker) Mask(s string) string {
+	if len(m.forms) == 0 {
+		return s
+	}
+	spans := m.find(s, nil, nil, nil)
+	if d, from, to := unescape(s); from != nil {
+		spans = m.find(d, from, to, spans)
+	}
+	return apply(s, spans)
+}
+
+// find adds the spans of d to mask, mapped back to the text d was decoded
+// from by from and to (nil: d is that text).
+func (m *Masker) find(d string, from, to []int32, spans []span) []span {
+	mark := func(a, b int) {
+		if from != nil {
+			a, b = int(from[a]), int(to[b-1])
+		}
+		if n := len(spans); n > 0 && a >= spans[n-1].from && a <= spans[n-1].to {
+			spans[n-1].to = max(spans[n-1].to, b) // the next window of one run
+			return
+		}
+		spans = append(spans, span{a, b})
+	}
+	var w uint64
+	for i := 0; i < len(d); i++ {
+		if w = w<<8 | uint64(d[i]); i >= fragMin-1 && m.win[w] {
+			mark(i-fragMin+1, i+1)
+		}
+	}
+	for _, f := range m.short {
+		for off := 0; ; {
+			i := strings.Index(d[off:], f)
+			if i < 0 {
+				break
+			}
+			mark(off+i, off+i+len(f))
+			off += i + len(f)
+		}
+	}
+	return spans
+}
+
+// unescape decodes in s the escapes a server may wrap a secret in, with
+// strconv.UnquoteChar (Go's and JSON's \uXXXX, \xXX, \n, …) and any other
+// \c as c (JSON's \/), and URL's %XX. It returns the result with, for each
+// of its bytes, where in s the escape that gave it starts and ends; from is
+// nil when s holds no escape.
+func unescape(s string) (d string, from, to []int32) {
+	if !strings.ContainsAny(s, `\%`) {
+		return s, nil, nil
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		n, w := len(b), 1
+		switch c := s[i]; {
+		case c == '%' && i+2 < len(s):
+			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b, w = append(b, byte(v)), 3
+			} else {
+				b = append(b, c)
+			}
+		case c == '\\' && i+1 < len(s):
+			r, multibyte, tail, err := strconv.UnquoteChar(s[i:], 0)
+			switch {
+			case err != nil:
+				b, w = append(b, s[i+1]), 2
+			case multibyte:
+				b, w = utf8.AppendRune(b, r), len(s)-i-len(tail)
+			default:
+				b, w = append(b, byte(r)), len(s)-i-len(tail)
+			}
+		default:
+			b = append(b, c)
+		}
+		for range len(b) - n {
+			from, to = append(from, int32(i)), append(to, int32(i+w))
+		}
+		i += w
+	}
+	return string(b), from, to
+}

@@ -1,0 +1,110 @@
+package redact
+
+import (
+	"encoding/base64"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+const token = "tok/1234567890/SeCrEt+xyzQ"
+
+func mask(s string, secrets ...string) string { return For(Forms(secrets...)).Mask(s) }
+
+// TestMasker_EveryEncoding: every form in which a client sends or a server
+// may echo a secret is masked: as is, URL-encoded (a form body or query,
+// upper- or lower-case hex), path-escaped, Java's URLEncoder form,
+// JSON-escaped, Go-quoted, and base64 in both alphabets, padded or not, or
+// inside longer base64 text.
+func TestMasker_EveryEncoding(t *testing.T) {
+	const sec = "pw <a b>/*~\t\x01é?"
+	for name, f := range map[string]string{
+		"as is":          sec,
+		"query":          "pw+%3Ca+b%3E%2F%2A~%09%01%C3%A9%3F",
+		"query, lower":   "pw+%3ca+b%3e%2f%2a~%09%01%c3%a9%3f",
+		"path":           "pw%20%3Ca%20b%3E%2F%2A~%09%01%C3%A9%3F",
+		"java":           "pw+%3Ca+b%3E%2F*%7E%09%01%C3%A9%3F",
+		"java, lower":    "pw+%3ca+b%3e%2f*%7e%09%01%c3%a9%3f",
+		"json":           `pw \u003ca b\u003e/*~\t\u0001é?`,
+		"json \\/":       `pw <a b>\/*~\t\u0001\u00e9?`,
+		"go-quoted":      `pw <a b>/*~\t\x01é?`,
+		"base64":         base64.StdEncoding.EncodeToString([]byte(sec)),
+		"base64 raw":     base64.RawStdEncoding.EncodeToString([]byte(sec)),
+		"base64url":      base64.URLEncoding.EncodeToString([]byte(sec)),
+		"base64url raw":  base64.RawURLEncoding.EncodeToString([]byte(sec)),
+		"base64 shifted": base64.RawStdEncoding.EncodeToString([]byte("x:" + sec))[3:],
+	} {
+		got := mask("echo "+f+" end", sec)
+		assert.True(t, strings.HasPrefix(got, "echo "+Redacted) && strings.HasSuffix(got, " end"), "%s: %s", name, got)
+		assert.NotContains(t, got, f[3:11], name)
+	}
+}
+
+// TestMasker_FragmentsOnly8Plus: runs of 8 or more bytes of a secret are
+// masked, escaped too, shorter ones are not (ordinary words share 7-byte
+// runs with secrets); a secret shorter than 8 is masked whole only, and one
+// under MinSecretLen not at all.
+func TestMasker_FragmentsOnly8Plus(t *testing.T) {
+	for in, want := range map[string]string{
+		"a " + token[3:11] + " b":    "a " + Redacted + " b",
+		"a " + token[3:10] + " b":    "a " + token[3:10] + " b",
+		`a tok\/1234567890\/SeCr b`:  "a " + Redacted + " b",
+		`a \u0074\u006fk/1234 b`:     "a " + Redacted + " b",
+		"a " + token[:9] + token[:9]: "a " + Redacted,
+		token[3:11] + " b":           Redacted + " b", // the text's first window
+	} {
+		assert.Equal(t, want, mask(in, token), in)
+	}
+	assert.Equal(t, "a "+Redacted+" b", mask(`a pw\/1 b`, "pw/1"))
+	assert.Equal(t, "a "+Redacted+" b", mask(`a \u0070w/1 b`, "pw/1"))
+	assert.Equal(t, "a "+Redacted+" b", mask(`a pw%2F1 b`, "pw/1"))
+	assert.Equal(t, "a pw/ b", mask("a pw/ b", "pw/1"))
+	assert.Equal(t, "a "+Redacted+"9 b", mask("a pw/12349 b", "pw/1234"), "7 bytes: masked whole")
+	shifted := base64.RawStdEncoding.EncodeToString([]byte("x" + "pw/1234")) // 8 characters encode only the secret
+	assert.NotContains(t, mask("b64 "+shifted, "pw/1234"), shifted[2:10])
+	assert.Equal(t, "a pw1 b", mask("a pw1 b", "pw1"), "shorter than MinSecretLen")
+	assert.Empty(t, Forms("pw1"))
+	big := strings.Repeat(`x\u0074`+token[1:8]+"%2", 1<<16)
+	assert.NotContains(t, mask(big, token), token[1:8])
+}
+
+// TestMasker_SecretInsideAnother: a secret inside a longer one leaves no
+// rest of the longer, and spaces sent as '+' are masked too.
+func TestMasker_SecretInsideAnother(t *testing.T) {
+	assert.Equal(t, "t="+Redacted, mask("t=xyzabcd1234", "abcd", "xyzabcd1234"))
+	assert.Equal(t, "p="+Redacted+"&x", mask("p=horse+battery+staple&x", "horse battery staple"))
+}
+
+// TestForms_Memo: the same secrets give the same (shared) forms, and
+// different ones their own.
+func TestForms_Memo(t *testing.T) {
+	a := Forms(token)
+	assert.Equal(t, &a[0], &Forms(token)[0])
+	b := Forms("another-secret")
+	assert.False(t, slices.Equal(a, b))
+	assert.Contains(t, b, "another-secret")
+	assert.Same(t, For(b), For(b))
+}
+
+// TestPolicy_RedactSecretsBeforeHeuristics: a secret with a digit run is
+// masked whole, not cut by the digit heuristic with its ends left over.
+func TestPolicy_RedactSecretsBeforeHeuristics(t *testing.T) {
+	p := NewPolicy()
+	assert.Equal(t, "bad password: "+Redacted, p.Redact("bad password: horse 98765432 staple", Forms("horse 98765432 staple")))
+	assert.Equal(t, "bad token "+Redacted+" refused", p.Redact("bad token "+token+" refused", Forms(token)))
+}
+
+// BenchmarkPolicy_RedactRequestID is the redaction a call with
+// ResponseMetadata pays on success too: the forms of the token it sent (per
+// call) and of the client's static secrets (made once), then its request id.
+func BenchmarkPolicy_RedactRequestID(b *testing.B) {
+	p := NewPolicy("mobile", "email", "password")
+	static := slices.Clone(Forms("pw-Very-Secret-99", "csecret-7d1e0b"))
+	b.ReportAllocs()
+	for b.Loop() {
+		forms := append(Forms("tok-1234567890-abcdefghijklmnop"), static...)
+		_ = p.Redact("6f1c2a9e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", forms)
+	}
+}
