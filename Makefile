@@ -10,11 +10,11 @@ BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d
 GO127         ?= go1.27.3
 # Mutation testing: gremlins, exact version, run through the Go module proxy
 # (nothing added to go.mod). MUTATE_DIRS: wrapper/ (with wrapper/wrappertest),
-# internal/redact (the redaction wrapper/ uses)
-# and bulk/ once it has Go files. MUTATE_FLAGS go to `gremlins unleash`
+# the internal packages it uses (internal/redact, internal/retry) and bulk/ once it has Go
+# files. MUTATE_FLAGS go to `gremlins unleash`
 # (e.g. --workers 1, -E 'redact\.go$$'); MUTATE_MIN is the efficacy floor.
 GREMLINS      ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
-MUTATE_DIRS   ?= wrapper internal/redact $(if $(wildcard bulk/*.go),bulk)
+MUTATE_DIRS   ?= wrapper internal/redact internal/retry $(if $(wildcard bulk/*.go),bulk)
 MUTATE_FLAGS  ?=
 MUTATE_MIN    ?= 98
 # Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/retry"
 	"github.com/enkash-oss/enkash-go/wrapper"
 )
 
@@ -142,7 +143,7 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 // UpdateCustomer would be: an item whose outcome is unknown gets an error
 // matching wrapper.ErrOutcomeUnknown and is not sent again.
 func UpdateCustomers(ctx context.Context, c *wrapper.Client, updates iter.Seq[Update], opts ...Option) iter.Seq[Result] {
-	s := settings{concurrency: DefaultConcurrency, sleep: sleepCtx, now: time.Now}
+	s := settings{concurrency: DefaultConcurrency, sleep: retry.Sleep, now: time.Now}
 	for _, o := range opts {
 		if o != nil {
 			o(&s)

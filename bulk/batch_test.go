@@ -217,7 +217,7 @@ func TestUpdateCustomers_RetryAfterOverCapHoldsTheBatch(t *testing.T) {
 	}
 	assert.Equal(t, 1, failed)
 	assert.Equal(t, 3, ok)
-	assert.Contains(t, rec.get(), wrapper.DefaultMaxRetryAfter, "the next items waited as long as the client would have")
+	assert.Contains(t, rec.get(), 30*time.Second, "the next items waited as long as the client would have (RetryPolicy.MaxRetryAfter's default)")
 }
 
 // TestUpdateCustomers_RateLimit: with WithRateLimit(r, burst) the batch

@@ -90,15 +90,3 @@ func (g *gate) wait(ctx context.Context) error {
 	}
 	return ctx.Err()
 }
-
-// sleepCtx waits d or until ctx is done, whichever is first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

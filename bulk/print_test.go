@@ -42,7 +42,7 @@ func TestExportedValues_PrintNoSecret(t *testing.T) {
 		_, _ = w.Write(b)
 	}))
 	defer srv.Close()
-	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(token), wrapper.WithMaxAttempts(1))
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(token), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 

@@ -35,7 +35,7 @@ func syncer(t *testing.T, srv *wrappertest.Server, path string) *Sync {
 	t.Helper()
 	st, err := OpenStore(t.Context(), path)
 	require.NoError(t, err)
-	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token), wrapper.WithMaxAttempts(1))
+	c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	return &Sync{Store: st, Client: c, Input: "test", Concurrency: 2}
 }

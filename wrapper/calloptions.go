@@ -34,15 +34,18 @@ type SendGate interface {
 	// error ends the call unsent, with that error.
 	Wait(ctx context.Context) error
 	// HoldFor asks that no call passing the gate sends within d from now:
-	// the Retry-After of a 429 or 503, capped at RetryPolicy.MaxRetryAfter.
+	// the Retry-After of a retryable status (429, 503; 502 and 504 with
+	// RetryPolicy.RetryUnknownOutcome), capped at RetryPolicy.MaxRetryAfter.
 	HoldFor(d time.Duration)
 }
 
 // WithSendGate makes the call pass g before each attempt, and tell g of
-// every Retry-After it gets on a 429 or 503 (also one it does not retry:
-// too long, or on its last attempt), so that every call sharing g holds
-// back as the server asked. The call itself then waits at g instead of
-// sleeping for the Retry-After on its own.
+// every Retry-After it gets with a retryable status (also one it does not
+// retry: too long, on its last attempt, past its deadline, or with a body
+// that broke off), so that every call sharing g holds back as the server
+// asked. The call itself then waits at g instead of sleeping for the
+// Retry-After on its own. Package bulk gives each batch one; a program
+// running its own concurrent calls can implement SendGate the same way.
 func WithSendGate(g SendGate) CallOption {
 	return func(cs *callSettings) { cs.gate = g }
 }
@@ -112,12 +115,7 @@ func (m *ResponseMetadata) fill(c *Client, ci *callInfo, resp *http.Response, er
 	}
 }
 
-// Ptr returns a pointer to v, for the optional fields of the generated DTOs
-// (e.g. api.CustomerReminderCreateDTO's *string, *int32, *api.ReminderType),
-// like go-github's github.Ptr.
-func Ptr[T any](v T) *T { return &v }
-
 // Email is the generated types' e-mail type (oapi-codegen's runtime
 // types.Email), so that callers need not import the runtime package:
-// wrapper.Ptr(wrapper.Email("asha@acme.example")).
+// new(wrapper.Email("asha@acme.example")).
 type Email = openapi_types.Email

@@ -38,7 +38,7 @@ func TestWithResponseMetadata_FillsMetadata(t *testing.T) {
 		m := ResponseMetadata{StatusCode: 99, RequestID: "stale"}
 		_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithResponseMetadata(&m))
 		require.ErrorIs(t, err, ErrNetwork)
-		assert.Equal(t, ResponseMetadata{Attempts: DefaultMaxAttempts}, m)
+		assert.Equal(t, ResponseMetadata{Attempts: defaultMaxAttempts}, m)
 	})
 	t.Run("refused locally", func(t *testing.T) {
 		c, err := NewClient("https://api.enkash.example", WithToken(fxToken))

@@ -139,12 +139,6 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if s.hc != nil && s.wrapRT != nil {
 		return nil, errors.New("enkash: NewClient: WithTransportWrapper wraps the default transport; wrap the transport of the client given to WithHTTPClient yourself")
 	}
-	if s.sleep == nil {
-		s.sleep = sleepCtx
-	}
-	if s.jitter == nil {
-		s.jitter = defaultJitter
-	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -178,7 +172,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		if auth != nil {
 			doer = &authDoer{next: doer, auth: auth}
 		}
-		doer = &retryDoer{next: doer, userAgent: []string{s.userAgent}, policy: s.retry.withDefaults(), sleep: s.sleep, jitter: s.jitter, now: s.now, maxBody: s.maxBody}
+		doer = newRetryDoer(doer, &s)
 		gen, err := api.NewClient(server, api.WithHTTPClient(doer))
 		if err != nil {
 			return nil, errors.New("enkash: NewClient: " + err.Error())

@@ -211,7 +211,7 @@ func TestClient_NeverPanics(t *testing.T) {
 	for _, b := range bodies {
 		for _, code := range []int{100, 200, 299, 302, 400, 401, 404, 429, 500, 503, 999} {
 			ft := &fuzzTransport{status: code, ctype: "application/json", body: []byte(b)}
-			c, err := NewClient("https://api.enkash.example", WithHTTPClient(&http.Client{Transport: ft}), WithoutRetries())
+			c, err := NewClient("https://api.enkash.example", WithHTTPClient(&http.Client{Transport: ft}), WithRetry(RetryPolicy{MaxAttempts: 1}))
 			require.NoError(t, err)
 			var cerr error
 			require.NotPanics(t, func() { _, cerr = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}) })
@@ -352,7 +352,7 @@ func TestWithHTTPClient_RedirectAuthorizationStaysOnOrigin(t *testing.T) {
 			hc.CheckRedirect = c.check
 			defer hc.CloseIdleConnections()
 			before := *hc
-			cl, err := NewClient(base, WithToken(echoToken), WithHTTPClient(hc), WithoutRetries())
+			cl, err := NewClient(base, WithToken(echoToken), WithHTTPClient(hc), WithRetry(RetryPolicy{MaxAttempts: 1}))
 			require.NoError(t, err)
 			_, err = cl.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 			assert.Equal(t, fmt.Sprintf("%p", before.CheckRedirect), fmt.Sprintf("%p", hc.CheckRedirect), "caller's client unchanged")
@@ -390,7 +390,7 @@ func TestClient_ProxyTextsMasked(t *testing.T) {
 			pu.User = url.UserPassword("proxyuser", proxyPass)
 			hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
 			defer hc.CloseIdleConnections()
-			c, err := NewClient(base, WithToken(echoToken), WithHTTPClient(hc), WithoutRetries())
+			c, err := NewClient(base, WithToken(echoToken), WithHTTPClient(hc), WithRetry(RetryPolicy{MaxAttempts: 1}))
 			require.NoError(t, err)
 			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 			require.Error(t, err)
@@ -498,7 +498,7 @@ func TestDefaultTransport_ResponseHeadersCapped(t *testing.T) {
 	}()
 	defer func() { _ = ln.Close(); <-done }()
 	base := "http://" + ln.Addr().String()
-	c, err := NewClient(base, WithToken(fxToken), WithoutRetries())
+	c, err := NewClient(base, WithToken(fxToken), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	var before, after runtime.MemStats

@@ -50,7 +50,7 @@ func TestErrors_TreePrintsNoSecret(t *testing.T) {
 		}, ErrInvalidResponse, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cl, err := NewClient(c.server(t), WithToken(echoToken), WithoutRetries())
+			cl, err := NewClient(c.server(t), WithToken(echoToken), WithRetry(RetryPolicy{MaxAttempts: 1}))
 			require.NoError(t, err)
 			defer cl.CloseIdleConnections()
 			_, err = cl.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
@@ -79,7 +79,7 @@ func TestErrors_TokenEndpointTreePrintsNoSecret(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			cl, err := NewClient(rawServer(t, resp), WithPasswordCredentials(fxClientID, echoSecret, fxUser, echoPassword), WithoutRetries())
+			cl, err := NewClient(rawServer(t, resp), WithPasswordCredentials(fxClientID, echoSecret, fxUser, echoPassword), WithRetry(RetryPolicy{MaxAttempts: 1}))
 			require.NoError(t, err)
 			defer cl.CloseIdleConnections()
 			_, err = cl.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
@@ -140,7 +140,7 @@ func TestAPIError_ErrorTypesMapToSentinels(t *testing.T) {
 			t.Run(string(et)+"/"+http.StatusText(code), func(t *testing.T) {
 				ts := newTestServer(t)
 				ts.mux.HandleFunc("/", status(code, "application/json", errEnvelope(string(et), "went wrong")))
-				c, _ := newClient(t, ts, WithoutRetries())
+				c, _ := newClient(t, ts, WithRetry(RetryPolicy{MaxAttempts: 1}))
 				cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 				assert.Nil(t, cust)
 				assert.ErrorIs(t, err, sentinel)

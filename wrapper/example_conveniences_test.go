@@ -102,16 +102,16 @@ func ExampleWithResponseMetadata() {
 	// 200 7c0e5a52-7d47-4a2b-9c3e-2f1d8e6b4a10 2
 }
 
-// Ptr and Email fill the optional fields of the generated DTOs without
-// importing oapi-codegen's runtime package.
-func ExamplePtr() {
+// Email fills the generated DTOs' e-mail fields without importing
+// oapi-codegen's runtime package; Go's new(value) fills the optional ones.
+func ExampleEmail() {
 	var u api.UpdateCustomerRequest
 	u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{
 		Name: "Asha Rao", LegalName: "Acme Traders Pvt Ltd", Mobile: "+91 9876543210",
-		Email: wrapper.Ptr(wrapper.Email("asha.rao@acme.example")), WhatsappEnabled: wrapper.Ptr(true),
+		Email: new(wrapper.Email("asha.rao@acme.example")), WhatsappEnabled: new(true),
 	}})
 	u.CustomerReminders.Set([]api.CustomerReminderCreateDTO{{
-		ReminderType: wrapper.Ptr(api.ReminderTypeOnce), ReminderTime: wrapper.Ptr("09:30"), DueDateDifference: wrapper.Ptr(int32(3)),
+		ReminderType: new(api.ReminderTypeOnce), ReminderTime: new("09:30"), DueDateDifference: new(int32(3)),
 	}})
 	fmt.Println(wrapper.ValidateUpdateCustomer("KCABCDEFGH123456", u))
 	// Output:

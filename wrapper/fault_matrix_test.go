@@ -50,7 +50,7 @@ var matrixClock = time.Date(2025, 11, 20, 10, 45, 0, 0, time.UTC)
 // messages echo the fixture token and personal data; every log line and
 // error text goes to the suite sink that TestMain scans for them.
 func TestRetry_FaultMatrix(t *testing.T) {
-	const b = DefaultBaseDelay // with the matrix jitter, waits are b, 2b, …
+	const b = defaultBaseDelay // with the matrix jitter, waits are b, 2b, …
 	var (
 		json         = "application/json"
 		piiMsg       = "customer " + fxEmail + " mobile " + fxMobile + " account " + fxAccount + " PAN " + fxPAN + " IFSC " + fxIFSC + " token " + fxToken

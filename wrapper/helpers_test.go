@@ -35,6 +35,26 @@ const (
 	fxContact      = "+91 80 41234567"
 )
 
+// Test hooks: options that only this package's tests can give (the retry,
+// fault and fuzz tests inject them), setting the fields NewClient otherwise
+// fills with the real sleeper, jitter and clock.
+
+// withSleep replaces the context-aware wait between attempts.
+func withSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(s *settings) error { s.sleep = f; return nil }
+}
+
+// withJitter replaces the random draw of the backoff: f(n) must return a
+// value in [0, n).
+func withJitter(f func(n int64) int64) Option {
+	return func(s *settings) error { s.jitter = f; return nil }
+}
+
+// withClock replaces time.Now (Retry-After dates, token expiry).
+func withClock(f func() time.Time) Option {
+	return func(s *settings) error { s.now = f; return nil }
+}
+
 // prefix mounts the API under a path, so a client that builds an absolute
 // path (dropping the base URL's path) fails the tests.
 const prefix = "/enkash"

@@ -125,7 +125,7 @@ func TestInvoke_ResponsesWithoutUsableEnvelope(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := newTestServer(t)
 			ts.mux.HandleFunc("/", status(tc.code, tc.ctype, tc.body))
-			c, _ := newClient(t, ts, WithoutRetries())
+			c, _ := newClient(t, ts, WithRetry(RetryPolicy{MaxAttempts: 1}))
 			cust, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 			if tc.ok {
 				require.NoError(t, err)
@@ -191,6 +191,6 @@ func TestInvoke_NetworkErrorTyped(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNetwork)
 	var ae *APIError
 	assert.False(t, errors.As(err, &ae))
-	assert.Len(t, rec.get(), DefaultMaxAttempts-1, "network errors are retried")
+	assert.Len(t, rec.get(), defaultMaxAttempts-1, "network errors are retried")
 	assert.NotContains(t, err.Error(), fxToken)
 }

@@ -185,7 +185,7 @@ func TestNewClient_DefaultTransportKeepsConnections(t *testing.T) {
 			}
 			reply(w, http.StatusOK, "application/json", okEnvelope)
 		})
-		c, err := NewClient(ts.URL+prefix, append([]Option{WithToken(fxToken), WithoutRetries()}, opts...)...)
+		c, err := NewClient(ts.URL+prefix, append([]Option{WithToken(fxToken), WithRetry(RetryPolicy{MaxAttempts: 1})}, opts...)...)
 		require.NoError(t, err)
 		defer c.CloseIdleConnections()
 		for round := range rounds {

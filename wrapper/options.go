@@ -243,34 +243,6 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithRetry sets the retry policy (zero fields take the defaults).
-func WithRetry(p RetryPolicy) Option {
-	return func(s *settings) error {
-		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
-			return errors.New("enkash: WithRetry: negative value")
-		}
-		s.retry = p
-		return nil
-	}
-}
-
-// WithMaxAttempts sets the total number of attempts per call, the first
-// included (default 3). 1 turns retries off.
-func WithMaxAttempts(n int) Option {
-	return func(s *settings) error {
-		if n < 1 {
-			return errors.New("enkash: WithMaxAttempts: need at least 1")
-		}
-		s.retry.MaxAttempts = n
-		return nil
-	}
-}
-
-// WithoutRetries makes every call a single attempt (same as
-// WithMaxAttempts(1)). The one retry after a 401 with a refreshable token
-// source still happens.
-func WithoutRetries() Option { return WithMaxAttempts(1) }
-
 // WithMaxResponseBytes limits how much of a response body is read (default
 // DefaultMaxResponseBytes). A longer body is an *APIError matching
 // ErrResponseTooLarge; it is never decoded in part.

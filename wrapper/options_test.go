@@ -32,7 +32,7 @@ func TestNewClient_RefusesInvalidOptions(t *testing.T) {
 		"nil token source":    {opts: []Option{WithTokenSource(nil)}},
 		"nil http client":     {opts: []Option{WithHTTPClient(nil)}},
 		"timeout and client":  {opts: []Option{WithHTTPClient(&http.Client{}), WithTimeout(time.Second)}},
-		"zero attempts":       {opts: []Option{WithMaxAttempts(0)}},
+		"negative attempts":   {opts: []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}},
 		"zero body limit":     {opts: []Option{WithMaxResponseBytes(0)}},
 		"negative retry":      {opts: []Option{WithRetry(RetryPolicy{BaseDelay: -1})}},
 		"negative timeout":    {opts: []Option{WithTimeout(-time.Second)}},

@@ -96,7 +96,7 @@ func maskSubErrors(in []api.ApiSubError, forms []string) []api.ApiSubError {
 		s := &out[i]
 		for _, p := range []**string{&s.Object, &s.Field, &s.Message} {
 			if *p != nil {
-				*p = Ptr(m(**p))
+				*p = new(m(**p))
 			}
 		}
 		if v, ok := s.RejectedValue[true].(string); ok {

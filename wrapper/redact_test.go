@@ -147,7 +147,7 @@ func echoServer(t *testing.T, echo func(w http.ResponseWriter, r *http.Request))
 		reply(w, 200, "application/json", `{"access_token":"`+echoToken+`","expires_in":3600}`)
 	})
 	ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", echo)
-	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, echoSecret, fxUser, echoPassword), WithoutRetries())
+	c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, echoSecret, fxUser, echoPassword), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return c
@@ -298,7 +298,7 @@ func TestExportedTypes_PrintNoSecret(t *testing.T) {
 	})
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts := []Option{WithLogger(logger), WithoutRetries(), WithRetry(RetryPolicy{MaxAttempts: 1})}
+	opts := []Option{WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 1})}
 	creds := WithPasswordCredentials(fxClientID, echoSecret, fxUser, echoPassword)
 	pw, err := NewClient(pwSrv.URL+prefix, append(opts, creds)...)
 	require.NoError(t, err)
@@ -327,7 +327,7 @@ func TestExportedTypes_PrintNoSecret(t *testing.T) {
 		c.CloseIdleConnections()
 	}
 	var bad api.UpdateCustomerRequest
-	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: echoPassword, Mobile: echoToken, Email: Ptr(Email(echoPassword))}})
+	bad.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: echoPassword, Mobile: echoToken, Email: new(Email(echoPassword))}})
 	_, err = tok.UpdateCustomer(context.Background(), echoToken, bad)
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
@@ -400,7 +400,7 @@ func TestSnippet_MaskedSpanBeforeCutShowsNoPrefix(t *testing.T) {
 		filler += strings.Repeat("x", 1024-16-len(filler))
 		return ztextResp(500, filler+tok+" tail")
 	})
-	c, _ := NewClient(base, WithToken("AbCdEfGhIjKlMnOpQrStUvWxYz"), WithoutRetries())
+	c, _ := NewClient(base, WithToken("AbCdEfGhIjKlMnOpQrStUvWxYz"), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
 	t.Logf("err: %v", err)
 	if strings.Contains(err.Error(), "AbCdEfGh") {
@@ -416,7 +416,7 @@ func TestSnippet_TokenEndpointMaskedSpanBeforeCutShowsNoPrefix(t *testing.T) {
 		filler += strings.Repeat("x", 1024-12-len(filler))
 		return ztextResp(400, filler+hostilePassword+" tail")
 	})
-	c, _ := NewClient(base, WithPasswordCredentials("client-id", hostileSecret, "user", hostilePassword), WithoutRetries())
+	c, _ := NewClient(base, WithPasswordCredentials("client-id", hostileSecret, "user", hostilePassword), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
 	t.Logf("err: %v", err)
 	if l := leaks(err.Error()); len(l) > 0 {
@@ -432,7 +432,7 @@ func TestRedact_JavaURLEncodedPassword(t *testing.T) {
 		b := `{"error":"invalid_grant","error_description":"Bad credentials for password=Sup3r*Secret%7EPw and lower p%2a"}`
 		return "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " + fmt.Sprint(len(b)) + "\r\n\r\n" + b
 	})
-	c, _ := NewClient(base, WithPasswordCredentials("client-id", hostileSecret, "user", pw), WithoutRetries())
+	c, _ := NewClient(base, WithPasswordCredentials("client-id", hostileSecret, "user", pw), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
 	t.Logf("err: %v", err)
 	if strings.Contains(err.Error(), "Sup3r*Secret") {

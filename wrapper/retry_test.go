@@ -4,23 +4,19 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,7 +60,7 @@ func TestRetry_NoLostUpdateAfterReset(t *testing.T) {
 				if first {
 					// Writer B's update arrives after A's was applied, before
 					// A's answer: B goes through its own client.
-					cb, _ := newClient(t, ts, WithoutRetries())
+					cb, _ := newClient(t, ts, WithRetry(RetryPolicy{MaxAttempts: 1}))
 					var b api.UpdateCustomerRequest
 					b.LegalName.Set("B")
 					go func() { _, _ = cb.UpdateCustomer(context.Background(), validCustomerID, b) }()
@@ -163,33 +159,6 @@ func TestRetry_TLSRecordErrorAfterSendNotRetried(t *testing.T) {
 	}
 }
 
-// notSent: "a failed DNS look-up, dial or proxy CONNECT, a server that
-// answered the TLS handshake with plain text, a TLS handshake that timed out,
-// or a certificate the client refused" prove nothing was sent; a read error
-// or a bad TLS record later on do not. Kills notsent/dns-dropped,
-// notsent/handshake-timeout-sent, notsent/record-header-without-conn,
-// notsent/any-op-error, notsent/dial-dropped.
-func TestNotSent_Classification(t *testing.T) {
-	conn, peer := net.Pipe()
-	t.Cleanup(func() { conn.Close(); peer.Close() })
-	for _, tc := range []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"dns", fmt.Errorf("Patch: %w", &net.DNSError{Err: "no such host", Name: "api.enkash.example"}), true},
-		{"dial", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, true},
-		{"proxyconnect", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("refused")}, true},
-		{"handshake timeout", errors.New("net/http: TLS handshake timeout"), true},
-		{"plain-text server", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake", Conn: conn}, true},
-		{"bad record later", tls.RecordHeaderError{Msg: "unknown record type"}, false},
-		{"read reset", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}, false},
-		{"eof", errors.New("EOF"), false},
-	} {
-		assert.Equal(t, tc.want, notSent(tc.err), tc.name)
-	}
-}
-
 // RetryPolicy: a ctx that ends before anything was sent (during the dial)
 // is the ctx's error, not ErrOutcomeUnknown: nothing can have been applied.
 // Kills retry/ctx-end-before-send-unknown.
@@ -205,28 +174,6 @@ func TestRetry_CtxEndDuringDialIsNotOutcomeUnknown(t *testing.T) {
 	_, err = c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
-}
-
-// RetryPolicy.MaxDelay "caps the backoff", however many retries came before.
-// Kills retry/backoff-overflow (doubling past the cap overflows to 0).
-func TestRetryPolicy_BackoffCappedAfterManyRetries(t *testing.T) {
-	p := RetryPolicy{}.withDefaults()
-	maxJitter := func(n int64) int64 { return n - 1 }
-	for _, n := range []int{30, 40, 70, 100} {
-		assert.Equal(t, p.MaxDelay, p.backoff(n, maxJitter), "retry %d", n)
-	}
-}
-
-// sleepCtx "waits d or until ctx is done": a done ctx is reported even for a
-// zero wait (Retry-After: 0), so no attempt follows a cancel.
-// Kills ctx/zero-sleep-ignores-ctx.
-func TestSleepCtx_ReportsDoneCtxForZeroWait(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	for _, d := range []time.Duration{0, -time.Second, time.Hour} {
-		assert.ErrorIs(t, sleepCtx(ctx, d), context.Canceled, "wait %v", d)
-	}
-	assert.NoError(t, sleepCtx(context.Background(), 0))
 }
 
 // countingTripper counts the requests that reach the transport.
@@ -255,18 +202,6 @@ func TestRetry_NoAttemptAfterCtxDoneDuringWait(t *testing.T) {
 	assert.Equal(t, int32(1), tr.n.Load(), "no attempt after the ctx is done")
 }
 
-// RetryPolicy: "each wait is drawn uniformly from [0, backoff]" — the
-// default draw varies. Kills retry/default-jitter-constant.
-func TestRetryPolicy_DefaultJitterVaries(t *testing.T) {
-	seen := map[int64]bool{}
-	for range 100 {
-		v := defaultJitter(1 << 40)
-		assert.True(t, v >= 0 && v < 1<<40)
-		seen[v] = true
-	}
-	assert.Greater(t, len(seen), 1)
-}
-
 var ok200 = status(200, "application/json", okEnvelope)
 
 // hangUp closes the connection without answering: a network error before a
@@ -278,8 +213,8 @@ func hangUp(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
-func TestRetries(t *testing.T) {
-	const b = DefaultBaseDelay
+func TestRetry_OnlyUnprocessedRequestsRetried(t *testing.T) {
+	const b = defaultBaseDelay
 	tests := []struct {
 		name      string
 		opts      []Option
@@ -304,8 +239,8 @@ func TestRetries(t *testing.T) {
 		{"400 not retried", nil, steps(status(400, "", ""), ok200), 1, nil, ErrClientRequestError},
 		{"404 not retried", nil, steps(status(404, "", ""), ok200), 1, nil, ErrNotFound},
 		{"422 not retried", nil, steps(status(422, "", ""), ok200), 1, nil, ErrUnprocessable},
-		{"off switch", []Option{WithoutRetries()}, steps(status(503, "", ""), ok200), 1, nil, ErrServer},
-		{"max attempts 5", []Option{WithMaxAttempts(5)}, steps(status(503, "", "")), 5, []time.Duration{b, 2 * b, 4 * b, 8 * b}, ErrServer},
+		{"off switch", []Option{WithRetry(RetryPolicy{MaxAttempts: 1})}, steps(status(503, "", ""), ok200), 1, nil, ErrServer},
+		{"max attempts 5", []Option{WithRetry(RetryPolicy{MaxAttempts: 5})}, steps(status(503, "", "")), 5, []time.Duration{b, 2 * b, 4 * b, 8 * b}, ErrServer},
 		{"backoff capped", []Option{WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Second, MaxDelay: 3 * time.Second})},
 			steps(status(503, "", "")), 5, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second}, ErrServer},
 		{"429 exhausted", nil, steps(status(429, "", "")), 3, []time.Duration{b, 2 * b}, ErrRateLimited},
@@ -333,8 +268,8 @@ func steps(s ...func(http.ResponseWriter, *http.Request)) []func(http.ResponseWr
 	return s
 }
 
-// TestBodyResentOnRetry: every attempt carries the full body.
-func TestBodyResentOnRetry(t *testing.T) {
+// TestRetry_BodyResentWhole: every attempt carries the full body.
+func TestRetry_BodyResentWhole(t *testing.T) {
 	ts := newTestServer(t)
 	var bodies []string
 	seq := &sequence{steps: steps(status(503, "", ""), ok200)}
@@ -352,19 +287,7 @@ func TestBodyResentOnRetry(t *testing.T) {
 	assert.Equal(t, []string{`{"state":"Karnataka"}`, `{"state":"Karnataka"}`}, bodies)
 }
 
-func TestFullJitterRange(t *testing.T) {
-	p := RetryPolicy{}.withDefaults()
-	for n := 1; n <= 6; n++ {
-		for range 200 {
-			d := p.backoff(n, defaultJitter)
-			assert.GreaterOrEqual(t, d, time.Duration(0))
-			assert.LessOrEqual(t, d, p.MaxDelay)
-		}
-	}
-	assert.Equal(t, time.Duration(0), p.backoff(3, func(int64) int64 { return 0 }))
-}
-
-func TestRetryAfter(t *testing.T) {
+func TestRetry_RetryAfterHonouredUpToTheCap(t *testing.T) {
 	now := time.Date(2025, 11, 20, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name      string
@@ -373,14 +296,10 @@ func TestRetryAfter(t *testing.T) {
 		wantWaits []time.Duration
 	}{
 		{"seconds", "7", 2, []time.Duration{7 * time.Second}},
-		{"zero seconds", "0", 2, []time.Duration{0}},
 		{"http date", now.Add(12 * time.Second).Format(http.TimeFormat), 2, []time.Duration{12 * time.Second}},
-		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 2, []time.Duration{0}},
-		{"garbage falls back to backoff", "soon", 2, []time.Duration{DefaultBaseDelay}},
+		{"garbage falls back to backoff", "soon", 2, []time.Duration{defaultBaseDelay}},
 		{"above cap: give up", "3600", 1, nil},
-		{"equal to the cap: waited", strconv.Itoa(int(DefaultMaxRetryAfter / time.Second)), 2, []time.Duration{DefaultMaxRetryAfter}},
-		{"negative falls back to backoff", "-5", 2, []time.Duration{DefaultBaseDelay}},
-		{"fits int64, not a Duration: above cap", "99999999999999999", 1, nil},
+		{"equal to the cap: waited", strconv.Itoa(int(defaultMaxRetryAfter / time.Second)), 2, []time.Duration{defaultMaxRetryAfter}},
 		{"overflows int64: above cap, no wait", "99999999999999999999", 1, nil},
 	}
 	for _, tc := range tests {
@@ -406,14 +325,14 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-// TestCancelDuringBackoff uses the real sleeper: a cancel during the wait
+// TestRetry_CancelDuringBackoffEndsTheCall uses the real sleeper: a cancel during the wait
 // before a retry ends the call at once, with both the ctx error and the last
 // response visible. The cancel comes when, after the first attempt was
 // logged, the goroutine making the call has blocked in a select (the
 // sleeper's: nothing else blocks between the log record and the next
 // attempt); the wait is an hour, so a sleeper that ignored the ctx would
 // hang the call (callGuarded fails it) rather than make it slow.
-func TestCancelDuringBackoff(t *testing.T) {
+func TestRetry_CancelDuringBackoffEndsTheCall(t *testing.T) {
 	ts := newTestServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -472,8 +391,8 @@ func (h funcHandler) Handle(context.Context, slog.Record) error {
 func (h funcHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h funcHandler) WithGroup(string) slog.Handler      { return h }
 
-// TestDeadlineShorterThanWait: no sleeping past the ctx deadline.
-func TestDeadlineShorterThanWait(t *testing.T) {
+// TestRetry_NoWaitPastTheDeadline: no sleeping past the ctx deadline.
+func TestRetry_NoWaitPastTheDeadline(t *testing.T) {
 	ts := newTestServer(t)
 	seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "20")
@@ -489,7 +408,7 @@ func TestDeadlineShorterThanWait(t *testing.T) {
 	assert.Equal(t, int32(1), seq.n.Load())
 }
 
-func TestCancelledBeforeCall(t *testing.T) {
+func TestRetry_CancelledBeforeTheCallSendsNothing(t *testing.T) {
 	ts := newTestServer(t)
 	seq := &sequence{steps: steps(ok200)}
 	ts.mux.Handle("/", seq)
@@ -502,7 +421,7 @@ func TestCancelledBeforeCall(t *testing.T) {
 	assert.Zero(t, seq.n.Load())
 }
 
-func TestServerSlowerThanDeadline(t *testing.T) {
+func TestRetry_NoRetryAfterTheDeadline(t *testing.T) {
 	ts := newTestServer(t)
 	release := make(chan struct{})
 	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -520,10 +439,10 @@ func TestServerSlowerThanDeadline(t *testing.T) {
 	assert.Empty(t, rec.get(), "no retry once the ctx is done")
 }
 
-// TestCertificateErrorsNotRetried: a server whose certificate the client
+// TestRetry_CertificateErrorsNotRetried: a server whose certificate the client
 // does not trust is tried once (a certificate error does not heal), counted
 // by the TLS handshakes the server sees.
-func TestCertificateErrorsNotRetried(t *testing.T) {
+func TestRetry_CertificateErrorsNotRetried(t *testing.T) {
 	var handshakes atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(ok200))
 	srv.TLS = &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
@@ -545,10 +464,10 @@ func TestCertificateErrorsNotRetried(t *testing.T) {
 	assert.Empty(t, rec.get())
 }
 
-// TestBrokenBodyOfRetryableStatusNotRetried: a 503 whose body breaks off is
+// TestRetry_BrokenBodyOfRetryableStatusNotRetried: a 503 whose body breaks off is
 // an answer that could not be read, not a request that was refused: one
 // attempt.
-func TestBrokenBodyOfRetryableStatusNotRetried(t *testing.T) {
+func TestRetry_BrokenBodyOfRetryableStatusNotRetried(t *testing.T) {
 	for _, code := range []int{429, 503} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			ts := newTestServer(t)
@@ -568,8 +487,53 @@ func TestBrokenBodyOfRetryableStatusNotRetried(t *testing.T) {
 	}
 }
 
-// TestRetryPolicyRefusesNegativeValues: -1 is no way to say "unlimited".
-func TestRetryPolicyRefusesNegativeValues(t *testing.T) {
+// TestWithSendGate_HeldWhenNotRetried: a Retry-After reaches the gate also
+// when the call itself does not retry: its body broke off, or waiting would
+// outlive the call's deadline. The calls sharing the gate still hold back.
+func TestWithSendGate_HeldWhenNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		bodyCut  bool
+		deadline bool // 10s away: shorter than the Retry-After
+		wantErr  error
+	}{
+		{"body broke off", true, false, ErrNetwork},
+		{"the wait outlives the deadline", false, true, ErrRateLimited},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			seq := &sequence{steps: steps(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Retry-After", "20")
+				if tc.bodyCut {
+					w.Header().Set("Content-Length", "100")
+				}
+				w.WriteHeader(429)
+				if tc.bodyCut {
+					_, _ = io.WriteString(w, "0123456789")
+					hangUp(w, nil)
+				}
+			}, ok200)}
+			ts.mux.Handle("/", seq)
+			now := time.Now()
+			c, rec := newClient(t, ts, withClock(func() time.Time { return now }))
+			ctx := context.Background()
+			if tc.deadline {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithDeadline(ctx, now.Add(10*time.Second))
+				defer cancel()
+			}
+			g := &gateRecorder{}
+			_, err := c.UpdateCustomer(ctx, validCustomerID, api.UpdateCustomerRequest{}, WithSendGate(g))
+			require.ErrorIs(t, err, tc.wantErr)
+			assert.Equal(t, []time.Duration{20 * time.Second}, g.holds, "held for the Retry-After")
+			assert.Equal(t, int32(1), seq.n.Load(), "not retried")
+			assert.Empty(t, rec.get())
+		})
+	}
+}
+
+// TestWithRetry_RefusesNegativeValues: -1 is no way to say "unlimited".
+func TestWithRetry_RefusesNegativeValues(t *testing.T) {
 	for name, p := range map[string]RetryPolicy{
 		"attempts": {MaxAttempts: -1}, "base": {BaseDelay: -1}, "max": {MaxDelay: -1}, "retry-after": {MaxRetryAfter: -1},
 	} {
@@ -578,8 +542,6 @@ func TestRetryPolicyRefusesNegativeValues(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
-	_, err := NewClient("https://api.enkash.example", WithMaxAttempts(0))
-	assert.Error(t, err)
 }
 
 // fixedClock is a clock that never moves: Retry-After dates and waits are
@@ -650,9 +612,11 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 	}{
 		{"429 Retry-After 5: held, retried at the gate", nil, 429, "5", nil, 2, []time.Duration{5 * time.Second}, 2, nil},
 		{"503 Retry-After 2: held, retried at the gate", nil, 503, "2", nil, 2, []time.Duration{2 * time.Second}, 2, nil},
-		{"429 Retry-After over the cap: not retried, held for the cap", nil, 429, "120", nil, 1, []time.Duration{DefaultMaxRetryAfter}, 1, ErrRateLimited},
-		{"429 on the last attempt: not retried, still held", []Option{WithMaxAttempts(1)}, 429, "3", nil, 1, []time.Duration{3 * time.Second}, 1, ErrRateLimited},
+		{"429 Retry-After over the cap: not retried, held for the cap", nil, 429, "120", nil, 1, []time.Duration{defaultMaxRetryAfter}, 1, ErrRateLimited},
+		{"429 on the last attempt: not retried, still held", []Option{WithRetry(RetryPolicy{MaxAttempts: 1})}, 429, "3", nil, 1, []time.Duration{3 * time.Second}, 1, ErrRateLimited},
 		{"429 without Retry-After: backoff, no hold", nil, 429, "", nil, 2, nil, 2, nil},
+		{"502 Retry-After 4, last writer wins: held, retried at the gate", []Option{WithRetry(RetryPolicy{RetryUnknownOutcome: true})}, 502, "4", nil, 2, []time.Duration{4 * time.Second}, 2, nil},
+		{"502 Retry-After 4: not retryable, not held", nil, 502, "4", nil, 1, nil, 1, ErrOutcomeUnknown},
 		{"the gate refuses: nothing sent", nil, 200, "", errClosed, 1, nil, 0, errClosed},
 	}
 	for _, tt := range tests {
@@ -674,6 +638,9 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 			_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithSendGate(g))
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
+				if tt.gateErr != nil {
+					assert.EqualError(t, err, tt.gateErr.Error(), "the gate's own reason, as it is")
+				}
 			} else {
 				require.NoError(t, err)
 			}
@@ -682,61 +649,6 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 			assert.Equal(t, tt.wantReqs, n.Load(), "requests")
 			for _, d := range rec.get() {
 				assert.NotEqual(t, 5*time.Second, d, "the call slept for the Retry-After itself")
-			}
-		})
-	}
-}
-
-func TestSleepCtx_DoneContextWinsOverAZeroWait(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	tests := []struct {
-		name string
-		d    time.Duration
-	}{
-		{"zero", 0},
-		{"negative", -time.Second},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			// A zero or elapsed timer and a done ctx are both ready: only a
-			// check before the select reports the ctx every time.
-			for i := range 64 {
-				if err := sleepCtx(ctx, tc.d); !errors.Is(err, context.Canceled) {
-					t.Fatalf("try %d: sleepCtx(done ctx, %v) = %v, want context.Canceled", i, tc.d, err)
-				}
-			}
-		})
-	}
-}
-
-func TestDefaultJitter_BoundOfOneOrLessIsZero(t *testing.T) {
-	for _, n := range []int64{1, 0, -1, math.MinInt64} {
-		if got := defaultJitter(n); got != 0 {
-			t.Errorf("defaultJitter(%d) = %d, want 0", n, got)
-		}
-	}
-}
-
-func TestRetryableNetErr_CertificateErrorsAreFinal(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"unknown authority", x509.UnknownAuthorityError{}, false},
-		{"hostname mismatch", x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"}, false},
-		{"expired", x509.CertificateInvalidError{Reason: x509.Expired}, false},
-		{"verification error of another kind", &tls.CertificateVerificationError{Err: x509.UnhandledCriticalExtension{}}, false},
-		{"unknown authority inside a verification error", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}, false},
-		{"wrapped in a url.Error", &url.Error{Op: "Patch", URL: "u", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"}}, false},
-		{"connection reset", syscall.ECONNRESET, true},
-		{"unexpected EOF", io.ErrUnexpectedEOF, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := retryableNetErr(tc.err); got != tc.want {
-				t.Errorf("retryableNetErr(%v) = %v, want %v", tc.err, got, tc.want)
 			}
 		})
 	}

@@ -61,7 +61,7 @@ func TestSecrets_NeverLeakOnErrorPaths(t *testing.T) {
 	for name, h := range answers {
 		ts := newTestServer(t)
 		ts.mux.HandleFunc("/", h)
-		c, _ := newClient(t, ts, WithLogger(logger), WithoutRetries())
+		c, _ := newClient(t, ts, WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 1}))
 		body := validBody() // full of the fixture PII
 		_, err := c.UpdateCustomer(context.Background(), validCustomerID, body, WithParentCompanyID(validParentID))
 		require.Error(t, err, name)
@@ -88,7 +88,7 @@ func TestSecrets_NeverLeakOnErrorPaths(t *testing.T) {
 	} {
 		ts := newTestServer(t)
 		ts.mux.HandleFunc("/", h)
-		c, err := NewClient(ts.URL+prefix, WithLogger(logger), WithoutRetries(),
+		c, err := NewClient(ts.URL+prefix, WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 1}),
 			WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword))
 		require.NoError(t, err)
 		_, err = c.UpdateCustomer(context.Background(), validCustomerID, validBody())
@@ -177,7 +177,7 @@ func TestSecrets_HostileServersLeakNothing(t *testing.T) {
 			if tc.password {
 				auth = WithPasswordCredentials("client-id", hostileSecret, "user", hostilePassword)
 			}
-			c, err := NewClient(base, auth, WithoutRetries(),
+			c, err := NewClient(base, auth, WithRetry(RetryPolicy{MaxAttempts: 1}),
 				WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()

@@ -236,7 +236,7 @@ func TestErrorFaultWithWrapperClient(t *testing.T) {
 	} {
 		t.Run(string(tc.errorType), func(t *testing.T) {
 			srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
-			c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token), wrapper.WithoutRetries())
+			c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()
 			srv.Inject(wrappertest.ErrorFault(tc.status, tc.errorType, "message for "+string(tc.errorType)))

@@ -112,7 +112,7 @@ func TestNoRouteThroughWrapper(t *testing.T) {
 	body.State.Set("Kerala")
 
 	t.Run("unknown path", func(t *testing.T) {
-		c, err := wrapper.NewClient(srv.URL+"/wrong-prefix", wrapper.WithToken(srv.Token), wrapper.WithoutRetries())
+		c, err := wrapper.NewClient(srv.URL+"/wrong-prefix", wrapper.WithToken(srv.Token), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
 		require.NoError(t, err)
 		defer c.CloseIdleConnections()
 		_, err = c.UpdateCustomer(context.Background(), wrappertest.DemoCustomerID, body)
@@ -127,7 +127,7 @@ func TestNoRouteThroughWrapper(t *testing.T) {
 	t.Run("undeclared method", func(t *testing.T) {
 		tr := srv.Client().Transport.(*http.Transport).Clone()
 		defer tr.CloseIdleConnections()
-		c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token), wrapper.WithoutRetries(),
+		c, err := wrapper.NewClient(srv.URL, wrapper.WithToken(srv.Token), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}),
 			wrapper.WithHTTPClient(&http.Client{Transport: methodRewriter{http.MethodPut, tr}}))
 		require.NoError(t, err)
 		_, err = c.UpdateCustomer(context.Background(), wrappertest.DemoCustomerID, body)
