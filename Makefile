@@ -10,11 +10,11 @@ BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d
 GO127         ?= go1.27.3
 # Mutation testing: gremlins, exact version, run through the Go module proxy
 # (nothing added to go.mod). MUTATE_DIRS: wrapper/ (with wrapper/wrappertest),
-# the internal packages it uses (internal/redact, internal/retry) and bulk/ once it has Go
-# files. MUTATE_FLAGS go to `gremlins unleash`
+# the internal packages it delegates to (bearer, redact, retry, transport), and
+# bulk/ once it has Go files. MUTATE_FLAGS go to `gremlins unleash`
 # (e.g. --workers 1, -E 'redact\.go$$'); MUTATE_MIN is the efficacy floor.
 GREMLINS      ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
-MUTATE_DIRS   ?= wrapper internal/redact internal/retry $(if $(wildcard bulk/*.go),bulk)
+MUTATE_DIRS   ?= wrapper internal/bearer internal/redact internal/retry internal/transport $(if $(wildcard bulk/*.go),bulk)
 MUTATE_FLAGS  ?=
 MUTATE_MIN    ?= 98
 # Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).
@@ -142,7 +142,7 @@ callgrind:
 ## `go test` result would make that timeout a few seconds. gremlins writes
 ## no report when a directory has no mutant (bulk/ today): an empty one.
 mutate:
-	@mkdir -p .mutate
+	@mkdir -p .mutate/internal
 	@set -e; for d in $(MUTATE_DIRS); do \
 	  echo "== gremlins unleash ./$$d"; \
 	  mkdir -p "$$(dirname .mutate/$$d.json)"; rm -f .mutate/$$d.json; \

@@ -169,7 +169,7 @@ var expectedSchemas = map[string]map[string]string{
 		"access_token":  "string!",
 		"token_type":    "string",
 		"refresh_token": "string",
-		"expires_in":    "integer:int64",
+		"expires_in":    "integer:int64 @json.Number",
 		"scope":         "string",
 	},
 	"TokenResponseCamel": {
@@ -177,7 +177,7 @@ var expectedSchemas = map[string]map[string]string{
 		"accessToken":  "string!",
 		"tokenType":    "string",
 		"refreshToken": "string",
-		"expiresIn":    "integer:int64",
+		"expiresIn":    "integer:int64 @json.Number",
 	},
 	"OAuthError": {
 		"(object)":          "object",

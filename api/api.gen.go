@@ -297,21 +297,23 @@ type TokenResponse struct {
 type TokenResponseCamel struct {
 	AccessToken string `json:"accessToken"`
 
-	// ExpiresIn Lifetime in seconds.
-	ExpiresIn    *int64  `json:"expiresIn,omitempty"`
-	RefreshToken *string `json:"refreshToken,omitempty"`
-	TokenType    *string `json:"tokenType,omitempty"`
+	// ExpiresIn Lifetime in seconds, decoded as json.Number (see expires_in).
+	ExpiresIn    json.Number `json:"expiresIn,omitempty"`
+	RefreshToken *string     `json:"refreshToken,omitempty"`
+	TokenType    *string     `json:"tokenType,omitempty"`
 }
 
 // TokenResponseSnake OAuth2 token, RFC 6749 snake_case spelling.
 type TokenResponseSnake struct {
 	AccessToken string `json:"access_token"`
 
-	// ExpiresIn Lifetime in seconds.
-	ExpiresIn    *int64  `json:"expires_in,omitempty"`
-	RefreshToken *string `json:"refresh_token,omitempty"`
-	Scope        *string `json:"scope,omitempty"`
-	TokenType    *string `json:"token_type,omitempty"`
+	// ExpiresIn Lifetime in seconds. Some servers send it as a numeric string
+	// ("3600") or with a fraction or exponent: decoded as json.Number,
+	// which takes all of these.
+	ExpiresIn    json.Number `json:"expires_in,omitempty"`
+	RefreshToken *string     `json:"refresh_token,omitempty"`
+	Scope        *string     `json:"scope,omitempty"`
+	TokenType    *string     `json:"token_type,omitempty"`
 }
 
 // UpdateCustomerRequest PATCH body. Every property is Java `JsonNullable`: absent = keep,

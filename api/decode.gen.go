@@ -1754,20 +1754,10 @@ func (x *TokenResponseSnake) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `expires_in`
-			if dc.next() == jx.Null {
-				if err := dc.d.Null(); err != nil {
-					return err
-				}
-				x.ExpiresIn = nil
-			} else {
-				if x.ExpiresIn == nil {
-					x.ExpiresIn = new(int64)
-				}
-				if v, ok, err := dc.int(64); err != nil {
-					return err
-				} else if ok {
-					(*x.ExpiresIn) = int64(v)
-				}
+			if v, ok, err := dc.number(); err != nil {
+				return err
+			} else if ok {
+				x.ExpiresIn = json.Number(v)
 			}
 		case 2:
 			at = `refresh_token`
@@ -1884,20 +1874,10 @@ func (x *TokenResponseCamel) decodeJX(dc *decoder) error {
 			}
 		case 1:
 			at = `expiresIn`
-			if dc.next() == jx.Null {
-				if err := dc.d.Null(); err != nil {
-					return err
-				}
-				x.ExpiresIn = nil
-			} else {
-				if x.ExpiresIn == nil {
-					x.ExpiresIn = new(int64)
-				}
-				if v, ok, err := dc.int(64); err != nil {
-					return err
-				} else if ok {
-					(*x.ExpiresIn) = int64(v)
-				}
+			if v, ok, err := dc.number(); err != nil {
+				return err
+			} else if ok {
+				x.ExpiresIn = json.Number(v)
 			}
 		case 2:
 			at = `refreshToken`

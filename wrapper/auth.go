@@ -1,248 +1,203 @@
 package wrapper
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
+	"io"
 	"net/http"
-	"reflect"
+	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/bearer"
+	"github.com/enkash-oss/enkash-go/internal/transport"
 )
 
 // DefaultTokenExpiryMargin is how long before its expiry a cached token is
 // replaced (see WithTokenExpiryMargin).
 const DefaultTokenExpiryMargin = time.Minute
 
-// tokenFetchTimeout bounds one POST /oauth/token. A fetch that no caller
-// waits for any more is cancelled before that (see tokenCache). A variable
-// only so that a test can lengthen it, to tell a cancelled fetch from one
-// that timed out.
+// tokenFetchTimeout bounds one POST /oauth/token. A variable only so that a
+// test can lengthen it, to tell a cancelled fetch from one that timed out.
 var tokenFetchTimeout = 30 * time.Second
 
 // maxTokenLifetime caps an expires_in (seconds): an absurd lifetime, or one
 // that overflows a time.Duration, is read as a day.
 const maxTokenLifetime = 24 * 60 * 60
 
-// tokenRefusedBackoff is how long a Client asks for no token after a
-// freshly fetched one was refused too (ErrUnauthorized at once instead): a
-// server refusing every token must not draw a password grant per call.
-const tokenRefusedBackoff = time.Minute
-
 // maxTokenBody bounds the token endpoint's response.
 const maxTokenBody = 64 << 10
 
-// authenticator supplies the Authorization header of each attempt.
-type authenticator interface {
-	// header returns the header value and a generation for invalidate. It
-	// returns ctx.Err() as soon as ctx is done.
-	header(ctx context.Context) (string, uint64, error)
-	// answered reports the server's answer to the token of generation gen:
-	// refused (a 401) drops it, if the source allows.
-	answered(gen uint64, refused bool)
+type authKind int
+
+const (
+	authNone authKind = iota
+	authToken
+	authSource
+	authPassword
+)
+
+var errAuthConflict = errors.New("enkash: more than one of WithToken, WithTokenSource, WithPasswordCredentials")
+
+func (s *settings) setAuth(k authKind) error {
+	if s.auth != authNone {
+		return errAuthConflict
+	}
+	s.auth = k
+	return nil
 }
 
-// staticAuth is WithToken: one bearer token, never refreshed.
-type staticAuth struct{ hdr string }
+// WithToken authenticates every request with a static bearer token. A 401 is
+// returned as is (ErrUnauthorized): a static token cannot be refreshed.
+func WithToken(token string) Option {
+	return func(s *settings) error {
+		if err := bearer.Check(token); err != nil {
+			return errors.New("enkash: WithToken: " + err.Error())
+		}
+		s.token = token
+		return s.setAuth(authToken)
+	}
+}
 
-func (a staticAuth) header(context.Context) (string, uint64, error) { return a.hdr, 0, nil }
-func (a staticAuth) answered(uint64, bool)                          {}
+// WithTokenSource authenticates with tokens from ts, asked before every
+// attempt (wrap it in oauth2.ReuseTokenSource to cache them). After a 401 the
+// source is asked once more and the request retried once only if it returns a
+// different token: a caching source that still holds the rejected token gets
+// no retry, and the 401 is returned (ErrUnauthorized). WithPasswordCredentials
+// does refresh on a 401, since it owns its cache.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(s *settings) error {
+		if ts == nil {
+			return errors.New("enkash: WithTokenSource: nil source")
+		}
+		s.ts = ts
+		return s.setAuth(authSource)
+	}
+}
 
-// tokenCache supplies bearer headers from a token fetcher (the password
-// grant, or a user's oauth2.TokenSource) with at most one fetch in flight:
-// concurrent callers share it, and a fetch that nobody waits for any more is
-// cancelled (the password grant's POST is aborted), so a stalled token
-// endpoint never gathers a backlog of requests re-sending the password.
+// WithPasswordCredentials authenticates with Enkash's OAuth2 password grant:
+// POST {baseURL}/oauth/token with HTTP Basic clientID:clientSecret and the
+// spec's TokenRequest form. Both snake_case (access_token, expires_in) and
+// camelCase (accessToken, expiresIn) answers are understood, and an
+// expires_in sent as a numeric string is read as a number. The token is
+// cached until its expiry minus a margin (WithTokenExpiryMargin, at most half
+// the token's lifetime; lifetimes above a day count as a day) and shared by
+// concurrent calls: at most one token request is in flight, and one that no
+// caller waits for any more is cancelled. After a 401 a new token is fetched
+// and the request retried once; when that fresh token is refused too, no
+// token is fetched for a minute and calls fail at once with ErrUnauthorized.
 //
-// With cache set (the password grant) a token is reused until its expiry
-// minus a margin; the margin is at most half the token's lifetime, so a
-// short-lived token is not refetched on every call. Without it (a user's
-// source, which caches or not as it likes) the source is asked once per
-// attempt.
-type tokenCache struct {
-	fetch func(context.Context) (*oauth2.Token, error)
-	cache bool
-	// cancellable: fetch honours its context (the password grant). A user's
-	// TokenSource does not: a flight nobody waits for is then left to
-	// finish on its own, and the next caller starts a new one, so a source
-	// that hangs once does not wedge the Client.
-	cancellable bool
-	margin      time.Duration
-	now         func() time.Time
-
-	mu        sync.Mutex
-	hdr       string    // "Bearer …" of the current token, "" when none
-	refreshAt time.Time // zero: valid until invalidated
-	gen       uint64    // bumped with every new token
-	flight    *tokenFlight
-	refused   bool      // the last token was dropped after a 401
-	fresh     bool      // the token replaced a refused one and has had only 401s yet
-	blocked   time.Time // no fetch before then (tokenRefusedBackoff)
-}
-
-// tokenFlight is one fetch in progress.
-type tokenFlight struct {
-	done      chan struct{}
-	cancel    context.CancelFunc
-	waiters   int
-	cancelled bool
-	hdr       string
-	gen       uint64
-	err       error
-}
-
-func (c *tokenCache) header(ctx context.Context) (string, uint64, error) {
-	for {
-		if err := ctx.Err(); err != nil {
-			return "", 0, err
+// The token request is bounded by 30s and does not follow redirects. The
+// password and a non-empty client secret must have at least 4 characters
+// (shorter ones could not be masked in server texts).
+func WithPasswordCredentials(clientID, clientSecret, username, password string) Option {
+	return func(s *settings) error {
+		if clientID == "" || username == "" {
+			return errors.New("enkash: WithPasswordCredentials: empty client id or username")
 		}
-		c.mu.Lock()
-		if c.cache && c.hdr != "" && (c.refreshAt.IsZero() || c.now().Before(c.refreshAt)) {
-			h, g := c.hdr, c.gen
-			c.mu.Unlock()
-			return h, g, nil
+		if len(password) < minSecretLen || (clientSecret != "" && len(clientSecret) < minSecretLen) {
+			return fmt.Errorf("enkash: WithPasswordCredentials: password or client secret shorter than %d characters", minSecretLen)
 		}
-		f := c.flight
-		if f != nil && f.cancelled { // on its way out: wait, then start anew
-			c.mu.Unlock()
-			select {
-			case <-f.done:
-				continue
-			case <-ctx.Done():
-				return "", 0, ctx.Err()
-			}
-		}
-		if f == nil && c.now().Before(c.blocked) {
-			c.mu.Unlock()
-			return "", 0, fmt.Errorf("%w: a freshly fetched token was refused too; no new token until %s",
-				ErrUnauthorized, c.blocked.Format(time.RFC3339))
-		}
-		if f == nil {
-			fctx, cancel := context.WithTimeout(context.Background(), tokenFetchTimeout)
-			f = &tokenFlight{done: make(chan struct{}), cancel: cancel}
-			c.flight = f
-			go c.run(fctx, f)
-		}
-		f.waiters++
-		c.mu.Unlock()
-		select {
-		case <-f.done:
-			return f.hdr, f.gen, f.err
-		case <-ctx.Done():
-			c.mu.Lock()
-			if f.waiters--; f.waiters == 0 && c.flight == f {
-				if c.cancellable {
-					f.cancelled = true
-					f.cancel() // nobody waits for this token any more
-				} else {
-					c.flight = nil // cannot be stopped: let it finish unobserved
-				}
-			}
-			c.mu.Unlock()
-			return "", 0, ctx.Err()
-		}
+		s.clientID, s.clientSecret, s.username, s.password = clientID, clientSecret, username, password
+		return s.setAuth(authPassword)
 	}
 }
 
-// run performs one fetch and publishes its result.
-func (c *tokenCache) run(ctx context.Context, f *tokenFlight) {
-	tok, err := c.fetch(ctx)
-	f.cancel()
-	if err == nil {
-		switch {
-		case tok == nil || tok.AccessToken == "":
-			err = errors.New("enkash: token source returned no access token")
-		default:
-			if cerr := checkToken(tok.AccessToken); cerr != nil {
-				err = errors.New("enkash: token source returned an unusable token: " + cerr.Error())
-			}
+// WithTokenExpiryMargin sets how long before its expiry a cached password
+// grant token is replaced (default DefaultTokenExpiryMargin); for a token
+// that lives less than twice the margin, half its lifetime is used.
+func WithTokenExpiryMargin(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return errors.New("enkash: WithTokenExpiryMargin: negative margin")
 		}
+		s.margin = d
+		return nil
 	}
-	c.mu.Lock()
-	if err == nil {
-		now := c.now()
-		if h := "Bearer " + tok.AccessToken; h != c.hdr {
-			c.hdr = h
-			c.gen++
-			c.fresh, c.refused = c.refused, false
-		}
-		c.refreshAt = time.Time{}
-		if !tok.Expiry.IsZero() {
-			life := tok.Expiry.Sub(now)
-			c.refreshAt = tok.Expiry.Add(-min(c.margin, life/2))
-		}
-	}
-	f.hdr, f.gen, f.err = c.hdr, c.gen, err
-	if err != nil {
-		f.hdr = ""
-	}
-	if c.flight == f {
-		c.flight = nil
-	}
-	c.mu.Unlock()
-	close(f.done)
 }
 
-// answered drops the token of generation gen after a 401, unless a newer
-// one has replaced it already; when that token had replaced a refused one
-// and never been accepted, no token is fetched for tokenRefusedBackoff.
-func (c *tokenCache) answered(gen uint64, refused bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case c.gen != gen || c.hdr == "":
-	case !refused:
-		c.fresh = false
-	default:
-		if c.fresh {
-			c.blocked = c.now().Add(tokenRefusedBackoff)
+// secretForms are the forms of every secret these settings send: the static
+// token, the password, the client secret, the Basic credentials, and the
+// password of the proxy in the transport's proxy URL (a proxy may echo it).
+func (s *settings) secretForms() []string {
+	forms := slices.Clone(secretForms(append([]string{s.token, s.password, s.clientSecret}, s.proxySecrets...)...))
+	for _, b := range append([]string{s.clientID + ":" + s.clientSecret}, s.proxyBasic...) {
+		if len(b) > 1 { // base64 only: a client id alone is no secret
+			forms = append(forms, base64Forms(b)...)
 		}
-		c.hdr, c.refused = "", true
 	}
+	return longestFirst(forms)
+}
+
+// authenticator supplies the Authorization header of each attempt
+// (*bearer.Cache, or staticAuth for WithToken).
+type authenticator interface {
+	// Header returns the header value and a generation for Answered; it
+	// returns ctx.Err() as soon as ctx is done.
+	Header(ctx context.Context) (string, uint64, error)
+	// Answered reports the server's answer to the header of generation gen:
+	// refused (a 401) drops it, if the source allows.
+	Answered(gen uint64, refused bool)
+}
+
+// staticAuth is WithToken's header value, never refreshed.
+type staticAuth string
+
+func (a staticAuth) Header(context.Context) (string, uint64, error) { return string(a), 0, nil }
+func (staticAuth) Answered(uint64, bool)                            {}
+
+// newAuthenticator returns the authenticator the options ask for (nil for
+// none). The password grant gets its own generated client over a copy of hc
+// that follows no redirects (the form carries the password).
+func newAuthenticator(s *settings, server string, hc *http.Client) (authenticator, error) {
+	switch s.auth {
+	case authToken:
+		return staticAuth("Bearer " + s.token), nil
+	case authSource:
+		fetch := func(context.Context) (*oauth2.Token, error) { return s.ts.Token() }
+		return &bearer.Cache{Fetch: fetch, Timeout: tokenFetchTimeout, Now: s.now, Refused: ErrUnauthorized}, nil
+	case authPassword:
+		tokenHC := *hc
+		tokenHC.CheckRedirect = transport.NoRedirect
+		gen, err := api.NewClient(server, api.WithHTTPClient(&tokenHC))
+		if err != nil {
+			return nil, errors.New("enkash: NewClient: " + err.Error())
+		}
+		src := &passwordSource{gen: gen, clientSecret: s.clientSecret, forms: s.secretForms(), userAgent: []string{s.userAgent}, now: s.now,
+			form: api.TokenRequest{GrantType: api.GrantTypePassword, Username: s.username, Password: s.password, ClientId: &s.clientID}}
+		if vs := api.ValidateGetAuthToken(&src.form); vs != nil {
+			return nil, &ValidationError{Violations: vs}
+		}
+		return &bearer.Cache{Fetch: src.token, Reuse: true, Margin: s.margin, Cancellable: true,
+			Timeout: tokenFetchTimeout, Now: s.now, Refused: ErrUnauthorized}, nil
+	}
+	return nil, nil
 }
 
 // passwordSource is the OAuth2 password grant, sent with the generated
-// GetAuthToken call: the form fields come from the spec's TokenRequest, HTTP
-// Basic clientId:clientSecret as Enkash's Spring server reads them (x/oauth2's
-// AuthStyleInHeader would URL-escape them first, per RFC 6749 §2.3.1).
-//
-// It is not oauth2.Config.PasswordCredentialsToken because Enkash may answer
-// in camelCase (accessToken, expiresIn), which x/oauth2's parser rejects as
-// "missing access_token". Caching, expiry margin and concurrency are
-// tokenCache's.
+// GetAuthToken call: the form is the spec's TokenRequest, HTTP Basic
+// clientId:clientSecret as Enkash's Spring server reads them. Not
+// oauth2.Config.PasswordCredentialsToken: x/oauth2's parser rejects
+// Enkash's camelCase replies ("missing access_token"), it cannot send the
+// clientId field, and its AuthStyleInHeader URL-escapes the credentials
+// (RFC 6749 §2.3.1). Caching and concurrency are bearer.Cache's.
 type passwordSource struct {
-	gen                                  *api.Client
-	clientID, clientSecret, user, passwd string
-	forms                                []string // secretForms of what it sends
-	userAgent                            []string
-	now                                  func() time.Time
+	gen          *api.Client
+	form         api.TokenRequest
+	clientSecret string
+	forms        []string // secretForms of what it sends
+	userAgent    []string
+	now          func() time.Time
 }
 
 func (s *passwordSource) token(ctx context.Context) (*oauth2.Token, error) {
-	tok, err := s.fetch(ctx)
-	if ae, ok := err.(*APIError); ok {
-		// The token endpoint may echo what it was sent: the password, the
-		// client secret or the Basic header, in any encoding.
-		ae.mask(s.forms)
-	}
-	return tok, err
-}
-
-func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
-	form := api.TokenRequest{GrantType: api.GrantTypePassword, Username: s.user, Password: s.passwd, ClientId: &s.clientID}
-	if vs := api.ValidateGetAuthToken(&form); vs != nil {
-		return nil, &ValidationError{Violations: vs}
-	}
-	resp, err := s.gen.GetAuthTokenWithFormdataBody(ctx, form, func(_ context.Context, req *http.Request) error {
-		req.SetBasicAuth(s.clientID, s.clientSecret)
+	resp, err := s.gen.GetAuthTokenWithFormdataBody(ctx, s.form, func(_ context.Context, req *http.Request) error {
+		req.SetBasicAuth(*s.form.ClientId, s.clientSecret)
 		req.Header["Accept"] = hdrJSON
 		req.Header["User-Agent"] = s.userAgent
 		return nil
@@ -250,49 +205,40 @@ func (s *passwordSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: "+redact(err.Error(), s.forms)))
 	}
-	body, rerr := readInto(resp.Body, nil)
-	closeBody(resp.Body, rerr)
-	if rerr != nil {
-		if errors.Is(rerr, ErrResponseTooLarge) {
-			return nil, &APIError{StatusCode: resp.StatusCode, Err: rerr}
-		}
-		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: reading body: "+redact(rerr.Error(), s.forms)))
-	}
-	if resp.StatusCode != http.StatusOK {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody+1))
+	switch {
+	case err != nil:
+		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: reading body: "+redact(err.Error(), s.forms)))
+	case len(body) > maxTokenBody:
+		return nil, &APIError{StatusCode: resp.StatusCode, Err: ErrResponseTooLarge}
+	case resp.StatusCode != http.StatusOK:
 		return nil, tokenError(resp, body, s.forms)
 	}
-	var tr api.TokenResponse
-	if err := tr.DecodeJSON(lenientIntegers(body, api.TokenResponseSnake{}, api.TokenResponseCamel{})); err != nil {
-		// No snippet: a token response that is not JSON (e.g. form-encoded
-		// access_token=…) still carries the token.
-		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not JSON"))}
+	// The spec's TokenResponse is oneOf these two spellings.
+	var snake api.TokenResponseSnake
+	var camel api.TokenResponseCamel
+	if snake.DecodeJSON(body) != nil {
+		snake = api.TokenResponseSnake{}
 	}
-	// TokenResponse is oneOf snake_case / camelCase; read both views.
-	snake, serr := tr.DecodeTokenResponseSnake()
-	camel, cerr := tr.DecodeTokenResponseCamel()
-	tok := &oauth2.Token{TokenType: "Bearer"}
-	switch {
-	case serr == nil && snake.AccessToken != "":
-		tok.AccessToken = snake.AccessToken
-	case cerr == nil && camel.AccessToken != "":
-		tok.AccessToken = camel.AccessToken
-	default:
-		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response without access token"))}
+	if camel.DecodeJSON(body) != nil {
+		camel = api.TokenResponseCamel{}
 	}
-	var exp int64
-	if serr == nil && snake.ExpiresIn != nil {
-		exp = *snake.ExpiresIn
-	} else if cerr == nil && camel.ExpiresIn != nil {
-		exp = *camel.ExpiresIn
+	tok := &oauth2.Token{TokenType: "Bearer", AccessToken: cmp.Or(snake.AccessToken, camel.AccessToken)}
+	if tok.AccessToken == "" { // no snippet: a reply that is not JSON (form-encoded) may carry the token
+		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not a JSON object with an access token"))}
 	}
-	if exp > 0 {
-		tok.Expiry = s.now().Add(time.Duration(min(exp, maxTokenLifetime)) * time.Second)
+	// A json.Number: "3600", 3600.5 and 1e3 too; out of range is capped.
+	life, err := strconv.ParseFloat(string(cmp.Or(snake.ExpiresIn, camel.ExpiresIn)), 64)
+	if (err == nil || errors.Is(err, strconv.ErrRange)) && life >= 1 {
+		tok.Expiry = s.now().Add(time.Duration(min(life, maxTokenLifetime)) * time.Second)
 	}
 	return tok, nil
 }
 
-// tokenError turns a non-200 token response into an *APIError. Bad client or
-// user credentials (401, or 400 invalid_grant / invalid_client /
+// tokenError turns a non-200 token response into an *APIError, masking what
+// the endpoint may echo (the password, the secret, the Basic header). Bad
+// client or user credentials (401, or 400 invalid_grant / invalid_client /
 // unauthorized_client) match ErrUnauthorized.
 func tokenError(resp *http.Response, body []byte, forms []string) error {
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp)}
@@ -309,39 +255,13 @@ func tokenError(resp *http.Response, body []byte, forms []string) error {
 	} else {
 		e.Snippet = snippet(body, forms)
 	}
+	e.mask(forms)
 	return e
 }
 
-// newAuthenticator returns the authenticator the options ask for (nil for
-// none). The password grant gets its own generated client over a copy of hc
-// that follows no redirects (the form carries the password).
-func newAuthenticator(s *settings, server string, hc *http.Client) (authenticator, error) {
-	switch s.auth {
-	case authToken:
-		return staticAuth{hdr: "Bearer " + s.token}, nil
-	case authSource:
-		ts := s.ts
-		return &tokenCache{fetch: func(context.Context) (*oauth2.Token, error) { return ts.Token() }, now: s.now}, nil
-	case authPassword:
-		tokenHC := *hc
-		tokenHC.CheckRedirect = noRedirect
-		if tokenHC.Timeout == 0 {
-			tokenHC.Timeout = tokenFetchTimeout
-		}
-		gen, err := api.NewClient(server, api.WithHTTPClient(&limitDoer{next: &tokenHC, max: maxTokenBody}))
-		if err != nil {
-			return nil, errors.New("enkash: NewClient: " + err.Error())
-		}
-		src := &passwordSource{gen: gen, clientID: s.clientID, clientSecret: s.clientSecret,
-			user: s.username, passwd: s.password, forms: s.secretForms(), userAgent: []string{s.userAgent}, now: s.now}
-		return &tokenCache{fetch: src.token, cache: true, cancellable: true, margin: s.margin, now: s.now}, nil
-	}
-	return nil, nil
-}
-
 // authDoer is the layer that puts the Authorization header on each attempt
-// and, after a 401, refreshes the token once and sends the request again if
-// that yields a different token (a static token never does).
+// and, after a 401, refreshes the token once per call and sends the request
+// again if that yields a different token (a static token never does).
 type authDoer struct {
 	next api.HttpRequestDoer
 	auth authenticator
@@ -349,11 +269,8 @@ type authDoer struct {
 
 func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	ci := callOf(ctx)
-	if ci == nil {
-		ci = &callInfo{}
-	}
-	hdr, gen, err := d.auth.header(ctx)
+	ci := cmp.Or(callOf(ctx), &callInfo{})
+	hdr, gen, err := d.auth.Header(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, &layerError{fmt.Errorf("enkash: %w", ctx.Err())}
@@ -366,11 +283,11 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, err
 	}
-	d.auth.answered(gen, resp.StatusCode == http.StatusUnauthorized)
+	d.auth.Answered(gen, resp.StatusCode == http.StatusUnauthorized)
 	if resp.StatusCode != http.StatusUnauthorized || ci.refreshed {
 		return resp, nil
 	}
-	next, nextGen, err := d.auth.header(ctx)
+	next, nextGen, err := d.auth.Header(ctx)
 	if err != nil || next == hdr {
 		return resp, nil // nothing better to try: the 401 stands
 	}
@@ -383,60 +300,7 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 	again.Header["Authorization"] = []string{next}
 	ci.sentAuth(next)
 	if resp, err = d.next.Do(again); err == nil {
-		d.auth.answered(nextGen, resp.StatusCode == http.StatusUnauthorized)
+		d.auth.Answered(nextGen, resp.StatusCode == http.StatusUnauthorized)
 	}
 	return resp, err
 }
-
-// lenientIntegers returns body with the integer properties of the given
-// generated types (found by reflection, e.g. expires_in) rewritten as JSON
-// integers when a server sent them as numeric strings ("3600") or in
-// exponent form (1e3), which the generated types would refuse. Anything
-// else is left as it is.
-func lenientIntegers(body []byte, types ...any) []byte {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return body
-	}
-	changed := false
-	for _, typ := range types {
-		t := reflect.TypeOf(typ)
-		for i := range t.NumField() {
-			f := t.Field(i)
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() != reflect.Int64 && ft.Kind() != reflect.Int32 && ft.Kind() != reflect.Int {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			raw, ok := m[name]
-			if !ok {
-				continue
-			}
-			text := strings.Trim(string(raw), `"`)
-			if v, err := strconv.ParseFloat(text, 64); (err == nil || errors.Is(err, strconv.ErrRange)) && !math.IsNaN(v) {
-				// Fractions are cut; what does not fit an int64 is capped
-				// (a lifetime is capped at a day anyway).
-				v = math.Trunc(max(min(v, math.MaxInt32), math.MinInt32))
-				if norm := strconv.FormatInt(int64(v), 10); norm != string(raw) {
-					m[name] = json.RawMessage(norm)
-					changed = true
-				}
-			}
-		}
-	}
-	if !changed {
-		return body
-	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		return body
-	}
-	return out
-}
-
-// noRedirect keeps a client from following redirects: the response itself is
-// returned (and becomes an *APIError with ErrUnexpectedStatus).
-func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,9 +55,9 @@ func newAuthServer(t *testing.T, camel bool, expires int64) *authServer {
 		var resp any
 		typ := "bearer"
 		if a.camel {
-			resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: &a.expires}
+			resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: json.Number(strconv.FormatInt(a.expires, 10))}
 		} else {
-			resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: &a.expires}
+			resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: json.Number(strconv.FormatInt(a.expires, 10))}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(resp)
@@ -155,29 +154,43 @@ func TestPasswordGrant_ExpiryMargin(t *testing.T) {
 	}
 }
 
-// TestPasswordGrant_LenientExpiresIn (issue 10 item 9): expires_in sent as a
+// TestPasswordGrant_ExpiresInForms (issue 10 item 9): expires_in sent as a
 // numeric string, in exponent form, fractional, or beyond int64 (plain or
-// quoted) is understood, instead of failing every call with "token response
-// is not JSON", and the token is cached.
-func TestPasswordGrant_LenientExpiresIn(t *testing.T) {
-	for _, raw := range []string{`"3600"`, `1e3`, `3600.0`, `"1e3"`, `1e19`, `99999999999999999999`, `3600.5`, `"1e19"`} {
+// quoted) is read as a lifetime (capped at a day): the token is reused, then
+// replaced a day later. A token without a usable lifetime (absent, null,
+// zero, negative, under a second) is reused until refused.
+func TestPasswordGrant_ExpiresInForms(t *testing.T) {
+	for raw, expires := range map[string]bool{
+		`"3600"`: true, `1e3`: true, `3600.0`: true, `"1e3"`: true, `1e19`: true,
+		`99999999999999999999`: true, `3600.5`: true, `"1e19"`: true, `1e400`: true,
+		``: false, `null`: false, `0`: false, `-5`: false, `"-1e400"`: false, `0.5`: false,
+	} {
 		t.Run(raw, func(t *testing.T) {
 			var issued atomic.Int32
 			ts := newTestServer(t)
 			ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
 				issued.Add(1)
-				reply(w, 200, "application/json", `{"access_token":"lenient-token-1","expires_in":`+raw+`}`)
+				field := ""
+				if raw != "" {
+					field = `,"expires_in":` + raw
+				}
+				reply(w, 200, "application/json", `{"access_token":"lenient-token-1"`+field+`}`)
 			})
 			ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", ok200)
 			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 			c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword), withClock(clock.Now))
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()
-			for range 2 {
+			for _, advance := range []time.Duration{0, 0, 25 * time.Hour} {
+				clock.Add(advance)
 				_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 				require.NoError(t, err)
+				if advance == 0 {
+					assert.Equal(t, int32(1), issued.Load(), "the token is reused")
+				}
 			}
-			assert.Equal(t, int32(1), issued.Load(), "the token is cached: its lifetime was read")
+			want := map[bool]int32{true: 2, false: 1}[expires]
+			assert.Equal(t, want, issued.Load(), "after a day: replaced only if it had a lifetime")
 		})
 	}
 }
@@ -238,7 +251,7 @@ func withoutAuth() Option {
 	return func(s *settings) error { s.auth, s.token = authNone, ""; return nil }
 }
 
-func TestTokenCache_ConcurrentFetchOnce(t *testing.T) {
+func TestPasswordGrant_ConcurrentCallsFetchOnce(t *testing.T) {
 	a := newAuthServer(t, false, 3600)
 	c := passwordClient(t, a)
 	var wg sync.WaitGroup
@@ -454,29 +467,6 @@ func TestPasswordGrant_RefreshOncePerCallAcrossRetries(t *testing.T) {
 	assert.Equal(t, int32(2), a.issued.Load(), "tokens: the first and one refresh")
 }
 
-// tokenCache.answered "drops the token of generation gen, unless a newer
-// one has replaced it already": a caller that saw a 401 for an old token
-// does not throw away the new one (another token fetch, the password sent
-// again). Kills refresh/no-generation-guard.
-func TestTokenCache_InvalidateOncePerGeneration(t *testing.T) {
-	var fetched atomic.Int32
-	c := &tokenCache{cache: true, now: time.Now, fetch: func(context.Context) (*oauth2.Token, error) {
-		return &oauth2.Token{AccessToken: "token-" + strconv.Itoa(int(fetched.Add(1))) + "-abcdef"}, nil
-	}}
-	h, gen, err := c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-1-abcdef", h)
-	c.answered(gen, true) // a 401 for token 1
-	h, _, err = c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-2-abcdef", h)
-	c.answered(gen, true) // a concurrent caller's 401 for token 1 again
-	h, _, err = c.header(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, "Bearer token-2-abcdef", h)
-	assert.Equal(t, int32(2), fetched.Load(), "one fetch per generation")
-}
-
 // A token source answering an empty access token is an error before any
 // request: "Authorization: Bearer " is never sent. Kills
 // auth/empty-token-accepted.
@@ -537,50 +527,11 @@ func TestPasswordGrant_CamelCaseExpiryAndMargin(t *testing.T) {
 	}
 }
 
-// tokenCache: concurrent callers share one fetch, and the fetch is its own:
-// a caller that gives up does not cancel it for the others still waiting.
-// Kills tokencache/fetch-ignores-waiter-ctx and
-// tokencache/cancel-while-others-wait.
-func TestTokenCache_FetchSurvivesOneWaiterLeaving(t *testing.T) {
-	started, release := make(chan struct{}), make(chan struct{})
-	c := &tokenCache{cache: true, cancellable: true, now: time.Now, fetch: func(ctx context.Context) (*oauth2.Token, error) {
-		close(started)
-		select {
-		case <-release:
-			return &oauth2.Token{AccessToken: "shared-token-1"}, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}}
-	ctx1, cancel1 := context.WithCancel(context.Background())
-	first := make(chan error, 1)
-	go func() { _, _, err := c.header(ctx1); first <- err }()
-	<-started
-	second := make(chan string, 1)
-	go func() { h, _, _ := c.header(context.Background()); second <- h }()
-	for { // until the second caller waits for the same flight
-		c.mu.Lock()
-		n := 0
-		if c.flight != nil {
-			n = c.flight.waiters
-		}
-		c.mu.Unlock()
-		if n == 2 {
-			break
-		}
-		runtime.Gosched()
-	}
-	cancel1()
-	assert.ErrorIs(t, <-first, context.Canceled)
-	close(release)
-	assert.Equal(t, "Bearer shared-token-1", <-second)
-}
-
-// TestTokenCache_Concurrent401sRefreshOnce: two calls send the same token and both get
+// TestPasswordGrant_Concurrent401sRefreshOnce: two calls send the same token and both get
 // a 401 for it; the second 401 is held until the first call has refreshed
 // and resent with the new token. The second call's refresh must then keep
 // that new token (the generation guard), not throw it away and fetch a third.
-func TestTokenCache_Concurrent401sRefreshOnce(t *testing.T) {
+func TestPasswordGrant_Concurrent401sRefreshOnce(t *testing.T) {
 	var issued, firstTokenPatches atomic.Int32
 	newTokenSeen, bothSent := make(chan struct{}), make(chan struct{})
 	var once sync.Once
@@ -757,7 +708,7 @@ func TestPasswordGrant_StalledEndpointNoBacklog(t *testing.T) {
 // A done ctx must end the call at once even while the password grant is
 // still waiting on the token endpoint, and a call whose ctx is already done
 // must send nothing at all.
-func TestTokenCache_FetchHonoursContext(t *testing.T) {
+func TestPasswordGrant_FetchHonoursContext(t *testing.T) {
 	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
 	c, err := NewClient(srv.URL, WithPasswordCredentials(wrappertest.DefaultClientID, wrappertest.DefaultClientSecret,
 		wrappertest.DefaultUsername, wrappertest.DefaultPassword))
@@ -806,4 +757,19 @@ func TestTokenCache_FetchHonoursContext(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "Kerala", cust.State)
 	})
+}
+
+// TestWithPasswordCredentials_ShortestSecretsAccepted: a password or client
+// secret of exactly minSecretLen characters, and no client secret at all,
+// are accepted (TestOptions_ShortSecretsRefused has the shorter ones).
+func TestWithPasswordCredentials_ShortestSecretsAccepted(t *testing.T) {
+	for name, opt := range map[string]Option{
+		"four-character password": WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, "pw12"),
+		"four-character secret":   WithPasswordCredentials(fxClientID, "cs12", fxUser, fxPassword),
+		"no client secret":        WithPasswordCredentials(fxClientID, "", fxUser, fxPassword),
+	} {
+		c, err := NewClient("https://api.enkash.example", opt)
+		assert.NoError(t, err, name)
+		assert.NotNil(t, c, name)
+	}
 }

@@ -1,35 +1,23 @@
 package wrapper
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/transport"
 )
 
 // DefaultTimeout is the default HTTP client's timeout per attempt.
 const DefaultTimeout = 30 * time.Second
-
-// maxIdleConns: the default transport keeps every connection that was in
-// use, idle, until IdleConnTimeout (Go's default keeps 2 per host). A cap
-// below the calls in flight closes connections that the next calls then
-// dial again: with a cap of 100, a batch at concurrency 256 over HTTP/1.1
-// opened 3,531 connections for 10,000 calls. So the pool is as large as the
-// concurrency of its users, a bulk batch's included.
-const maxIdleConns = math.MaxInt
-
-// maxResponseHeaderBytes bounds a response's header block (Go's default is
-// 1 MiB; Enkash's headers are a few hundred bytes).
-const maxResponseHeaderBytes = 64 << 10
 
 // Client calls Enkash's API through the client generated in package api.
 // Create it with NewClient; it is safe for concurrent use and should be
@@ -55,49 +43,6 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.desc) }
 // LogValue is what log/slog records of the Client: as Format.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.desc) }
 
-// sameOriginAuth returns a shallow copy of hc whose redirects carry the
-// Authorization header only to the origin (scheme, host and port) of the
-// first request: Go keeps it for another port of the same host and after an
-// https → http redirect. hc's own CheckRedirect (or Go's limit of 10) still
-// decides whether to follow.
-func sameOriginAuth(hc *http.Client) *http.Client {
-	cp, check := *hc, hc.CheckRedirect
-	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		var err error
-		if check != nil {
-			err = check(req, via)
-		} else if len(via) >= 10 {
-			err = errors.New("stopped after 10 redirects")
-		}
-		if o := via[0].URL; req.URL.Scheme != o.Scheme || !strings.EqualFold(req.URL.Host, o.Host) {
-			req.Header.Del("Authorization")
-		}
-		return err
-	}
-	return &cp
-}
-
-// proxySecrets returns the password in the URL of the proxy that rt (an
-// *http.Transport, nil for the default) sends requests to u through, and its
-// user:password: a proxy may echo them in a status text or body.
-func proxySecrets(rt http.RoundTripper, u *url.URL) (pw, basic []string) {
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	tr, ok := rt.(*http.Transport)
-	if !ok || tr.Proxy == nil {
-		return nil, nil
-	}
-	p, err := tr.Proxy(&http.Request{Method: http.MethodPatch, URL: u, Header: http.Header{}})
-	if err != nil || p == nil || p.User == nil {
-		return nil, nil
-	}
-	if pass, ok := p.User.Password(); ok {
-		return []string{pass}, []string{p.User.Username() + ":" + pass}
-	}
-	return nil, nil
-}
-
 // NewClient returns a Client for the Enkash server at baseURL, e.g.
 // "https://api.enkash.in" (a path prefix is kept). baseURL must be https,
 // except for a loopback host (localhost, 127.0.0.0/8, ::1), which may be
@@ -120,7 +65,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return nil, errors.New("enkash: NewClient: base URL must not carry user info (use an auth option)")
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
 		return nil, errors.New("enkash: NewClient: base URL must not have a query or fragment")
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !transport.IsLoopback(u.Hostname()):
 		return nil, errors.New("enkash: NewClient: plain http is only allowed for a loopback host; use https://")
 	}
 
@@ -142,16 +87,16 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	hc := s.hc
+	hc, rt := s.hc, http.RoundTripper(nil) // the proxy is the default transport's, whatever wraps it
 	if hc == nil {
-		if hc, err = defaultHTTPClient(s.timeout, s.wrapRT, 0); err != nil {
+		if hc, err = transport.NewClient(cmp.Or(s.timeout, DefaultTimeout), s.wrapRT, 0); err != nil {
 			return nil, err
 		}
-		// The proxy is the default transport's, whatever wraps it.
-		s.proxySecrets, s.proxyBasic = proxySecrets(nil, u)
 	} else {
-		s.proxySecrets, s.proxyBasic = proxySecrets(hc.Transport, u)
-		hc = sameOriginAuth(hc)
+		rt, hc = hc.Transport, transport.SameOriginAuth(hc)
+	}
+	if user, pw, ok := transport.ProxyUser(rt, u); ok {
+		s.proxySecrets, s.proxyBasic = []string{pw}, []string{user + ":" + pw}
 	}
 	// The generated client resolves operation paths against the server
 	// URL: with a trailing slash a path prefix is kept.
@@ -180,7 +125,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		c := &Client{gen: gen, hc: hc, maxBody: s.maxBody, forms: forms, desc: desc}
 		if s.hc == nil {
 			c.sized = func(n int) (*Client, error) {
-				hc, err := defaultHTTPClient(s.timeout, s.wrapRT, n)
+				hc, err := transport.NewClient(cmp.Or(s.timeout, DefaultTimeout), s.wrapRT, n)
 				if err != nil {
 					return nil, err
 				}
@@ -212,47 +157,6 @@ func (c *Client) ForConcurrency(n int) *Client {
 		return c
 	}
 	return sc
-}
-
-// defaultHTTPClient is the SDK's HTTP client, its transport wrapped by
-// wrapRT when given; conns > 0 caps the connections per host (and makes
-// HTTP/2 wait for a free stream instead of opening another connection).
-func defaultHTTPClient(timeout time.Duration, wrapRT func(http.RoundTripper) http.RoundTripper, conns int) (*http.Client, error) {
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	var tr *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr = dt.Clone()
-	} else {
-		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true,
-			TLSHandshakeTimeout: 10 * time.Second, IdleConnTimeout: 90 * time.Second}
-	}
-	tr.MaxIdleConns = 0 // no limit
-	tr.MaxIdleConnsPerHost = maxIdleConns
-	tr.MaxResponseHeaderBytes = maxResponseHeaderBytes
-	if conns > 0 {
-		// Not HTTP2.StrictMaxConcurrentRequests (wait for a free stream
-		// instead of dialling): with it, 256 calls against a server allowing
-		// 250 streams stalled until their timeouts (Go 1.26, measured).
-		tr.MaxConnsPerHost = conns
-	}
-	hc := &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: noRedirect}
-	if wrapRT != nil {
-		if hc.Transport = wrapRT(tr); hc.Transport == nil {
-			return nil, errors.New("enkash: NewClient: WithTransportWrapper returned a nil transport")
-		}
-	}
-	return hc, nil
-}
-
-// isLoopback reports whether host is localhost or a loopback IP.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // CloseIdleConnections closes idle connections of the Client's transport.

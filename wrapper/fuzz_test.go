@@ -17,6 +17,7 @@ import (
 
 	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/transport"
 )
 
 // Native fuzz targets. Seed corpora live in testdata/fuzz/<FuzzName>/ (the
@@ -240,7 +241,7 @@ func FuzzResponseDecoding(f *testing.F) {
 		}
 		ft := &fuzzTransport{status: status, ctype: ctype, ra: ra, body: body}
 		c, err := NewClient("https://api.enkash.example", WithToken(tok), noWait, clock, WithMaxResponseBytes(4<<10),
-			WithHTTPClient(&http.Client{Transport: ft, CheckRedirect: noRedirect}))
+			WithHTTPClient(&http.Client{Transport: ft, CheckRedirect: transport.NoRedirect}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/transport"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
@@ -219,7 +220,7 @@ func TestNewClient_DefaultTransportKeepsConnections(t *testing.T) {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		require.Zero(t, tr.MaxIdleConnsPerHost, "0 means http.DefaultMaxIdleConnsPerHost")
 		defer tr.CloseIdleConnections()
-		conns := run(t, WithHTTPClient(&http.Client{Transport: tr, CheckRedirect: noRedirect}))
+		conns := run(t, WithHTTPClient(&http.Client{Transport: tr, CheckRedirect: transport.NoRedirect}))
 		assert.Equal(t, workers+(rounds-1)*(workers-http.DefaultMaxIdleConnsPerHost), conns,
 			"all but %d connections reopened each round", http.DefaultMaxIdleConnsPerHost)
 	})

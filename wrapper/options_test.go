@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/transport"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -97,13 +98,6 @@ func TestOptions_ShortSecretsRefused(t *testing.T) {
 	assert.Contains(t, err.Error(), "Customer [REDACTED] not found", "the echoed token is masked, the words around it are not")
 }
 
-// checkToken: an RFC 6750 token68 has "=" only as trailing padding.
-// Kills options/token68-padding-anywhere.
-func TestWithToken_PaddingOnlyAtTheEnd(t *testing.T) {
-	assert.NoError(t, checkToken("abcdefgh=="))
-	assert.Error(t, checkToken("abc=defgh"))
-}
-
 // P11: a token with a byte that is not UTF-8 (or any character a bearer
 // token cannot hold) is refused before anything is sent.
 func TestWithToken_InvalidUTF8Refused(t *testing.T) {
@@ -144,7 +138,7 @@ func TestWithTransportWrapper_Rules(t *testing.T) {
 	require.NoError(t, err)
 	tr, ok := seen.(*http.Transport)
 	require.True(t, ok)
-	assert.Equal(t, maxIdleConns, tr.MaxIdleConnsPerHost)
+	assert.Equal(t, transport.MaxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
 	assert.Zero(t, tr.MaxIdleConns, "no limit over all hosts")
-	assert.Equal(t, int64(maxResponseHeaderBytes), tr.MaxResponseHeaderBytes)
+	assert.Equal(t, int64(transport.MaxResponseHeaderBytes), tr.MaxResponseHeaderBytes)
 }

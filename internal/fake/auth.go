@@ -4,9 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
@@ -126,13 +128,13 @@ func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) {
 	s.tokens[tok] = issuedToken{expires: now.Add(ttl), username: user}
 	s.mu.Unlock()
 
-	secs := int64(ttl.Seconds())
+	secs := json.Number(strconv.FormatInt(int64(ttl.Seconds()), 10))
 	typ := "bearer"
 	var resp any
 	if s.cfg.camel {
-		resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: &secs}
+		resp = api.TokenResponseCamel{AccessToken: tok, TokenType: &typ, ExpiresIn: secs}
 	} else {
-		resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: &secs}
+		resp = api.TokenResponseSnake{AccessToken: tok, TokenType: &typ, ExpiresIn: secs}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, resp)

@@ -96,7 +96,7 @@ func ExampleWithCredentials() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(tok.StatusCode(), *snake.TokenType, *snake.ExpiresIn)
+	fmt.Println(tok.StatusCode(), *snake.TokenType, snake.ExpiresIn)
 
 	var body api.UpdateCustomerRequest
 	body.PinCode.Set("395003")
