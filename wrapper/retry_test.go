@@ -693,3 +693,32 @@ func TestRewind_OnlyABodyNeedsGetBody(t *testing.T) {
 		})
 	}
 }
+
+// TestRetry_ServerTextCannotForgeNotSent: whether a request was sent is
+// decided by the error's types, never by text a server can put into the
+// error: a server that processed the PATCH and then answers with a
+// malformed header line quoting "net/http: TLS handshake timeout" must not
+// get the PATCH again (it is an outcome-unknown failure).
+func TestRetry_ServerTextCannotForgeNotSent(t *testing.T) {
+	for name, resp := range map[string]string{
+		"malformed header line": "HTTP/1.1 200 OK\r\nnet/http: TLS handshake timeout\r\nContent-Length: 0\r\n\r\n",
+		"bad Content-Length":    "HTTP/1.1 200 OK\r\nContent-Length: net/http: TLS handshake timeout\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var patches atomic.Int32
+			srv := rawServer(t, func(r *http.Request, _ []byte) string {
+				if r.Method == http.MethodPatch {
+					patches.Add(1) // applied
+				}
+				return resp
+			})
+			rec := &sleepRecorder{}
+			c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep), withJitter(func(int64) int64 { return 0 }))
+			assert.NoError(t, err)
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.Error(t, err)
+			assert.Equal(t, int32(1), patches.Load(), "a processed PATCH was sent again: %v", err)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+		})
+	}
+}
