@@ -2,9 +2,11 @@ package redact
 
 import (
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -106,5 +108,32 @@ func BenchmarkPolicy_RedactRequestID(b *testing.B) {
 	for b.Loop() {
 		forms := append(Forms("tok-1234567890-abcdefghijklmnop"), static...)
 		_ = p.Redact("6f1c2a9e-8d7b-4c3a-9e2f-1a2b3c4d5e6f", forms)
+	}
+}
+
+// TestMasker_JSONSurrogatePairs: a JSON encoder that escapes every
+// non-ASCII character (Python's json.dumps, Jackson's ESCAPE_NON_ASCII)
+// writes a character outside the Basic Multilingual Plane as a UTF-16
+// surrogate pair, \ud83d\udd11: the pair is one character of the secret,
+// and a secret made of such characters is masked like any other.
+func TestMasker_JSONSurrogatePairs(t *testing.T) {
+	for name, sec := range map[string]string{
+		"only astral characters": "\U0001F511\U0001F512\U0001F513\U0001F510",
+		"astral between ascii":   "ab\U0001F511cd\U0001F512ef\U0001F513gh",
+		"astral and latin-1 mix": "\u00e4\U0001F511\u00f6\U0001F512",
+	} {
+		var esc strings.Builder
+		for _, r := range sec {
+			if r < 0x80 {
+				esc.WriteRune(r)
+				continue
+			}
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&esc, `\u%04x`, u)
+			}
+		}
+		got := mask(`{"error_description":"bad password `+esc.String()+`"}`, sec)
+		assert.NotContains(t, got, esc.String(), name)
+		assert.Contains(t, got, Redacted, name)
 	}
 }
