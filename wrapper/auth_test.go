@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -772,4 +774,34 @@ func TestWithPasswordCredentials_ShortestSecretsAccepted(t *testing.T) {
 		assert.NoError(t, err, name)
 		assert.NotNil(t, c, name)
 	}
+}
+
+// panickingSource is a TokenSource with a bug: Token panics.
+type panickingSource struct{}
+
+func (panickingSource) Token() (*oauth2.Token, error) { panic("token source bug") }
+
+// TestTokenSource_PanicReachesTheCaller: a TokenSource that panics must not
+// take the program down from a goroutine the caller cannot guard: the call
+// either fails with an error or panics in the caller's goroutine, where a
+// recover (an HTTP server's, a worker pool's) catches it. Run in a child
+// process, since a panic in a goroutine of the SDK ends the test binary.
+func TestTokenSource_PanicReachesTheCaller(t *testing.T) {
+	if os.Getenv("ENKASH_PANIC_CHILD") == "1" {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { reply(w, 200, "application/json", okEnvelope) }))
+		defer srv.Close()
+		c, err := NewClient(srv.URL, WithTokenSource(panickingSource{}))
+		if err != nil {
+			os.Exit(3)
+		}
+		func() {
+			defer func() { _ = recover() }()
+			_, _ = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		}()
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTokenSource_PanicReachesTheCaller$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "ENKASH_PANIC_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	assert.NoError(t, err, "the child process died: %s", out)
 }
