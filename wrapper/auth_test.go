@@ -805,3 +805,42 @@ func TestTokenSource_PanicReachesTheCaller(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	assert.NoError(t, err, "the child process died: %s", out)
 }
+
+// TestPasswordGrant_RefusedCredentialsBackOff: a token endpoint refusing
+// the credentials themselves (a wrong or expired password, a disabled
+// client) must not draw a password grant per call either: a batch of calls
+// would be a run of failed logins, which locks the account in products
+// that count them. As with refused tokens, at most 2 grants, then the calls
+// fail at once with ErrUnauthorized.
+func TestPasswordGrant_RefusedCredentialsBackOff(t *testing.T) {
+	for name, refusal := range map[string]struct {
+		status int
+		body   string
+	}{
+		"400 invalid_grant":  {400, `{"error":"invalid_grant","error_description":"Bad credentials"}`},
+		"401 invalid_client": {401, `{"error":"invalid_client","error_description":"Bad client credentials"}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var grants, patches atomic.Int32
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
+				grants.Add(1)
+				reply(w, refusal.status, "application/json", refusal.body)
+			})
+			ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, _ *http.Request) {
+				patches.Add(1)
+				reply(w, 200, "application/json", okEnvelope)
+			})
+			c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword),
+				withClock(fixedClock()))
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			for range 20 {
+				_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				require.ErrorIs(t, err, ErrUnauthorized)
+			}
+			assert.Zero(t, patches.Load())
+			assert.LessOrEqual(t, grants.Load(), int32(2), "password grants for 20 calls with refused credentials")
+		})
+	}
+}
