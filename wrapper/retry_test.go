@@ -296,8 +296,12 @@ func TestRetry_RetryAfterHonouredUpToTheCap(t *testing.T) {
 		wantWaits []time.Duration
 	}{
 		{"seconds", "7", 2, []time.Duration{7 * time.Second}},
+		{"zero seconds", "0", 2, []time.Duration{0}},
 		{"http date", now.Add(12 * time.Second).Format(http.TimeFormat), 2, []time.Duration{12 * time.Second}},
+		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 2, []time.Duration{0}},
 		{"garbage falls back to backoff", "soon", 2, []time.Duration{defaultBaseDelay}},
+		{"negative falls back to backoff", "-5", 2, []time.Duration{defaultBaseDelay}},
+		{"fits int64, not a Duration: above cap", "99999999999999999", 1, nil},
 		{"above cap: give up", "3600", 1, nil},
 		{"equal to the cap: waited", strconv.Itoa(int(defaultMaxRetryAfter / time.Second)), 2, []time.Duration{defaultMaxRetryAfter}},
 		{"overflows int64: above cap, no wait", "99999999999999999999", 1, nil},
