@@ -2,11 +2,14 @@ package wrapper
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,4 +209,64 @@ func TestDecodeError_Text(t *testing.T) {
 	other := errors.New("quoted " + fxMobile)
 	assert.Equal(t, "a JSON value has the wrong form", decodeError{other}.Error())
 	assert.ErrorIs(t, decodeError{other}, other)
+}
+
+// TestErrors_TokenEndpointEchoOfTheFormInBase64: a token endpoint (or a
+// gateway before it) that echoes the request body it received in base64,
+// as API gateways log and return bodies, echoes the password in the form
+// the client sent it: URL-encoded inside the form. No error text holds a
+// base64 run that decodes, and URL-decodes, to 8 or more bytes of the
+// password.
+func TestErrors_TokenEndpointEchoOfTheFormInBase64(t *testing.T) {
+	for name, enc := range map[string]*base64.Encoding{
+		"std": base64.StdEncoding, "url": base64.URLEncoding, "raw std": base64.RawStdEncoding,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := rawServer(t, func(_ *http.Request, body []byte) string {
+				b := `{"error":"invalid_request","error_description":"cannot parse body ` + enc.EncodeToString(body) + `"}`
+				return "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(b)) + "\r\n\r\n" + b
+			})
+			cl, err := NewClient(srv, WithPasswordCredentials(fxClientID, echoSecret, fxUser, hostilePassword), WithRetry(RetryPolicy{MaxAttempts: 1}))
+			require.NoError(t, err)
+			defer cl.CloseIdleConnections()
+			_, err = cl.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			require.Error(t, err)
+			var ae *APIError
+			require.True(t, errors.As(err, &ae))
+			for _, text := range []string{printedTree(err), ae.ErrorMessage} {
+				assert.Empty(t, base64Leaks(text, hostilePassword))
+			}
+		})
+	}
+}
+
+// base64Leaks returns the 8-byte windows of sec that a run of base64 (either
+// alphabet, any alignment) in text decodes to, as is or URL-decoded.
+func base64Leaks(text, sec string) []string {
+	isB64 := func(r rune) bool {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("+/-_", r)
+	}
+	var found []string
+	for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !isB64(r) }) {
+		for skip := 0; skip < 4 && skip < len(run); skip++ {
+			s := run[skip:]
+			s = s[:len(s)/4*4]
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				d, err := enc.DecodeString(s)
+				if err != nil {
+					continue
+				}
+				plain := string(d)
+				if u, err := url.QueryUnescape(plain); err == nil {
+					plain += "\x00" + u
+				}
+				for i := 0; i+8 <= len(sec); i++ {
+					if w := sec[i : i+8]; strings.Contains(plain, w) && !slices.Contains(found, w) {
+						found = append(found, w)
+					}
+				}
+			}
+		}
+	}
+	return found
 }
