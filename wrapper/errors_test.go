@@ -3,8 +3,10 @@ package wrapper
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -269,4 +271,22 @@ func base64Leaks(text, sec string) []string {
 		}
 	}
 	return found
+}
+
+// TestAPIError_EchoOfTheBodyInBase64: a server (or gateway) that echoes the
+// PATCH body it received in base64 in its errorMessage echoes the personal
+// data the client sent; Error() shows none of it, decoded or not.
+func TestAPIError_EchoOfTheBodyInBase64(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		msg, _ := json.Marshal("cannot parse body " + base64.StdEncoding.EncodeToString(body))
+		reply(w, 400, "application/json", `{"errorResponse":{"errorType":"VALIDATION_ERROR","errorMessage":`+string(msg)+`}}`)
+	})
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	require.ErrorIs(t, err, ErrValidation)
+	for _, pii := range []string{fxAccount, "29" + fxPAN + "1Z5", fxIFSC, fxMobile} {
+		assert.Empty(t, base64Leaks(err.Error(), pii), pii)
+	}
 }
