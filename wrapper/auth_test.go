@@ -844,3 +844,20 @@ func TestPasswordGrant_RefusedCredentialsBackOff(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswordGrant_ResendAfter401PassesTheGate: the resend after a token
+// refresh is an attempt like any other (WithSendGate: "the call passes g
+// before each attempt"): it waits at the call's SendGate, so that a batch's
+// rate limit holds, and a gate that has been stopped stops it.
+func TestPasswordGrant_ResendAfter401PassesTheGate(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	c := passwordClient(t, a)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	a.revokeAll()
+	g := &gateRecorder{}
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithSendGate(g))
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), a.patches.Load(), "one PATCH before, then the refused one and its resend")
+	assert.Equal(t, 2, g.waits, "Wait calls for the call's 2 PATCHes")
+}
