@@ -726,3 +726,44 @@ func TestRetry_ServerTextCannotForgeNotSent(t *testing.T) {
 		})
 	}
 }
+
+// TestRetry_TLSHandshakeTimeoutRetried: a server that accepts the
+// connection and never answers the TLS handshake got no byte of the
+// request: net/http's handshake timeout is retried, counted by the
+// connections the server accepts.
+func TestRetry_TLSHandshakeTimeoutRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var accepted atomic.Int32
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			mu.Lock()
+			conns = append(conns, c) // held open, silent
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	hc := &http.Client{Transport: &http.Transport{TLSHandshakeTimeout: 20 * time.Millisecond}}
+	defer hc.CloseIdleConnections()
+	rec := &sleepRecorder{}
+	c, err := NewClient("https://"+ln.Addr().String(), WithToken(fxToken), WithHTTPClient(hc), withSleep(rec.sleep))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
+	assert.Equal(t, int32(defaultMaxAttempts), accepted.Load())
+}
