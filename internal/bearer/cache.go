@@ -71,6 +71,7 @@ type flight struct {
 	hdr       string
 	gen       uint64
 	err       error
+	panicked  any // what Fetch panicked with, re-raised in every waiter
 }
 
 // Header returns the header value and its generation (for Answered). It
@@ -109,6 +110,9 @@ func (c *Cache) Header(ctx context.Context) (string, uint64, error) {
 		c.mu.Unlock()
 		select {
 		case <-f.done:
+			if f.panicked != nil {
+				panic(f.panicked) // in the caller's goroutine, where it can be recovered
+			}
 			return f.hdr, f.gen, f.err
 		case <-ctx.Done():
 			c.mu.Lock()
@@ -128,7 +132,7 @@ func (c *Cache) Header(ctx context.Context) (string, uint64, error) {
 
 // run performs the fetch of f and publishes its result.
 func (c *Cache) run(ctx context.Context, f *flight) {
-	tok, err := c.Fetch(ctx)
+	tok, err := c.fetch(ctx, f)
 	f.cancel()
 	switch {
 	case err != nil:
@@ -175,4 +179,16 @@ func (c *Cache) Answered(gen uint64, refused bool) {
 		}
 		c.hdr, c.refused = "", true
 	}
+}
+
+// fetch calls Fetch; a panic in it is kept in f for its waiters rather than
+// ending the program from this goroutine, which no caller could recover.
+func (c *Cache) fetch(ctx context.Context, f *flight) (tok *oauth2.Token, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f.panicked = r
+			tok, err = nil, fmt.Errorf("enkash: token source panicked")
+		}
+	}()
+	return c.Fetch(ctx)
 }

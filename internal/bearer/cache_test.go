@@ -299,3 +299,22 @@ func TestCache_RefusedFreshTokenBacksOff(t *testing.T) {
 		assert.Equal(t, int32(3), n.Load())
 	})
 }
+
+// TestCache_FetchPanicReachesTheCaller: a Fetch that panics panics in the
+// goroutine of the caller waiting for it (where a recover can catch it),
+// not in the Cache's own goroutine, which would end the program; the next
+// caller starts a new fetch.
+func TestCache_FetchPanicReachesTheCaller(t *testing.T) {
+	var n atomic.Int32
+	c := &Cache{Reuse: true, Timeout: time.Hour, Now: time.Now,
+		Fetch: func(context.Context) (*oauth2.Token, error) {
+			if n.Add(1) == 1 {
+				panic("source bug")
+			}
+			return &oauth2.Token{AccessToken: "second-token-2"}, nil
+		}}
+	assert.PanicsWithValue(t, "source bug", func() { _, _, _ = c.Header(context.Background()) })
+	h, _, err := c.Header(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer second-token-2", h)
+}
