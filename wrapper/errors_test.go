@@ -290,3 +290,26 @@ func TestAPIError_EchoOfTheBodyInBase64(t *testing.T) {
 		assert.Empty(t, base64Leaks(err.Error(), pii), pii)
 	}
 }
+
+// TestAPIError_EchoOfSentPersonalDataInFreeText: personal data the call sent
+// (x-pii properties of the request) that a server quotes in its free-text
+// errorMessage, not under its property name and in no shape the heuristics
+// know (an account number with letters; the spec gives it no pattern), is
+// masked: the client knows the values it sent.
+func TestAPIError_EchoOfSentPersonalDataInFreeText(t *testing.T) {
+	const account = "ACCT-QX-4471-ZZ"
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		msg, _ := json.Marshal(fmt.Sprintf("bank account %v is closed", body["accountNumber"]))
+		reply(w, 422, "application/json", `{"errorResponse":{"errorType":"UNPROCESSABLE_REQUEST","errorMessage":`+string(msg)+`}}`)
+	})
+	c, _ := newClient(t, ts)
+	var u api.UpdateCustomerRequest
+	u.AccountNumber.Set(account)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, u)
+	require.ErrorIs(t, err, ErrUnprocessable)
+	assert.Contains(t, err.Error(), "is closed")
+	assert.NotContains(t, err.Error(), account)
+}
