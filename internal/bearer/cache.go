@@ -50,7 +50,9 @@ type Cache struct {
 	Cancellable bool
 	Timeout     time.Duration    // bounds one fetch
 	Now         func() time.Time // the clock
-	Refused     error            // what Header's error wraps during a back-off
+	// Refused is what Header's error wraps during a back-off; a Fetch error
+	// matching it (refused credentials) twice in a row starts one too.
+	Refused error
 
 	mu        sync.Mutex
 	hdr       string    // the current header value, "" when none
@@ -59,6 +61,7 @@ type Cache struct {
 	flight    *flight   // the fetch in progress
 	refused   bool      // the last token was dropped after a 401
 	fresh     bool      // the token replaced a refused one and has had only 401s yet
+	denied    bool      // the last fetch was refused (an error matching Refused)
 	blocked   time.Time // no fetch before then
 }
 
@@ -154,6 +157,15 @@ func (c *Cache) run(ctx context.Context, f *flight) {
 			c.refreshAt = tok.Expiry.Add(-min(c.Margin, tok.Expiry.Sub(c.Now())/2))
 		}
 		f.hdr, f.gen = c.hdr, c.gen
+		c.denied = false
+	} else if c.Refused != nil && errors.Is(err, c.Refused) {
+		// The fetch itself was refused (bad credentials): a second refusal
+		// in a row stops fetching for a while, as a refused fresh token
+		// does, so that a batch is not a run of failed logins.
+		if c.denied {
+			c.blocked = c.Now().Add(refusedBackoff)
+		}
+		c.denied = true
 	}
 	if c.flight == f {
 		c.flight = nil
