@@ -767,3 +767,25 @@ func TestRetry_TLSHandshakeTimeoutRetried(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
 	assert.Equal(t, int32(defaultMaxAttempts), accepted.Load())
 }
+
+// TestRetry_UnknownOutcomeOfAnEarlierAttemptStays: with RetryUnknownOutcome
+// a request whose first attempt was cut off after it was sent is tried
+// again; when the last attempt then fails in a way that alone would say
+// "not applied" (a 503, a refused connection), the error still matches
+// ErrOutcomeUnknown: the first attempt may have been applied.
+func TestRetry_UnknownOutcomeOfAnEarlierAttemptStays(t *testing.T) {
+	var n atomic.Int32
+	srv := rawServer(t, func(*http.Request, []byte) string {
+		if n.Add(1) == 1 {
+			return "" // read, then closed without an answer
+		}
+		return "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+	})
+	rec := &sleepRecorder{}
+	c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep),
+		WithRetry(RetryPolicy{MaxAttempts: 2, RetryUnknownOutcome: true}))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.Equal(t, int32(2), n.Load())
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
+}
