@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 	"testing"
@@ -135,5 +136,22 @@ func TestMasker_JSONSurrogatePairs(t *testing.T) {
 		got := mask(`{"error_description":"bad password `+esc.String()+`"}`, sec)
 		assert.NotContains(t, got, esc.String(), name)
 		assert.Contains(t, got, Redacted, name)
+	}
+}
+
+// TestMasker_HTMLEntities: a proxy's or gateway's HTML error page echoes
+// what it was sent with HTML's character references (&#64; &#x2F; &amp;
+// &Uuml;): a secret behind them is masked like one behind URL or JSON
+// escapes.
+func TestMasker_HTMLEntities(t *testing.T) {
+	const sec = "p@ss w0rd/Über-42&<x>"
+	for name, f := range map[string]string{
+		"decimal":           "p&#64;ss w0rd&#47;&#220;ber-42&#38;&#60;x&#62;",
+		"hex":               "p&#x40;ss w0rd&#x2F;&#xDC;ber-42&#x26;&#x3C;x&#x3E;",
+		"named":             "p@ss w0rd/&Uuml;ber-42&amp;&lt;x&gt;",
+		"html.EscapeString": html.EscapeString(sec),
+	} {
+		got := mask("<pre>"+f+"</pre>", sec)
+		assert.Equal(t, "<pre>"+Redacted+"</pre>", got, name)
 	}
 }
