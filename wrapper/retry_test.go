@@ -351,8 +351,12 @@ func TestRetry_RetryAfterHonouredUpToTheCap(t *testing.T) {
 		wantWaits []time.Duration
 	}{
 		{"seconds", "7", 2, []time.Duration{7 * time.Second}},
+		{"zero seconds", "0", 2, []time.Duration{0}},
 		{"http date", now.Add(12 * time.Second).Format(http.TimeFormat), 2, []time.Duration{12 * time.Second}},
+		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 2, []time.Duration{0}},
 		{"garbage falls back to backoff", "soon", 2, []time.Duration{defaultBaseDelay}},
+		{"negative falls back to backoff", "-5", 2, []time.Duration{defaultBaseDelay}},
+		{"fits int64, not a Duration: above cap", "99999999999999999", 1, nil},
 		{"above cap: give up", "3600", 1, nil},
 		{"equal to the cap: waited", strconv.Itoa(int(defaultMaxRetryAfter / time.Second)), 2, []time.Duration{defaultMaxRetryAfter}},
 		{"overflows int64: above cap, no wait", "99999999999999999999", 1, nil},
@@ -756,4 +760,96 @@ func TestRewind_OnlyABodyNeedsGetBody(t *testing.T) {
 			assert.Equal(t, tc.wantBody, string(b))
 		})
 	}
+}
+
+// TestRetry_ServerTextCannotForgeNotSent: whether a request was sent is
+// decided by the error's types, never by text a server can put into the
+// error: a server that processed the PATCH and then answers with a
+// malformed header line quoting "net/http: TLS handshake timeout" must not
+// get the PATCH again (it is an outcome-unknown failure).
+func TestRetry_ServerTextCannotForgeNotSent(t *testing.T) {
+	for name, resp := range map[string]string{
+		"malformed header line": "HTTP/1.1 200 OK\r\nnet/http: TLS handshake timeout\r\nContent-Length: 0\r\n\r\n",
+		"bad Content-Length":    "HTTP/1.1 200 OK\r\nContent-Length: net/http: TLS handshake timeout\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var patches atomic.Int32
+			srv := rawServer(t, func(r *http.Request, _ []byte) string {
+				if r.Method == http.MethodPatch {
+					patches.Add(1) // applied
+				}
+				return resp
+			})
+			rec := &sleepRecorder{}
+			c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep), withJitter(func(int64) int64 { return 0 }))
+			assert.NoError(t, err)
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.Error(t, err)
+			assert.Equal(t, int32(1), patches.Load(), "a processed PATCH was sent again: %v", err)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+		})
+	}
+}
+
+// TestRetry_TLSHandshakeTimeoutRetried: a server that accepts the
+// connection and never answers the TLS handshake got no byte of the
+// request: net/http's handshake timeout is retried, counted by the
+// connections the server accepts.
+func TestRetry_TLSHandshakeTimeoutRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var accepted atomic.Int32
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			mu.Lock()
+			conns = append(conns, c) // held open, silent
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	hc := &http.Client{Transport: &http.Transport{TLSHandshakeTimeout: 20 * time.Millisecond}}
+	defer hc.CloseIdleConnections()
+	rec := &sleepRecorder{}
+	c, err := NewClient("https://"+ln.Addr().String(), WithToken(fxToken), WithHTTPClient(hc), withSleep(rec.sleep))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
+	assert.Equal(t, int32(defaultMaxAttempts), accepted.Load())
+}
+
+// TestRetry_UnknownOutcomeOfAnEarlierAttemptStays: with RetryUnknownOutcome
+// a request whose first attempt was cut off after it was sent is tried
+// again; when the last attempt then fails in a way that alone would say
+// "not applied" (a 503, a refused connection), the error still matches
+// ErrOutcomeUnknown: the first attempt may have been applied.
+func TestRetry_UnknownOutcomeOfAnEarlierAttemptStays(t *testing.T) {
+	var n atomic.Int32
+	srv := rawServer(t, func(*http.Request, []byte) string {
+		if n.Add(1) == 1 {
+			return "" // read, then closed without an answer
+		}
+		return "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+	})
+	rec := &sleepRecorder{}
+	c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep),
+		WithRetry(RetryPolicy{MaxAttempts: 2, RetryUnknownOutcome: true}))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.Equal(t, int32(2), n.Load())
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -165,6 +166,8 @@ func unescape(s string) (d string, from, to []int32) {
 			} else {
 				b = append(b, c)
 			}
+		case c == '\\' && surrogatePair(s[i:]) >= 0: // JSON's \uD83D\uDD11
+			b, w = utf8.AppendRune(b, surrogatePair(s[i:])), 12
 		case c == '\\' && i+1 < len(s):
 			r, multibyte, tail, err := strconv.UnquoteChar(s[i:], 0)
 			switch {
@@ -184,4 +187,23 @@ func unescape(s string) (d string, from, to []int32) {
 		i += w
 	}
 	return string(b), from, to
+}
+
+// surrogatePair returns the character that s starts with when it starts
+// with a UTF-16 surrogate pair in JSON escapes (\uD83D\uDD11), else -1:
+// an ASCII-only JSON encoder writes a character outside the Basic
+// Multilingual Plane that way, and strconv.UnquoteChar refuses each half.
+func surrogatePair(s string) rune {
+	if len(s) < 12 || s[0] != '\\' || s[1] != 'u' || s[6] != '\\' || s[7] != 'u' {
+		return -1
+	}
+	hi, err1 := strconv.ParseUint(s[2:6], 16, 16)
+	lo, err2 := strconv.ParseUint(s[8:12], 16, 16)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	if r := utf16.DecodeRune(rune(hi), rune(lo)); r != utf8.RuneError {
+		return r
+	}
+	return -1
 }
