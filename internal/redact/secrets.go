@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,10 +20,13 @@ const MinSecretLen = 4
 const fragMin = 8
 
 // Forms returns the forms of each secret that a Masker looks for: the
-// secret, with its spaces as '+' (a form body or query), and Base64Forms.
-// Escaped forms (URL, JSON, Go quoting; any mix) need no entry: the Masker
-// decodes escapes before it looks. Secrets shorter than MinSecretLen are
-// skipped. The result is shared: append to a copy.
+// secret, with its spaces as '+', URL-escaped as a form body or query
+// (url.QueryEscape) and as a path (url.PathEscape) sends it, and the
+// Base64Forms of each of these (a server may echo the body it received in
+// base64). Escaped forms (URL, JSON, Go quoting; any mix) in plain text are
+// found anyway, since the Masker decodes escapes before it looks; inside
+// base64 they are not. Secrets shorter than MinSecretLen are skipped. The
+// result is shared: append to a copy.
 func Forms(secrets ...string) []string {
 	if m := lastForms.Load(); m != nil && slices.Equal(m.in, secrets) {
 		return m.out
@@ -32,9 +36,17 @@ func Forms(secrets ...string) []string {
 		if len(sec) < MinSecretLen {
 			continue
 		}
-		for _, f := range append([]string{sec, strings.ReplaceAll(sec, " ", "+")}, Base64Forms(sec)...) {
-			if !slices.Contains(forms, f) { // every form is as long as the secret or longer
-				forms = append(forms, f)
+		var plain []string // every form is as long as the secret or longer
+		for _, p := range []string{sec, strings.ReplaceAll(sec, " ", "+"), url.QueryEscape(sec), url.PathEscape(sec)} {
+			if !slices.Contains(plain, p) {
+				plain = append(plain, p)
+			}
+		}
+		for _, p := range plain {
+			for _, f := range append([]string{p}, Base64Forms(p)...) {
+				if !slices.Contains(forms, f) {
+					forms = append(forms, f)
+				}
 			}
 		}
 	}
