@@ -23,6 +23,7 @@ type callInfo struct {
 	authHdrs  []string // every Authorization value the call sent
 	waitErr   error    // the wait before a retry ended early (ctx done)
 	gate      SendGate // WithSendGate, read by the retry layer
+	unknown   bool     // an earlier attempt that may have been applied was retried
 }
 
 type callKey struct{}
@@ -96,6 +97,11 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	if cs.meta != nil {
 		defer func() { cs.meta.fill(c, ci, resp, err) }()
 	}
+	defer func() { // the last attempt's error alone may say "not applied"
+		if err != nil && ci.unknown && !errors.Is(err, ErrOutcomeUnknown) {
+			err = fmt.Errorf("%w by an earlier attempt; last attempt: %w", ErrOutcomeUnknown, err)
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("enkash: %w", err)
 	}
