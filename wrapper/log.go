@@ -28,7 +28,7 @@ func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
 	op, attempt, forms := "request", 0, d.forms
 	if ci := callOf(ctx); ci != nil {
 		op, attempt = ci.op, ci.attempt
-		forms = append(ci.tokenForms(), forms...)
+		forms = append(ci.sentForms(), forms...)
 	}
 	status, rid := 0, ""
 	if resp != nil {
