@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"html"
 	"net/url"
 	"slices"
 	"strconv"
@@ -161,11 +162,12 @@ func (m *Masker) find(d string, from, to []int32, spans []span) []span {
 
 // unescape decodes in s the escapes a server may wrap a secret in, with
 // strconv.UnquoteChar (Go's and JSON's \uXXXX, \xXX, \n, …) and any other
-// \c as c (JSON's \/), and URL's %XX. It returns the result with, for each
+// \c as c (JSON's \/), URL's %XX, and HTML's character references (&#64;
+// &#x2F; &amp; &Uuml;, closed by ';') that an HTML error page holds. It returns the result with, for each
 // of its bytes, where in s the escape that gave it starts and ends; from is
 // nil when s holds no escape.
 func unescape(s string) (d string, from, to []int32) {
-	if !strings.ContainsAny(s, `\%`) {
+	if !strings.ContainsAny(s, `\%&`) {
 		return s, nil, nil
 	}
 	b := make([]byte, 0, len(s))
@@ -178,6 +180,9 @@ func unescape(s string) (d string, from, to []int32) {
 			} else {
 				b = append(b, c)
 			}
+		case c == '&' && htmlRef(s[i:]) > 0:
+			w = htmlRef(s[i:])
+			b = append(b, html.UnescapeString(s[i:i+w])...)
 		case c == '\\' && surrogatePair(s[i:]) >= 0: // JSON's \uD83D\uDD11
 			b, w = utf8.AppendRune(b, surrogatePair(s[i:])), 12
 		case c == '\\' && i+1 < len(s):
@@ -199,6 +204,16 @@ func unescape(s string) (d string, from, to []int32) {
 		i += w
 	}
 	return string(b), from, to
+}
+
+// htmlRef returns the length of the HTML character reference s starts
+// with (up to its ';', at most 40 bytes: the longest named one is 33), or 0.
+func htmlRef(s string) int {
+	end := strings.IndexByte(s[:min(len(s), 40)], ';')
+	if end < 2 || html.UnescapeString(s[:end+1]) == s[:end+1] {
+		return 0
+	}
+	return end + 1
 }
 
 // surrogatePair returns the character that s starts with when it starts
