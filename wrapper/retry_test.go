@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -833,23 +834,68 @@ func TestRetry_TLSHandshakeTimeoutRetried(t *testing.T) {
 }
 
 // TestRetry_UnknownOutcomeOfAnEarlierAttemptStays: with RetryUnknownOutcome
-// a request whose first attempt was cut off after it was sent is tried
-// again; when the last attempt then fails in a way that alone would say
-// "not applied" (a 503, a refused connection), the error still matches
-// ErrOutcomeUnknown: the first attempt may have been applied.
+// a request whose first attempt was cut off after it was sent (or got a
+// 502) is tried again; when the last attempt then fails in a way that alone would say
+// "not applied" (a 503, a refused connection, a gate that stops the call),
+// the error still matches ErrOutcomeUnknown: the first attempt may have
+// been applied.
 func TestRetry_UnknownOutcomeOfAnEarlierAttemptStays(t *testing.T) {
-	var n atomic.Int32
-	srv := rawServer(t, func(*http.Request, []byte) string {
-		if n.Add(1) == 1 {
-			return "" // read, then closed without an answer
-		}
-		return "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
-	})
-	rec := &sleepRecorder{}
-	c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep),
-		WithRetry(RetryPolicy{MaxAttempts: 2, RetryUnknownOutcome: true}))
-	require.NoError(t, err)
-	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
-	require.Equal(t, int32(2), n.Load())
-	assert.ErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
+	errStopped := errors.New("batch stopped")
+	for _, tc := range []struct {
+		name  string
+		first string  // the first answer (none: cut off)
+		sent  int32   // requests the server reads
+		want  []error // besides ErrOutcomeUnknown
+		dial2 bool    // the second dial is refused
+		gate  bool    // the gate refuses the second attempt
+	}{
+		{name: "503", sent: 2, want: []error{ErrServer}},
+		{name: "502 then 503", first: "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", sent: 2, want: []error{ErrServer}},
+		{name: "refused dial", sent: 1, want: []error{ErrNetwork}, dial2: true},
+		{name: "gate refuses", sent: 1, want: []error{errStopped}, gate: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := rawServer(t, func(*http.Request, []byte) string {
+				if n.Add(1) == 1 {
+					return tc.first
+				}
+				return "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+			})
+			var dials atomic.Int32
+			tr := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				if dials.Add(1) > 1 && tc.dial2 {
+					return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+				}
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			}}
+			defer tr.CloseIdleConnections()
+			var opts []CallOption
+			if tc.gate {
+				var waits atomic.Int32
+				opts = append(opts, WithSendGate(gateFunc(func(context.Context) error {
+					if waits.Add(1) > 1 {
+						return errStopped
+					}
+					return nil
+				})))
+			}
+			rec := &sleepRecorder{}
+			c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep), WithHTTPClient(&http.Client{Transport: tr}),
+				WithRetry(RetryPolicy{MaxAttempts: 2, RetryUnknownOutcome: true}))
+			require.NoError(t, err)
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, opts...)
+			require.Equal(t, tc.sent, n.Load())
+			assert.ErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
+			for _, w := range tc.want {
+				assert.ErrorIs(t, err, w, "%v", err)
+			}
+		})
+	}
 }
+
+// gateFunc is a SendGate that asks f before each attempt and ignores holds.
+type gateFunc func(context.Context) error
+
+func (f gateFunc) Wait(ctx context.Context) error { return f(ctx) }
+func (gateFunc) HoldFor(time.Duration)            {}
