@@ -170,13 +170,13 @@ func unescape(s string) (d string, from, to []int32) {
 	if !strings.ContainsAny(s, `\%&`) {
 		return s, nil, nil
 	}
-	b := make([]byte, 0, len(s))
+	b, from, to := make([]byte, 0, len(s)), make([]int32, 0, len(s)), make([]int32, 0, len(s))
 	for i := 0; i < len(s); {
 		n, w := len(b), 1
 		switch c := s[i]; {
 		case c == '%' && i+2 < len(s):
-			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
-				b, w = append(b, byte(v)), 3
+			if hi, lo := unhex(s[i+1]), unhex(s[i+2]); hi|lo < 16 { // no error allocated
+				b, w = append(b, hi<<4|lo), 3
 			} else {
 				b = append(b, c)
 			}
@@ -204,6 +204,19 @@ func unescape(s string) (d string, from, to []int32) {
 		i += w
 	}
 	return string(b), from, to
+}
+
+// unhex returns the value of a hexadecimal digit, or 16 or more.
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 255
 }
 
 // htmlRef returns the length of the HTML character reference s starts
