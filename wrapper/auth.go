@@ -297,6 +297,15 @@ func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	closeBody(resp.Body, errBodyRead) // drain for reuse
+	// The resend is an attempt too: it passes the call's gate.
+	if ci.gate != nil {
+		if err := ci.gate.Wait(ctx); err != nil {
+			if ctx.Err() == nil { // the gate's own reason (a stopped batch)
+				return nil, &layerError{err}
+			}
+			return nil, &layerError{fmt.Errorf("enkash: %w", err)}
+		}
+	}
 	ci.refreshed = true
 	again.Header["Authorization"] = []string{next}
 	ci.sentAuth(next)

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -830,4 +832,86 @@ func TestPasswordGrant_BodyCutShort(t *testing.T) {
 	var ae *APIError
 	assert.False(t, errors.As(err, &ae))
 	assert.Contains(t, err.Error(), "token endpoint: reading body")
+}
+
+func TestWithPasswordCredentials_ShortestSecretsAccepted(t *testing.T) {
+	for name, opt := range map[string]Option{
+		"four-character password": WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, "pw12"),
+		"four-character secret":   WithPasswordCredentials(fxClientID, "cs12", fxUser, fxPassword),
+		"no client secret":        WithPasswordCredentials(fxClientID, "", fxUser, fxPassword),
+	} {
+		c, err := NewClient("https://api.enkash.example", opt)
+		assert.NoError(t, err, name)
+		assert.NotNil(t, c, name)
+	}
+}
+
+type panickingSource struct{}
+
+func (panickingSource) Token() (*oauth2.Token, error) { panic("token source bug") }
+
+func TestTokenSource_PanicReachesTheCaller(t *testing.T) {
+	if os.Getenv("ENKASH_PANIC_CHILD") == "1" {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { reply(w, 200, "application/json", okEnvelope) }))
+		defer srv.Close()
+		c, err := NewClient(srv.URL, WithTokenSource(panickingSource{}))
+		if err != nil {
+			os.Exit(3)
+		}
+		func() {
+			defer func() { _ = recover() }()
+			_, _ = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		}()
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTokenSource_PanicReachesTheCaller$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "ENKASH_PANIC_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	assert.NoError(t, err, "the child process died: %s", out)
+}
+
+func TestPasswordGrant_RefusedCredentialsBackOff(t *testing.T) {
+	for name, refusal := range map[string]struct {
+		status int
+		body   string
+	}{
+		"400 invalid_grant":  {400, `{"error":"invalid_grant","error_description":"Bad credentials"}`},
+		"401 invalid_client": {401, `{"error":"invalid_client","error_description":"Bad client credentials"}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var grants, patches atomic.Int32
+			ts := newTestServer(t)
+			ts.mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, _ *http.Request) {
+				grants.Add(1)
+				reply(w, refusal.status, "application/json", refusal.body)
+			})
+			ts.mux.HandleFunc("PATCH /api/v0/customer/{id}", func(w http.ResponseWriter, _ *http.Request) {
+				patches.Add(1)
+				reply(w, 200, "application/json", okEnvelope)
+			})
+			c, err := NewClient(ts.URL+prefix, WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword),
+				withClock(fixedClock()))
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			for range 20 {
+				_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+				require.ErrorIs(t, err, ErrUnauthorized)
+			}
+			assert.Zero(t, patches.Load())
+			assert.LessOrEqual(t, grants.Load(), int32(2), "password grants for 20 calls with refused credentials")
+		})
+	}
+}
+
+func TestPasswordGrant_ResendAfter401PassesTheGate(t *testing.T) {
+	a := newAuthServer(t, false, 3600)
+	c := passwordClient(t, a)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.NoError(t, err)
+	a.revokeAll()
+	g := &gateRecorder{}
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, WithSendGate(g))
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), a.patches.Load(), "one PATCH before, then the refused one and its resend")
+	assert.Equal(t, 2, g.waits, "Wait calls for the call's 2 PATCHes")
 }

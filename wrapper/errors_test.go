@@ -2,11 +2,16 @@ package wrapper
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,4 +211,105 @@ func TestDecodeError_Text(t *testing.T) {
 	other := errors.New("quoted " + fxMobile)
 	assert.Equal(t, "a JSON value has the wrong form", decodeError{other}.Error())
 	assert.ErrorIs(t, decodeError{other}, other)
+}
+
+// TestErrors_TokenEndpointEchoOfTheFormInBase64: a token endpoint (or a
+// gateway before it) that echoes the request body it received in base64,
+// as API gateways log and return bodies, echoes the password in the form
+// the client sent it: URL-encoded inside the form. No error text holds a
+// base64 run that decodes, and URL-decodes, to 8 or more bytes of the
+// password.
+func TestErrors_TokenEndpointEchoOfTheFormInBase64(t *testing.T) {
+	for name, enc := range map[string]*base64.Encoding{
+		"std": base64.StdEncoding, "url": base64.URLEncoding, "raw std": base64.RawStdEncoding,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := rawServer(t, func(_ *http.Request, body []byte) string {
+				b := `{"error":"invalid_request","error_description":"cannot parse body ` + enc.EncodeToString(body) + `"}`
+				return "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(b)) + "\r\n\r\n" + b
+			})
+			cl, err := NewClient(srv, WithPasswordCredentials(fxClientID, echoSecret, fxUser, hostilePassword), WithRetry(RetryPolicy{MaxAttempts: 1}))
+			require.NoError(t, err)
+			defer cl.CloseIdleConnections()
+			_, err = cl.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			require.Error(t, err)
+			var ae *APIError
+			require.True(t, errors.As(err, &ae))
+			for _, text := range []string{printedTree(err), ae.ErrorMessage} {
+				assert.Empty(t, base64Leaks(text, hostilePassword))
+			}
+		})
+	}
+}
+
+// base64Leaks returns the 8-byte windows of sec that a run of base64 (either
+// alphabet, any alignment) in text decodes to, as is or URL-decoded.
+func base64Leaks(text, sec string) []string {
+	isB64 := func(r rune) bool {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("+/-_", r)
+	}
+	var found []string
+	for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !isB64(r) }) {
+		for skip := 0; skip < 4 && skip < len(run); skip++ {
+			s := run[skip:]
+			s = s[:len(s)/4*4]
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				d, err := enc.DecodeString(s)
+				if err != nil {
+					continue
+				}
+				plain := string(d)
+				if u, err := url.QueryUnescape(plain); err == nil {
+					plain += "\x00" + u
+				}
+				for i := 0; i+8 <= len(sec); i++ {
+					if w := sec[i : i+8]; strings.Contains(plain, w) && !slices.Contains(found, w) {
+						found = append(found, w)
+					}
+				}
+			}
+		}
+	}
+	return found
+}
+
+// TestAPIError_EchoOfTheBodyInBase64: a server (or gateway) that echoes the
+// PATCH body it received in base64 in its errorMessage echoes the personal
+// data the client sent; Error() shows none of it, decoded or not.
+func TestAPIError_EchoOfTheBodyInBase64(t *testing.T) {
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		msg, _ := json.Marshal("cannot parse body " + base64.StdEncoding.EncodeToString(body))
+		reply(w, 400, "application/json", `{"errorResponse":{"errorType":"VALIDATION_ERROR","errorMessage":`+string(msg)+`}}`)
+	})
+	c, _ := newClient(t, ts)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, piiBody())
+	require.ErrorIs(t, err, ErrValidation)
+	for _, pii := range []string{fxAccount, "29" + fxPAN + "1Z5", fxIFSC, fxMobile} {
+		assert.Empty(t, base64Leaks(err.Error(), pii), pii)
+	}
+}
+
+// TestAPIError_EchoOfSentPersonalDataInFreeText: personal data the call sent
+// (x-pii properties of the request) that a server quotes in its free-text
+// errorMessage, not under its property name and in no shape the heuristics
+// know (an account number with letters; the spec gives it no pattern), is
+// masked: the client knows the values it sent.
+func TestAPIError_EchoOfSentPersonalDataInFreeText(t *testing.T) {
+	const account = "ACCT-QX-4471-ZZ"
+	ts := newTestServer(t)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		msg, _ := json.Marshal(fmt.Sprintf("bank account %v is closed", body["accountNumber"]))
+		reply(w, 422, "application/json", `{"errorResponse":{"errorType":"UNPROCESSABLE_REQUEST","errorMessage":`+string(msg)+`}}`)
+	})
+	c, _ := newClient(t, ts)
+	var u api.UpdateCustomerRequest
+	u.AccountNumber.Set(account)
+	_, err := c.UpdateCustomer(context.Background(), validCustomerID, u)
+	require.ErrorIs(t, err, ErrUnprocessable)
+	assert.Contains(t, err.Error(), "is closed")
+	assert.NotContains(t, err.Error(), account)
 }

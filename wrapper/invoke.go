@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/enkash-oss/enkash-go/api"
+	rd "github.com/enkash-oss/enkash-go/internal/redact"
 )
 
 // callInfo is the state of one operation call, shared by the layers through
@@ -22,8 +23,10 @@ type callInfo struct {
 	attempt   int      // 1-based, set by the retry layer
 	refreshed bool     // the auth layer has already refreshed after a 401
 	authHdrs  []string // every Authorization value the call sent
+	body      []byte   // the request body the call sent
 	waitErr   error    // the wait before a retry ended early (ctx done)
 	gate      SendGate // WithSendGate, read by the retry layer
+	unknown   bool     // an earlier attempt that may have been applied was retried
 }
 
 type callKey struct{}
@@ -35,16 +38,18 @@ func (ci *callInfo) sentAuth(hdr string) {
 	}
 }
 
-// tokenForms are the secret forms of every bearer token the call sent (a
-// rotating source or a refresh may send more than one).
-func (ci *callInfo) tokenForms() []string {
-	var tokens []string
+// sentForms are the secret forms of every bearer token the call sent (a
+// rotating source or a refresh may send more than one) and of the personal
+// data in its body (the values of the x-pii properties): a server may echo
+// them in any form.
+func (ci *callInfo) sentForms() []string {
+	sent := rd.ValuesUnder(ci.body, api.IsPersonalDataProperty)
 	for _, h := range ci.authHdrs {
 		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
-			tokens = append(tokens, t)
+			sent = append(sent, t)
 		}
 	}
-	return secretForms(tokens...)
+	return secretForms(sent...)
 }
 
 func callOf(ctx context.Context) *callInfo {
@@ -97,6 +102,11 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	if cs.meta != nil {
 		defer func() { cs.meta.fill(c, ci, resp, err) }()
 	}
+	defer func() { // the last attempt's error alone may say "not applied"
+		if err != nil && ci.unknown && !errors.Is(err, ErrOutcomeUnknown) {
+			err = fmt.Errorf("%w by an earlier attempt; last attempt: %w", ErrOutcomeUnknown, err)
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("enkash: %w", err)
 	}
@@ -106,6 +116,7 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	if err != nil {
 		return nil, fmt.Errorf("enkash: encoding request body: %w", err)
 	}
+	ci.body = payload
 	resp, err = send(context.WithValue(ctx, callKey{}, ci), bytes.NewReader(payload))
 	if err != nil {
 		var le *layerError
@@ -146,10 +157,10 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	return nil, ae
 }
 
-// callForms are the secret forms of a call: the Client's, and the token its
-// last attempt sent.
+// callForms are the secret forms of a call: the Client's, and what the call
+// sent (sentForms).
 func (c *Client) callForms(ci *callInfo) []string {
-	return append(ci.tokenForms(), c.forms...)
+	return append(ci.sentForms(), c.forms...)
 }
 
 // bodyReadError is the error of a response body that broke off. After a

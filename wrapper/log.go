@@ -27,7 +27,8 @@ func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.next.Do(req)
 	op, attempt, forms := "request", 0, d.forms
 	if ci := callOf(ctx); ci != nil {
-		op, attempt, forms = ci.op, ci.attempt, append(ci.tokenForms(), forms...)
+		op, attempt = ci.op, ci.attempt
+		forms = append(ci.sentForms(), forms...)
 	}
 	status, rid := 0, ""
 	if resp != nil {

@@ -129,7 +129,7 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		ci.attempt = attempt
 		resp, err := d.next.Do(r)
 		if err != nil {
-			if err = d.afterError(req.Context(), err, attempt); err != nil {
+			if err = d.afterError(req.Context(), ci, err, attempt); err != nil {
 				return nil, err
 			}
 			continue
@@ -168,7 +168,7 @@ func (d *retryDoer) admit(req *http.Request, gate SendGate, attempt int) (*http.
 // afterError classifies a transport error (no response) and, when another
 // attempt is due, waits the backoff and returns nil. An error that may have
 // come after the request reached the server matches ErrOutcomeUnknown.
-func (d *retryDoer) afterError(ctx context.Context, err error, attempt int) error {
+func (d *retryDoer) afterError(ctx context.Context, ci *callInfo, err error, attempt int) error {
 	var le *layerError
 	if errors.As(err, &le) {
 		return err // classified below us (a token failure)
@@ -194,6 +194,7 @@ func (d *retryDoer) afterError(ctx context.Context, err error, attempt int) erro
 	if err := d.sleep(ctx, wait); err != nil {
 		return &layerError{fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", err, last)}
 	}
+	ci.unknown = ci.unknown || sent
 	return nil
 }
 
@@ -222,12 +223,14 @@ func (d *retryDoer) afterResponse(ctx context.Context, ci *callInfo, resp *http.
 		return false
 	}
 	if hasRA && ci.gate != nil {
+		ci.unknown = ci.unknown || unknownOutcomeStatus(resp.StatusCode)
 		return true // the gate holds this call back too
 	}
 	if err := d.sleep(ctx, wait); err != nil {
 		ci.waitErr = err // invoke joins it with the error of this answer
 		return false
 	}
+	ci.unknown = ci.unknown || unknownOutcomeStatus(resp.StatusCode)
 	return true
 }
 

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -351,8 +352,12 @@ func TestRetry_RetryAfterHonouredUpToTheCap(t *testing.T) {
 		wantWaits []time.Duration
 	}{
 		{"seconds", "7", 2, []time.Duration{7 * time.Second}},
+		{"zero seconds", "0", 2, []time.Duration{0}},
 		{"http date", now.Add(12 * time.Second).Format(http.TimeFormat), 2, []time.Duration{12 * time.Second}},
+		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 2, []time.Duration{0}},
 		{"garbage falls back to backoff", "soon", 2, []time.Duration{defaultBaseDelay}},
+		{"negative falls back to backoff", "-5", 2, []time.Duration{defaultBaseDelay}},
+		{"fits int64, not a Duration: above cap", "99999999999999999", 1, nil},
 		{"above cap: give up", "3600", 1, nil},
 		{"equal to the cap: waited", strconv.Itoa(int(defaultMaxRetryAfter / time.Second)), 2, []time.Duration{defaultMaxRetryAfter}},
 		{"overflows int64: above cap, no wait", "99999999999999999999", 1, nil},
@@ -717,3 +722,140 @@ func TestWithSendGate_PacesEveryAttempt(t *testing.T) {
 		})
 	}
 }
+
+// TestRetry_ServerTextCannotForgeNotSent: whether a request was sent is
+// decided by the error's types, never by text a server can put into the
+// error: a server that processed the PATCH and then answers with a
+// malformed header line quoting "net/http: TLS handshake timeout" must not
+// get the PATCH again (it is an outcome-unknown failure).
+func TestRetry_ServerTextCannotForgeNotSent(t *testing.T) {
+	for name, resp := range map[string]string{
+		"malformed header line": "HTTP/1.1 200 OK\r\nnet/http: TLS handshake timeout\r\nContent-Length: 0\r\n\r\n",
+		"bad Content-Length":    "HTTP/1.1 200 OK\r\nContent-Length: net/http: TLS handshake timeout\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var patches atomic.Int32
+			srv := rawServer(t, func(r *http.Request, _ []byte) string {
+				if r.Method == http.MethodPatch {
+					patches.Add(1) // applied
+				}
+				return resp
+			})
+			rec := &sleepRecorder{}
+			c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep), withJitter(func(int64) int64 { return 0 }))
+			assert.NoError(t, err)
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+			assert.Error(t, err)
+			assert.Equal(t, int32(1), patches.Load(), "a processed PATCH was sent again: %v", err)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+		})
+	}
+}
+
+// TestRetry_TLSHandshakeTimeoutRetried: a server that accepts the
+// connection and never answers the TLS handshake got no byte of the
+// request: net/http's handshake timeout is retried, counted by the
+// connections the server accepts.
+func TestRetry_TLSHandshakeTimeoutRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var accepted atomic.Int32
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			mu.Lock()
+			conns = append(conns, c) // held open, silent
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	hc := &http.Client{Transport: &http.Transport{TLSHandshakeTimeout: 20 * time.Millisecond}}
+	defer hc.CloseIdleConnections()
+	rec := &sleepRecorder{}
+	c, err := NewClient("https://"+ln.Addr().String(), WithToken(fxToken), WithHTTPClient(hc), withSleep(rec.sleep))
+	require.NoError(t, err)
+	_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
+	assert.Equal(t, int32(defaultMaxAttempts), accepted.Load())
+}
+
+// TestRetry_UnknownOutcomeOfAnEarlierAttemptStays: with RetryUnknownOutcome
+// a request whose first attempt was cut off after it was sent (or got a
+// 502) is tried again; when the last attempt then fails in a way that alone would say
+// "not applied" (a 503, a refused connection, a gate that stops the call),
+// the error still matches ErrOutcomeUnknown: the first attempt may have
+// been applied.
+func TestRetry_UnknownOutcomeOfAnEarlierAttemptStays(t *testing.T) {
+	errStopped := errors.New("batch stopped")
+	for _, tc := range []struct {
+		name  string
+		first string  // the first answer (none: cut off)
+		sent  int32   // requests the server reads
+		want  []error // besides ErrOutcomeUnknown
+		dial2 bool    // the second dial is refused
+		gate  bool    // the gate refuses the second attempt
+	}{
+		{name: "503", sent: 2, want: []error{ErrServer}},
+		{name: "502 then 503", first: "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", sent: 2, want: []error{ErrServer}},
+		{name: "refused dial", sent: 1, want: []error{ErrNetwork}, dial2: true},
+		{name: "gate refuses", sent: 1, want: []error{errStopped}, gate: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := rawServer(t, func(*http.Request, []byte) string {
+				if n.Add(1) == 1 {
+					return tc.first
+				}
+				return "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+			})
+			var dials atomic.Int32
+			tr := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				if dials.Add(1) > 1 && tc.dial2 {
+					return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+				}
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			}}
+			defer tr.CloseIdleConnections()
+			var opts []CallOption
+			if tc.gate {
+				var waits atomic.Int32
+				opts = append(opts, WithSendGate(gateFunc(func(context.Context) error {
+					if waits.Add(1) > 1 {
+						return errStopped
+					}
+					return nil
+				})))
+			}
+			rec := &sleepRecorder{}
+			c, err := NewClient(srv, WithToken(fxToken), withSleep(rec.sleep), WithHTTPClient(&http.Client{Transport: tr}),
+				WithRetry(RetryPolicy{MaxAttempts: 2, RetryUnknownOutcome: true}))
+			require.NoError(t, err)
+			_, err = c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{}, opts...)
+			require.Equal(t, tc.sent, n.Load())
+			assert.ErrorIs(t, err, ErrOutcomeUnknown, "%v", err)
+			for _, w := range tc.want {
+				assert.ErrorIs(t, err, w, "%v", err)
+			}
+		})
+	}
+}
+
+// gateFunc is a SendGate that asks f before each attempt and ignores holds.
+type gateFunc func(context.Context) error
+
+func (f gateFunc) Wait(ctx context.Context) error { return f(ctx) }
+func (gateFunc) HoldFor(time.Duration)            {}

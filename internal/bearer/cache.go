@@ -50,7 +50,9 @@ type Cache struct {
 	Cancellable bool
 	Timeout     time.Duration    // bounds one fetch
 	Now         func() time.Time // the clock
-	Refused     error            // what Header's error wraps during a back-off
+	// Refused is what Header's error wraps during a back-off; a Fetch error
+	// matching it (refused credentials) twice in a row starts one too.
+	Refused error
 
 	mu        sync.Mutex
 	hdr       string    // the current header value, "" when none
@@ -59,6 +61,7 @@ type Cache struct {
 	flight    *flight   // the fetch in progress
 	refused   bool      // the last token was dropped after a 401
 	fresh     bool      // the token replaced a refused one and has had only 401s yet
+	denied    bool      // the last fetch was refused (an error matching Refused)
 	blocked   time.Time // no fetch before then
 }
 
@@ -71,6 +74,7 @@ type flight struct {
 	hdr       string
 	gen       uint64
 	err       error
+	panicked  any // what Fetch panicked with, re-raised in every waiter
 }
 
 // Header returns the header value and its generation (for Answered). It
@@ -109,6 +113,9 @@ func (c *Cache) Header(ctx context.Context) (string, uint64, error) {
 		c.mu.Unlock()
 		select {
 		case <-f.done:
+			if f.panicked != nil {
+				panic(f.panicked) // in the caller's goroutine, where it can be recovered
+			}
 			return f.hdr, f.gen, f.err
 		case <-ctx.Done():
 			c.mu.Lock()
@@ -128,7 +135,7 @@ func (c *Cache) Header(ctx context.Context) (string, uint64, error) {
 
 // run performs the fetch of f and publishes its result.
 func (c *Cache) run(ctx context.Context, f *flight) {
-	tok, err := c.Fetch(ctx)
+	tok, err := c.fetch(ctx, f)
 	f.cancel()
 	switch {
 	case err != nil:
@@ -150,6 +157,15 @@ func (c *Cache) run(ctx context.Context, f *flight) {
 			c.refreshAt = tok.Expiry.Add(-min(c.Margin, tok.Expiry.Sub(c.Now())/2))
 		}
 		f.hdr, f.gen = c.hdr, c.gen
+		c.denied = false
+	} else if c.Refused != nil && errors.Is(err, c.Refused) {
+		// The fetch itself was refused (bad credentials): a second refusal
+		// in a row stops fetching for a while, as a refused fresh token
+		// does, so that a batch is not a run of failed logins.
+		if c.denied {
+			c.blocked = c.Now().Add(refusedBackoff)
+		}
+		c.denied = true
 	}
 	if c.flight == f {
 		c.flight = nil
@@ -175,4 +191,16 @@ func (c *Cache) Answered(gen uint64, refused bool) {
 		}
 		c.hdr, c.refused = "", true
 	}
+}
+
+// fetch calls Fetch; a panic in it is kept in f for its waiters rather than
+// ending the program from this goroutine, which no caller could recover.
+func (c *Cache) fetch(ctx context.Context, f *flight) (tok *oauth2.Token, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f.panicked = r
+			tok, err = nil, fmt.Errorf("enkash: token source panicked")
+		}
+	}()
+	return c.Fetch(ctx)
 }

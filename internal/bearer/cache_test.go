@@ -299,3 +299,55 @@ func TestCache_RefusedFreshTokenBacksOff(t *testing.T) {
 		assert.Equal(t, int32(3), n.Load())
 	})
 }
+
+// TestCache_FetchPanicReachesTheCaller: a Fetch that panics panics in the
+// goroutine of the caller waiting for it (where a recover can catch it),
+// not in the Cache's own goroutine, which would end the program; the next
+// caller starts a new fetch.
+func TestCache_FetchPanicReachesTheCaller(t *testing.T) {
+	var n atomic.Int32
+	c := &Cache{Reuse: true, Timeout: time.Hour, Now: time.Now,
+		Fetch: func(context.Context) (*oauth2.Token, error) {
+			if n.Add(1) == 1 {
+				panic("source bug")
+			}
+			return &oauth2.Token{AccessToken: "second-token-2"}, nil
+		}}
+	assert.PanicsWithValue(t, "source bug", func() { _, _, _ = c.Header(context.Background()) })
+	h, _, err := c.Header(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer second-token-2", h)
+}
+
+// TestCache_RefusedFetchBacksOff: a Fetch refused twice in a row (an error
+// matching Refused: bad credentials) starts the back-off, during which no
+// fetch is made and Header fails at once; another error does not, and a
+// success in between starts the count again.
+func TestCache_RefusedFetchBacksOff(t *testing.T) {
+	errRefused, errOther := errors.New("refused"), errors.New("network")
+	for name, tc := range map[string]struct {
+		answers   []error
+		wantFetch int32
+	}{
+		"refused every time: two fetches":              {[]error{errRefused}, 2},
+		"other errors: a fetch per call":               {[]error{errOther}, 6},
+		"refused, ok, refused, refused: counted again": {[]error{errRefused, nil, errRefused, errRefused}, 4},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			c := &Cache{Timeout: time.Hour, Now: func() time.Time { return now }, Refused: errRefused,
+				Fetch: func(context.Context) (*oauth2.Token, error) {
+					i := int(n.Add(1)) - 1
+					if err := tc.answers[min(i, len(tc.answers)-1)]; err != nil {
+						return nil, err
+					}
+					return &oauth2.Token{AccessToken: "good-token-1"}, nil
+				}}
+			for range 6 {
+				_, _, _ = c.Header(context.Background())
+			}
+			assert.Equal(t, tc.wantFetch, n.Load())
+		})
+	}
+}

@@ -28,7 +28,7 @@ func processCPU(t *testing.T) time.Duration {
 func TestScrub_IsLinear(t *testing.T) {
 	p := NewPolicy("mobile")
 	forms := Forms("tok/1234567890/SeCrEt+xyzQ")
-	for _, c := range []string{"+", "(", "+ ", "1-", "a@", `\u0074`, "%2"} {
+	for _, c := range []string{"+", "(", "+ ", "1-", "a@", `\u0074`, "%2", `{"mobile":[`, `mobile=`, `{\"mobile\":\"`, "&amp;", "&#x4"} {
 		s := "1" + strings.Repeat(c, (1<<20)/len(c)) // a digit, or Scrub returns at once
 		cpu0 := processCPU(t)
 		_ = Scrub(s)

@@ -31,11 +31,11 @@ func heuristics(s string, spans []span) []span {
 	return idWordSpans(s, digitSpans(s, emailSpans(s, spans)))
 }
 
-// Policy masks, besides what Scrub masks, the values of named JSON keys in
-// text that may be (broken) JSON: a server's error body, a message quoting
-// one.
+// Policy masks, besides what Scrub masks, the values of named keys in text
+// that may be (broken) JSON, JSON quoted in JSON, or a Java toString: a
+// server's error body, a message quoting one.
 type Policy struct {
-	keys *regexp.Regexp // "key": then a string (its content: group 1) or a bare literal (group 2)
+	keys *regexp.Regexp // "key": (group 1) or key= / key: (group 2), the value after the match
 }
 
 // NewPolicy returns a Policy masking the values of keys (exact spelling).
@@ -47,23 +47,94 @@ func NewPolicy(keys ...string) *Policy {
 	for i, k := range keys {
 		quoted[i] = regexp.QuoteMeta(k)
 	}
-	return &Policy{regexp.MustCompile(`(?s)"(?:` + strings.Join(quoted, "|") + `)"\s*:\s*(?:"((?:[^"\\]|\\.?)*)|([^,}\]\n]+))`)}
+	alt := strings.Join(quoted, "|")
+	return &Policy{regexp.MustCompile(`"(?:` + alt + `)"(\s*:\s*)|\b(?:` + alt + `)(\s*[=:]\s*)`)}
 }
 
-// Text masks in s the values of the policy's keys (a string up to its
-// closing quote or the end, a bare number or literal up to the next , } ]
-// or line end) and what Scrub masks.
+// Text masks in s, and in s with its escapes decoded (JSON quoted inside
+// JSON, a key spelled with escapes), the value after each of the policy's
+// keys — "key": in JSON, key=value or key: value in other text — and what
+// Scrub masks. A value is a string up to its closing quote (or the end),
+// an array or object up to its matching bracket (or the end), or else a
+// bare literal: up to the next , } ] or line end after "key":, up to the
+// next space or , ; ) } ] & after key= or key:.
 func (p *Policy) Text(s string) string {
 	var spans []span
 	if p.keys != nil {
-		for _, m := range p.keys.FindAllStringSubmatchIndex(s, -1) {
-			if m[2] == -1 { // a bare literal
-				m = m[2:]
-			}
-			spans = append(spans, span{m[2], m[3]})
+		spans = p.keySpans(s, nil, nil, spans)
+		if d, from, to := unescape(s); from != nil {
+			spans = p.keySpans(d, from, to, spans)
 		}
 	}
 	return apply(s, heuristics(s, spans))
+}
+
+// keySpans adds the spans of the values of the policy's keys in d, mapped
+// back to the text d was decoded from by from and to (nil: d is that text).
+// A key inside a value already masked is skipped: each byte is scanned once.
+func (p *Policy) keySpans(d string, from, to []int32, spans []span) []span {
+	end := 0
+	for _, m := range p.keys.FindAllStringSubmatchIndex(d, -1) {
+		if m[0] < end {
+			continue
+		}
+		stops := ",}]\n"
+		if m[2] == -1 { // key= or key:
+			stops = ", \t\r\n;)}]&"
+		}
+		a, b := valueSpan(d, m[1], stops)
+		if end = b; a < b {
+			if from != nil {
+				a, b = int(from[a]), int(to[b-1])
+			}
+			spans = append(spans, span{a, b})
+		}
+	}
+	return spans
+}
+
+// valueSpan returns the span of the value that starts at s[i]: a quoted
+// string's content, an array or object whole (brackets in strings ignored),
+// else a bare literal up to a byte of stops; each ends at the end of s if
+// it is not closed.
+func valueSpan(s string, i int, stops string) (from, to int) {
+	if i >= len(s) {
+		return i, i
+	}
+	switch q := s[i]; q {
+	case '"', '\'':
+		for j := i + 1; j < len(s); j++ {
+			if s[j] == '\\' {
+				j++
+			} else if s[j] == q {
+				return i + 1, j
+			}
+		}
+		return i + 1, len(s)
+	case '[', '{':
+		depth, inStr := 0, false
+		for j := i; j < len(s); j++ {
+			switch c := s[j]; {
+			case inStr && c == '\\':
+				j++
+			case c == '"':
+				inStr = !inStr
+			case inStr:
+			case c == '[' || c == '{':
+				depth++
+			case c == ']' || c == '}':
+				if depth--; depth == 0 {
+					return i, j + 1
+				}
+			}
+		}
+		return i, len(s)
+	}
+	j := i
+	for j < len(s) && strings.IndexByte(stops, s[j]) < 0 {
+		j++
+	}
+	return i, j
 }
 
 func isDigit(c byte) bool    { return '0' <= c && c <= '9' }

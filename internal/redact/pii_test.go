@@ -88,3 +88,26 @@ func TestPolicy_SnippetMasksValueStraddlingTheCut(t *testing.T) {
 	assert.Equal(t, "\uFFFD"+Redacted, NewPolicy().Snippet([]byte("é-secret"), Forms("\xa9-secret"), 64), "a mask cutting a rune")
 	assert.Equal(t, "a\uFFFDb", NewPolicy().Snippet([]byte("a\xffb"), nil, 10), "invalid UTF-8 replaced")
 }
+
+// TestPolicy_TextMasksKeyValuesInEveryShape: the value of a named key is
+// masked in every shape a server writes it in, not only as the first
+// string after "key": — every element of an array (the spec's
+// contactNumber is an array of x-pii strings), JSON quoted inside a JSON
+// string (an error message carrying the request it refused), a key
+// spelled with JSON escapes, and Java's toString "key=value" (Lombok,
+// Spring's messages).
+func TestPolicy_TextMasksKeyValuesInEveryShape(t *testing.T) {
+	const v1, v2 = "ACCT-QX-4471-ZZ", "PHONE-D-E-F"
+	p := NewPolicy("accountNumber", "contactNumber")
+	for name, in := range map[string]string{
+		"every element of an array":   `{"contactNumber":["` + v1 + `","` + v2 + `"]}`,
+		"JSON inside a JSON string":   `{"message":"cannot apply {\"accountNumber\":\"` + v1 + `\"}"}`,
+		"key with a JSON escape":      `{"account\u004eumber":"` + v1 + `"}`,
+		"Java toString key=value":     `CustomerDTO(accountNumber=` + v1 + `, legalName=Acme)`,
+		"second element, then others": `{"contactNumber":["x","` + v2 + `"],"a":1}`,
+	} {
+		got := p.Text(in)
+		assert.NotContains(t, got, v1, name)
+		assert.NotContains(t, got, v2, name)
+	}
+}

@@ -2,10 +2,13 @@ package redact
 
 import (
 	"encoding/base64"
+	"html"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -18,10 +21,13 @@ const MinSecretLen = 4
 const fragMin = 8
 
 // Forms returns the forms of each secret that a Masker looks for: the
-// secret, with its spaces as '+' (a form body or query), and Base64Forms.
-// Escaped forms (URL, JSON, Go quoting; any mix) need no entry: the Masker
-// decodes escapes before it looks. Secrets shorter than MinSecretLen are
-// skipped. The result is shared: append to a copy.
+// secret, with its spaces as '+', URL-escaped as a form body or query
+// (url.QueryEscape) and as a path (url.PathEscape) sends it, and the
+// Base64Forms of each of these (a server may echo the body it received in
+// base64). Escaped forms (URL, JSON, Go quoting; any mix) in plain text are
+// found anyway, since the Masker decodes escapes before it looks; inside
+// base64 they are not. Secrets shorter than MinSecretLen are skipped. The
+// result is shared: append to a copy.
 func Forms(secrets ...string) []string {
 	if m := lastForms.Load(); m != nil && slices.Equal(m.in, secrets) {
 		return m.out
@@ -31,9 +37,17 @@ func Forms(secrets ...string) []string {
 		if len(sec) < MinSecretLen {
 			continue
 		}
-		for _, f := range append([]string{sec, strings.ReplaceAll(sec, " ", "+")}, Base64Forms(sec)...) {
-			if !slices.Contains(forms, f) { // every form is as long as the secret or longer
-				forms = append(forms, f)
+		var plain []string // every form is as long as the secret or longer
+		for _, p := range []string{sec, strings.ReplaceAll(sec, " ", "+"), url.QueryEscape(sec), url.PathEscape(sec)} {
+			if !slices.Contains(plain, p) {
+				plain = append(plain, p)
+			}
+		}
+		for _, p := range plain {
+			for _, f := range append([]string{p}, Base64Forms(p)...) {
+				if !slices.Contains(forms, f) {
+					forms = append(forms, f)
+				}
 			}
 		}
 	}
@@ -148,23 +162,29 @@ func (m *Masker) find(d string, from, to []int32, spans []span) []span {
 
 // unescape decodes in s the escapes a server may wrap a secret in, with
 // strconv.UnquoteChar (Go's and JSON's \uXXXX, \xXX, \n, …) and any other
-// \c as c (JSON's \/), and URL's %XX. It returns the result with, for each
+// \c as c (JSON's \/), URL's %XX, and HTML's character references (&#64;
+// &#x2F; &amp; &Uuml;, closed by ';') that an HTML error page holds. It returns the result with, for each
 // of its bytes, where in s the escape that gave it starts and ends; from is
 // nil when s holds no escape.
 func unescape(s string) (d string, from, to []int32) {
-	if !strings.ContainsAny(s, `\%`) {
+	if !strings.ContainsAny(s, `\%&`) {
 		return s, nil, nil
 	}
-	b := make([]byte, 0, len(s))
+	b, from, to := make([]byte, 0, len(s)), make([]int32, 0, len(s)), make([]int32, 0, len(s))
 	for i := 0; i < len(s); {
 		n, w := len(b), 1
 		switch c := s[i]; {
 		case c == '%' && i+2 < len(s):
-			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
-				b, w = append(b, byte(v)), 3
+			if hi, lo := unhex(s[i+1]), unhex(s[i+2]); hi|lo < 16 { // no error allocated
+				b, w = append(b, hi<<4|lo), 3
 			} else {
 				b = append(b, c)
 			}
+		case c == '&' && htmlRef(s[i:]) > 0:
+			w = htmlRef(s[i:])
+			b = append(b, html.UnescapeString(s[i:i+w])...)
+		case c == '\\' && surrogatePair(s[i:]) >= 0: // JSON's \uD83D\uDD11
+			b, w = utf8.AppendRune(b, surrogatePair(s[i:])), 12
 		case c == '\\' && i+1 < len(s):
 			r, multibyte, tail, err := strconv.UnquoteChar(s[i:], 0)
 			switch {
@@ -184,4 +204,46 @@ func unescape(s string) (d string, from, to []int32) {
 		i += w
 	}
 	return string(b), from, to
+}
+
+// unhex returns the value of a hexadecimal digit, or 16 or more.
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 255
+}
+
+// htmlRef returns the length of the HTML character reference s starts
+// with (up to its ';', at most 40 bytes: the longest named one is 33), or 0.
+func htmlRef(s string) int {
+	end := strings.IndexByte(s[:min(len(s), 40)], ';')
+	if end < 2 || html.UnescapeString(s[:end+1]) == s[:end+1] {
+		return 0
+	}
+	return end + 1
+}
+
+// surrogatePair returns the character that s starts with when it starts
+// with a UTF-16 surrogate pair in JSON escapes (\uD83D\uDD11), else -1:
+// an ASCII-only JSON encoder writes a character outside the Basic
+// Multilingual Plane that way, and strconv.UnquoteChar refuses each half.
+func surrogatePair(s string) rune {
+	if len(s) < 12 || s[0] != '\\' || s[1] != 'u' || s[6] != '\\' || s[7] != 'u' {
+		return -1
+	}
+	hi, err1 := strconv.ParseUint(s[2:6], 16, 16)
+	lo, err2 := strconv.ParseUint(s[8:12], 16, 16)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	if r := utf16.DecodeRune(rune(hi), rune(lo)); r != utf8.RuneError {
+		return r
+	}
+	return -1
 }

@@ -2,9 +2,12 @@ package redact
 
 import (
 	"encoding/base64"
+	"fmt"
+	"html"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -100,4 +103,48 @@ func TestPolicy_RedactSecretsBeforeHeuristics(t *testing.T) {
 	p := NewPolicy()
 	assert.Equal(t, "bad password: "+Redacted, p.Redact("bad password: horse 98765432 staple", Forms("horse 98765432 staple")))
 	assert.Equal(t, "bad token "+Redacted+" refused", p.Redact("bad token "+token+" refused", Forms(token)))
+}
+
+// TestMasker_JSONSurrogatePairs: a JSON encoder that escapes every
+// non-ASCII character (Python's json.dumps, Jackson's ESCAPE_NON_ASCII)
+// writes a character outside the Basic Multilingual Plane as a UTF-16
+// surrogate pair, \ud83d\udd11: the pair is one character of the secret,
+// and a secret made of such characters is masked like any other.
+func TestMasker_JSONSurrogatePairs(t *testing.T) {
+	for name, sec := range map[string]string{
+		"only astral characters": "\U0001F511\U0001F512\U0001F513\U0001F510",
+		"astral between ascii":   "ab\U0001F511cd\U0001F512ef\U0001F513gh",
+		"astral and latin-1 mix": "\u00e4\U0001F511\u00f6\U0001F512",
+	} {
+		var esc strings.Builder
+		for _, r := range sec {
+			if r < 0x80 {
+				esc.WriteRune(r)
+				continue
+			}
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&esc, `\u%04x`, u)
+			}
+		}
+		got := mask(`{"error_description":"bad password `+esc.String()+`"}`, sec)
+		assert.NotContains(t, got, esc.String(), name)
+		assert.Contains(t, got, Redacted, name)
+	}
+}
+
+// TestMasker_HTMLEntities: a proxy's or gateway's HTML error page echoes
+// what it was sent with HTML's character references (&#64; &#x2F; &amp;
+// &Uuml;): a secret behind them is masked like one behind URL or JSON
+// escapes.
+func TestMasker_HTMLEntities(t *testing.T) {
+	const sec = "p@ss w0rd/Über-42&<x>"
+	for name, f := range map[string]string{
+		"decimal":           "p&#64;ss w0rd&#47;&#220;ber-42&#38;&#60;x&#62;",
+		"hex":               "p&#x40;ss w0rd&#x2F;&#xDC;ber-42&#x26;&#x3C;x&#x3E;",
+		"named":             "p@ss w0rd/&Uuml;ber-42&amp;&lt;x&gt;",
+		"html.EscapeString": html.EscapeString(sec),
+	} {
+		got := mask("<pre>"+f+"</pre>", sec)
+		assert.Equal(t, "<pre>"+Redacted+"</pre>", got, name)
+	}
 }

@@ -5,7 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
-	"strings"
+	"slices"
 )
 
 // NotSent reports whether a transport error proves that no byte of the
@@ -31,7 +31,27 @@ func NotSent(err error) bool {
 		return true
 	}
 	// net/http's handshake timeout has no exported type; its text is fixed.
-	return strings.Contains(err.Error(), "net/http: TLS handshake timeout")
+	// It must be the whole text of an error of the tree: a server can put
+	// the same words into the text of a malformed header net/http quotes.
+	return handshakeTimeout(err)
+}
+
+// handshakeTimeout reports whether an error of err's tree (Unwrap, both
+// forms) is net/http's TLS handshake timeout, by its whole text.
+func handshakeTimeout(err error) bool {
+	if err == nil {
+		return false
+	}
+	if err.Error() == "net/http: TLS handshake timeout" {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return handshakeTimeout(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		return slices.ContainsFunc(u.Unwrap(), handshakeTimeout)
+	}
+	return false
 }
 
 // Final reports whether a transport error will not heal on another attempt:

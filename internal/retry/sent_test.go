@@ -30,6 +30,8 @@ func TestNotSent_OnlyFailuresBeforeTheRequest(t *testing.T) {
 		{"dial", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, true},
 		{"proxyconnect", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("refused")}, true},
 		{"handshake timeout", errors.New("net/http: TLS handshake timeout"), true},
+		{"handshake timeout, wrapped", fmt.Errorf("Patch %q: %w", "u", errors.New("net/http: TLS handshake timeout")), true},
+		{"a server's header quoting the words", errors.New(`net/http: HTTP/1.x transport connection broken: malformed MIME header line: "net/http: TLS handshake timeout"`), false},
 		{"plain-text server", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake", Conn: conn}, true},
 		{"refused certificate", x509.UnknownAuthorityError{}, true},
 		{"bad record later", tls.RecordHeaderError{Msg: "unknown record type"}, false},
