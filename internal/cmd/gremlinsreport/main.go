@@ -59,6 +59,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // report is the part of gremlins' JSON output this command reads.
@@ -141,6 +142,8 @@ type mutant struct {
 	Status  string
 	Marked  string // the trimmed source line, the operator marked «…»
 	Comment string // why it is not viable, or why it is equivalent
+	src     []byte // the mutated file as gremlins writes it (viable mutants only)
+	retest  string // what -retest found ("" when not re-tested)
 }
 
 func (m *mutant) header() string { return fmt.Sprintf("%s:%d %s", m.File, m.Line, m.Type) }
@@ -148,8 +151,11 @@ func (m *mutant) header() string { return fmt.Sprintf("%s:%d %s", m.File, m.Line
 func main() {
 	equivPath := flag.String("equivalents", "", "the equivalents file")
 	minEff := flag.Float64("min", 0, "fail when the efficacy (percent) is below this")
+	retest := flag.Bool("retest", false, "run each LIVED and NOT COVERED mutant again against its package's whole test suite")
+	retestTimeouts := flag.Bool("retest-timeouts", false, "with -retest, run the TIMED OUT mutants again too")
+	retestTimeout := flag.Duration("retest-timeout", 2*time.Minute, "the timeout of one -retest run: past it the mutant is TIMED OUT (a hang)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] DIR=REPORT.json ...")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] [-retest [-retest-timeouts]] DIR=REPORT.json ...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -157,17 +163,32 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	ok, err := run(os.Stdout, *equivPath, *minEff, flag.Args())
-	if err != nil {
+	var rt *retester
+	if *retest {
+		tmp, err := os.MkdirTemp("", "gremlinsreport-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gremlinsreport:", err)
+			os.Exit(2)
+		}
+		rt = &retester{timeout: *retestTimeout, timeouts: *retestTimeouts, tmp: tmp, goTest: execGoTest,
+			progress: func(s string) { fmt.Fprintln(os.Stderr, "retest:", s) }}
+	}
+	ok, err := run(os.Stdout, *equivPath, *minEff, rt, flag.Args())
+	code := 0
+	switch {
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "gremlinsreport:", err)
-		os.Exit(2)
+		code = 2
+	case !ok:
+		code = 1
 	}
-	if !ok {
-		os.Exit(1)
+	if rt != nil {
+		_ = os.RemoveAll(rt.tmp)
 	}
+	os.Exit(code)
 }
 
-func run(w io.Writer, equivPath string, minEff float64, args []string) (bool, error) {
+func run(w io.Writer, equivPath string, minEff float64, rt *retester, args []string) (bool, error) {
 	var all []*mutant
 	runFiles := map[string]bool{}
 	var elapsed float64
@@ -189,13 +210,19 @@ func run(w io.Writer, equivPath string, minEff float64, args []string) (bool, er
 	if err := classify(all); err != nil {
 		return false, err
 	}
-	var stale []equiv
+	var eqs []*equiv
 	if equivPath != "" {
-		eqs, err := readEquivalents(equivPath)
-		if err != nil {
+		var err error
+		if eqs, err = readEquivalents(equivPath); err != nil {
 			return false, err
 		}
-		stale = applyEquivalents(all, eqs, runFiles)
+	}
+	stale := applyEquivalents(all, eqs, runFiles) // listed survivors are not re-tested
+	if rt != nil {
+		if err := rt.retest(all); err != nil {
+			return false, err
+		}
+		stale = applyEquivalents(all, eqs, runFiles) // survivors the re-test found
 	}
 	return summarise(w, all, stale, elapsed, minEff), nil
 }
@@ -340,7 +367,10 @@ func classify(ms []*mutant) error {
 			return err
 		}
 		for _, m := range byDir[d] {
-			same, err := pc.check(m)
+			src, same, err := pc.check(m)
+			if err == nil && !same {
+				m.src = src
+			}
 			switch {
 			case same:
 				m.Status, m.Comment = identical, "the mutated source equals the original"
@@ -413,13 +443,13 @@ func newPkgChecker(dir string) (*pkgChecker, error) {
 
 // check applies m to its file as gremlins does and type-checks the package.
 // same reports that the mutated source equals the original.
-func (pc *pkgChecker) check(m *mutant) (same bool, err error) {
+func (pc *pkgChecker) check(m *mutant) (src []byte, same bool, err error) {
 	fset := token.NewFileSet()
 	var files []*ast.File
 	for _, name := range pc.files {
 		f, perr := parser.ParseFile(fset, name, nil, parser.ParseComments)
 		if perr != nil {
-			return false, fmt.Errorf("original source does not parse: %w", perr)
+			return nil, false, fmt.Errorf("original source does not parse: %w", perr)
 		}
 		if name != m.File {
 			files = append(files, f)
@@ -427,22 +457,23 @@ func (pc *pkgChecker) check(m *mutant) (same bool, err error) {
 		}
 		var orig bytes.Buffer
 		if err := printer.Fprint(&orig, fset, f); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if err := mutate(fset, f, m); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		var mut bytes.Buffer
 		if err := printer.Fprint(&mut, fset, f); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if bytes.Equal(orig.Bytes(), mut.Bytes()) {
-			return true, nil
+			return nil, true, nil
 		}
+		src = mut.Bytes()
 		// Re-parse the printed text: what gremlins hands the compiler.
 		f, perr = parser.ParseFile(fset, name, mut.Bytes(), 0)
 		if perr != nil {
-			return false, fmt.Errorf("does not parse: %v", perr)
+			return nil, false, fmt.Errorf("does not parse: %v", perr)
 		}
 		files = append(files, f)
 	}
@@ -455,9 +486,9 @@ func (pc *pkgChecker) check(m *mutant) (same bool, err error) {
 	}
 	_, _ = conf.Check(pc.path, fset, files, nil)
 	if first != nil {
-		return false, fmt.Errorf("does not compile: %v", first)
+		return nil, false, fmt.Errorf("does not compile: %v", first)
 	}
-	return false, nil
+	return src, false, nil
 }
 
 // mutate swaps the operator token at m's position for m.Type's replacement.
@@ -633,6 +664,9 @@ func summarise(w io.Writer, ms []*mutant, stale []equiv, elapsed, minEff float64
 			if m.Comment != "" {
 				fmt.Fprintf(w, "why: %s\n", m.Comment)
 			}
+			if m.retest != "" {
+				fmt.Fprintf(w, "retest: %s\n", m.retest)
+			}
 		}
 	}
 	section(lived, "LIVED: survivors (a real gap, or an equivalent to list)")
@@ -649,6 +683,7 @@ func summarise(w io.Writer, ms []*mutant, stale []equiv, elapsed, minEff float64
 			fmt.Fprintf(w, "%s %s\nline: %s\n", e.Hint, e.Type, e.Marked)
 		}
 	}
+	perFile(w, ms)
 	k, l := count[killed], count[lived]
 	eff := 0.0
 	if k+l > 0 {
@@ -656,6 +691,9 @@ func summarise(w io.Writer, ms []*mutant, stale []equiv, elapsed, minEff float64
 	}
 	fmt.Fprintf(w, "\nmutants: %d; killed %d (%d of them timed out), lived %d, equivalent %d, not viable %d, identical %d, not covered %d\n",
 		len(ms), k, countStatus(ms, timedOut), l, count[equivalent], count[notViable], count[identical], count[notCovered])
+	if n := countRetested(ms); n > 0 {
+		fmt.Fprintf(w, "re-tested against the whole suite: %d (see retest: above and in the per-file table)\n", n)
+	}
 	fmt.Fprintf(w, "efficacy: %.1f%% (killed / (killed + lived)); gremlins' elapsed time %.0f s\n", eff, elapsed)
 	if eff < minEff {
 		fmt.Fprintf(w, "efficacy %.1f%% is below the minimum %.1f%%\n", eff, minEff)
@@ -672,4 +710,64 @@ func countStatus(ms []*mutant, status string) int {
 		}
 	}
 	return n
+}
+
+func countRetested(ms []*mutant) int {
+	n := 0
+	for _, m := range ms {
+		if m.retest != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// perFile prints a table of the statuses per file, with each file's
+// efficacy (timeouts count as kills; re-tested mutants count as what the
+// re-test found).
+func perFile(w io.Writer, ms []*mutant) {
+	type row struct{ killed, timedOut, lived, equiv, notViable, identical, notCovered, retested int }
+	rows := map[string]*row{}
+	var files []string
+	for _, m := range ms {
+		r := rows[m.File]
+		if r == nil {
+			r = &row{}
+			rows[m.File] = r
+			files = append(files, m.File)
+		}
+		switch m.Status {
+		case killed:
+			r.killed++
+		case timedOut:
+			r.killed++
+			r.timedOut++
+		case lived:
+			r.lived++
+		case equivalent:
+			r.equiv++
+		case notViable:
+			r.notViable++
+		case identical:
+			r.identical++
+		case notCovered:
+			r.notCovered++
+		}
+		if m.retest != "" {
+			r.retested++
+		}
+	}
+	sort.Strings(files)
+	fmt.Fprintf(w, "\n| file | mutants | killed (timed out) | lived | equivalent | not viable | identical | not covered | re-tested | efficacy |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, f := range files {
+		r := rows[f]
+		n := r.killed + r.lived + r.equiv + r.notViable + r.identical + r.notCovered
+		eff := "-"
+		if r.killed+r.lived > 0 {
+			eff = fmt.Sprintf("%.1f%%", 100*float64(r.killed)/float64(r.killed+r.lived))
+		}
+		fmt.Fprintf(w, "| %s | %d | %d (%d) | %d | %d | %d | %d | %d | %d | %s |\n",
+			f, n, r.killed, r.timedOut, r.lived, r.equiv, r.notViable, r.identical, r.notCovered, r.retested, eff)
+	}
 }
