@@ -151,6 +151,35 @@ func TestReader_LongLineIsFatalAndBounded(t *testing.T) {
 	}
 }
 
+func TestReader_RowOfMaxRowBytesIsReadOneMoreIsTooLong(t *testing.T) {
+	// A row of exactly MaxRowBytes before its CRLF is read whole (over
+	// several reads of the 64 KiB buffer), and the next row after it; one
+	// byte more is fatal.
+	pad := func(head, tail string, n int) string { return head + strings.Repeat(" ", n-len(head)-len(tail)) + tail }
+	next := `{"customerId":"KCDEMO0000000002","update":{}}` + "\r\n"
+	tests := []struct {
+		name string
+		in   string
+		opts ReaderOptions
+		want []result
+	}{
+		{"JSONL at the bound", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes) + "\r\n" + next, ReaderOptions{Format: FormatJSONL},
+			[]result{{Line: 1, CustomerID: id1, Body: "{}"}, {Line: 2, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"JSONL one byte over", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes+1) + "\r\n" + next, ReaderOptions{Format: FormatJSONL},
+			[]result{{Err: "line 1: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+		{"CSV at the bound", "customerId,address\r\n" + pad(id1+",", "", MaxRowBytes) + "\r\n" + "KCDEMO0000000002,\r\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat(" ", MaxRowBytes-len(id1)-1) + `"}`}, {Line: 3, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"CSV one byte over", "customerId,address\r\n" + pad(id1+",", "", MaxRowBytes+1) + "\r\n" + "KCDEMO0000000002,\r\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Err: "line 2: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := readAll(t, tc.in, tc.opts)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
 func TestReader_LineWithoutNewlineIsBounded(t *testing.T) {
 	// An endless line: the reader stops at the bound, never reading it all
 	// (an unbounded buffer would never return).

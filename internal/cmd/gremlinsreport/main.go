@@ -78,6 +78,7 @@ type reportMutation struct {
 	Status string `json:"status"`
 	Line   int    `json:"line"`
 	Column int    `json:"column"`
+	Retest string `json:"retest,omitempty"` // written by -o: what -retest found
 }
 
 // Statuses: gremlins' own, and the three this command adds.
@@ -153,9 +154,10 @@ func main() {
 	minEff := flag.Float64("min", 0, "fail when the efficacy (percent) is below this")
 	retest := flag.Bool("retest", false, "run each LIVED and NOT COVERED mutant again against its package's whole test suite")
 	retestTimeouts := flag.Bool("retest-timeouts", false, "with -retest, run the TIMED OUT mutants again too")
+	outPath := flag.String("o", "", "write the report, with the statuses found, to this file (one DIR=REPORT only)")
 	retestTimeout := flag.Duration("retest-timeout", 2*time.Minute, "the timeout of one -retest run: past it the mutant is TIMED OUT (a hang)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] [-retest [-retest-timeouts]] DIR=REPORT.json ...")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] [-retest [-retest-timeouts]] [-o OUT.json] DIR=REPORT.json ...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -173,7 +175,7 @@ func main() {
 		rt = &retester{timeout: *retestTimeout, timeouts: *retestTimeouts, tmp: tmp, goTest: execGoTest,
 			progress: func(s string) { fmt.Fprintln(os.Stderr, "retest:", s) }}
 	}
-	ok, err := run(os.Stdout, *equivPath, *minEff, rt, flag.Args())
+	ok, err := run(os.Stdout, *equivPath, *minEff, rt, *outPath, flag.Args())
 	code := 0
 	switch {
 	case err != nil:
@@ -188,7 +190,10 @@ func main() {
 	os.Exit(code)
 }
 
-func run(w io.Writer, equivPath string, minEff float64, rt *retester, args []string) (bool, error) {
+func run(w io.Writer, equivPath string, minEff float64, rt *retester, outPath string, args []string) (bool, error) {
+	if outPath != "" && len(args) != 1 {
+		return false, errors.New("-o needs exactly one DIR=REPORT")
+	}
 	var all []*mutant
 	runFiles := map[string]bool{}
 	var elapsed float64
@@ -224,7 +229,40 @@ func run(w io.Writer, equivPath string, minEff float64, rt *retester, args []str
 		}
 		stale = applyEquivalents(all, eqs, runFiles) // survivors the re-test found
 	}
+	if outPath != "" {
+		dir, _, _ := strings.Cut(args[0], "=")
+		if err := writeReport(outPath, dir, all, elapsed); err != nil {
+			return false, err
+		}
+	}
 	return summarise(w, all, stale, elapsed, minEff), nil
+}
+
+// writeReport writes ms as a gremlins report of dir with the statuses found
+// here (an EQUIVALENT one as LIVED: the list decides it at each reading), so
+// that a later -retest runs only what is still unsettled.
+func writeReport(path, dir string, ms []*mutant, elapsed float64) error {
+	r := report{Elapsed: elapsed}
+	index := map[string]int{}
+	for _, m := range ms {
+		name := strings.TrimPrefix(m.File, filepath.ToSlash(filepath.Clean(dir))+"/")
+		i, ok := index[name]
+		if !ok {
+			i = len(r.Files)
+			index[name] = i
+			r.Files = append(r.Files, reportFile{Name: name})
+		}
+		st := m.Status
+		if st == equivalent {
+			st = lived
+		}
+		r.Files[i].Mutations = append(r.Files[i].Mutations, reportMutation{Type: m.Type, Status: st, Line: m.Line, Column: m.Column, Retest: m.retest})
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // load reads one gremlins report and the marked source line of each mutant.
@@ -251,7 +289,7 @@ func load(dir, path string) ([]*mutant, float64, error) {
 		}
 		lines := strings.Split(string(src), "\n")
 		for _, mu := range f.Mutations {
-			m := &mutant{File: name, Line: mu.Line, Column: mu.Column, Type: mu.Type, Status: mu.Status}
+			m := &mutant{File: name, Line: mu.Line, Column: mu.Column, Type: mu.Type, Status: mu.Status, retest: mu.Retest}
 			m.Marked, err = markLine(lines, mu.Line, mu.Column)
 			if err != nil {
 				return nil, 0, fmt.Errorf("%s: %w", m.header(), err)

@@ -48,10 +48,14 @@ func (rt *retester) retest(ms []*mutant) error {
 			return fmt.Errorf("%s: %w", m.header(), err)
 		}
 		m.Status = status
-		m.retest = before + " → " + status
+		note := before + " → " + status
 		if why != "" {
-			m.retest += " (" + why + ")"
+			note += " (" + why + ")"
 		}
+		if m.retest != "" {
+			note = m.retest + "; then " + note // an earlier re-test, read from -o's report
+		}
+		m.retest = note
 		if rt.progress != nil {
 			rt.progress(fmt.Sprintf("%s col %d: %s", m.header(), m.Column, m.retest))
 		}
