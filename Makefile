@@ -163,7 +163,7 @@ mutate:
 	  fi; \
 	  test -f .mutate/$$d.json || echo '{"files":[]}' > .mutate/$$d.json; \
 	done
-	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) -retest \
+	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) -retest -retest-timeouts \
 	  $(foreach d,$(MUTATE_DIRS),$(d)=.mutate/$(d).json)
 
 vet:

@@ -76,6 +76,9 @@ func TestNewReader_RefusesBadOptionsAndEncodings(t *testing.T) {
 		{"delimiter is a quote", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '"'}, `CSV delimiter '"': want an ASCII character other than a quote or a line break`},
 		{"delimiter is a line break", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '\n'}, `CSV delimiter '\n': want an ASCII character other than a quote or a line break`},
 		{"delimiter is not ASCII", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '；'}, `CSV delimiter '；': want an ASCII character other than a quote or a line break`},
+		{"delimiter is the first rune past ASCII", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: 0x80}, `CSV delimiter '\u0080': want an ASCII character other than a quote or a line break`},
+		{"delimiter is a carriage return", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '\r'}, `CSV delimiter '\r': want an ASCII character other than a quote or a line break`},
+		{"delimiter is a control character", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: 0x1f}, `CSV delimiter '\x1f': want an ASCII character other than a quote or a line break`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
