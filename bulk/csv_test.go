@@ -25,6 +25,15 @@ func TestReader_CSVRows(t *testing.T) {
 	assert.Equal(t, []string{"1 row holds a line break inside a quoted cell (lines 5 to 6): check that no quote is missing"}, r.Warnings())
 }
 
+func TestReader_CSVColumnsInAnyOrder(t *testing.T) {
+	in := "parentCompanyId,legalName,customerId\nCEKDEMO001,A," + id1 + "\n,B," + id2 + "\n"
+	got, _ := readAll(t, in, ReaderOptions{Format: FormatCSV})
+	assert.Equal(t, []result{
+		{Line: 2, CustomerID: id1, ParentCompanyID: "CEKDEMO001", Body: `{"legalName":"A"}`},
+		{Line: 3, CustomerID: id2, Body: `{"legalName":"B"}`},
+	}, got)
+}
+
 func TestReader_CSVDelimiterAndNullMarker(t *testing.T) {
 	in := "customerId;legalName;address\n" + id1 + ";A, B;NULL\n" + id2 + `;"x;y";\N` + "\n"
 	got, _ := readAll(t, in, ReaderOptions{Format: FormatCSV, Delimiter: ';', NullMarker: "NULL"})
@@ -119,6 +128,7 @@ func TestReader_CSVInvalidRows(t *testing.T) {
 		{"a quote closed lines later", id1 + `,,"x,,` + "\n" + id2 + `,y",` + "\n", result{Line: 2, Err: "line 2: 4 cells, but the header has 5 columns (the row runs from line 2 to line 3: a quoted cell holds a line break)"}},
 		{"text after a closing quote", id1 + `,,"x"y,,` + "\n", result{Line: 2, CustomerID: id1, Err: "line 2: legalName: text after the closing quote of a quoted cell"}},
 		{"text after a closing quote, then a quoted cell", id1 + `,,"x"y,"[]",` + "\n", result{Line: 2, CustomerID: id1, Err: "line 2: legalName: text after the closing quote of a quoted cell"}},
+		{"text after a closing quote in a cell past the header's columns", id1 + `,,x,,,"a"b` + "\n", result{Line: 2, Err: "line 2: text after the closing quote of a quoted cell"}},
 		{"a bare quote", id1 + `,,x"y,,` + "\n", result{Line: 2, CustomerID: id1, Err: `line 2: legalName: a quote inside an unquoted cell (quote the whole cell and double the quote: "a ""b"" c")`}},
 		{"spec violations", "KC1,CEK1,,,\n", result{Line: 2, Err: "line 2: customerId: " + specRule("KC1", "") + "; parentCompanyId: " + specRule(id1, "CEK1")}},
 		{"no customer id", ",,x,,\n", result{Line: 2, Err: "line 2: customerId: required"}},
@@ -180,4 +190,18 @@ func TestReader_CSVWarnsAboutRowsSpanningLines(t *testing.T) {
 		{Line: 4, CustomerID: id1, Body: `{"legalName":"a\n\nb"}`},
 	}, got)
 	assert.Equal(t, []string{"2 rows hold a line break inside a quoted cell (lines 2 to 3, 4 to 6): check that no quote is missing"}, r.Warnings())
+
+	// The warning lists the first five ranges, then "…".
+	var b strings.Builder
+	b.WriteString("customerId,legalName\n")
+	for range 6 {
+		b.WriteString(id1 + `,"a` + "\n" + `b"` + "\n")
+	}
+	_, r = readAll(t, b.String(), ReaderOptions{Format: FormatCSV})
+	assert.Equal(t, []string{"6 rows hold a line break inside a quoted cell (lines 2 to 3, 4 to 5, 6 to 7, 8 to 9, 10 to 11, …): check that no quote is missing"}, r.Warnings())
+
+	// A header spanning lines is no row: no warning.
+	got, r = readAll(t, `customerId,"`+"\n"+`legalName"`+"\n"+id1+",a\n", ReaderOptions{Format: FormatCSV})
+	assert.Equal(t, []result{{Line: 3, CustomerID: id1, Body: `{"legalName":"a"}`}}, got)
+	assert.Empty(t, r.Warnings())
 }
