@@ -82,6 +82,7 @@ func TestNewReader_CSVHeaderRefused(t *testing.T) {
 		{"only blank lines", "\n\n", ReaderOptions{}, "CSV: no header row"},
 		{"semicolon-separated", "customerId;legalName;address\n", ReaderOptions{}, `CSV header: the columns look separated by ";", not ",": set the delimiter to ";"`},
 		{"tab-separated", "customerId\tlegalName\n", ReaderOptions{}, `CSV header: the columns look separated by a tab, not ",": set the delimiter to a tab`},
+		{"another delimiter, but no customerId in its columns", "legalName;state\n", ReaderOptions{}, `CSV header: unknown column (not shown: it looks like a value): want customerId, parentCompanyId or a body field: ` + allFields},
 		{"comma-separated read with ;", "customerId,legalName\n", ReaderOptions{Delimiter: ';'}, `CSV header: the columns look separated by ",", not ";": set the delimiter to ","`},
 		{"empty trailing column", "customerId,legalName,\n", ReaderOptions{}, "CSV header: column 3 has no name (a delimiter at the end of the line?)"},
 		{"empty column", "customerId,,legalName\n", ReaderOptions{}, "CSV header: column 2 has no name"},
