@@ -172,6 +172,12 @@ func TestReader_RowOfMaxRowBytesIsReadOneMoreIsTooLong(t *testing.T) {
 			[]result{{Err: "line 1: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
 		{"CSV at the bound", "customerId,address\r\n" + pad(id1+",", "", MaxRowBytes) + "\r\n" + "KCDEMO0000000002,\r\n", ReaderOptions{Format: FormatCSV},
 			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat(" ", MaxRowBytes-len(id1)-1) + `"}`}, {Line: 3, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"CSV cells at the bound, LF", "customerId,address\n" + id1 + "," + strings.Repeat("a", MaxRowBytes-len(id1)) + "\n" + "KCDEMO0000000002,\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat("a", MaxRowBytes-len(id1)) + `"}`}, {Line: 3, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"CSV one cell one byte over, LF", "customerId\n" + strings.Repeat("K", MaxRowBytes+1) + "\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Err: "line 2: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+		{"CSV quoted cell over two lines at the bound", "customerId,address\n" + id1 + `,"` + strings.Repeat("a", MaxRowBytes-len(id1)-1) + "\n" + `"` + "\n" + "KCDEMO0000000002,\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat("a", MaxRowBytes-len(id1)-1) + `\n"}`}, {Line: 4, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
 		{"CSV one byte over", "customerId,address\r\n" + pad(id1+",", "", MaxRowBytes+1) + "\r\n" + "KCDEMO0000000002,\r\n", ReaderOptions{Format: FormatCSV},
 			[]result{{Err: "line 2: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
 	}
