@@ -72,6 +72,7 @@ func TestNewReader_RefusesBadOptionsAndEncodings(t *testing.T) {
 		{"UTF-16 LE JSONL", "\xff\xfe{\x00", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (byte order mark FF FE): save it as UTF-8"},
 		{"UTF-16 BE CSV", "\xfe\xff\x00c", ReaderOptions{Format: FormatCSV}, "the input looks UTF-16 encoded (byte order mark FE FF): save it as UTF-8"},
 		{"UTF-16 without a byte order mark", "c\x00u\x00s\x00", ReaderOptions{Format: FormatCSV}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
+		{"UTF-16 of a single character, two bytes", "{\x00", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
 		{"UTF-16 BE without a byte order mark, JSONL", "\x00{\x00}", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
 		{"delimiter is a quote", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '"'}, `CSV delimiter '"': want an ASCII character other than a quote or a line break`},
 		{"delimiter is a line break", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '\n'}, `CSV delimiter '\n': want an ASCII character other than a quote or a line break`},
