@@ -25,6 +25,15 @@ func TestReader_CSVRows(t *testing.T) {
 	assert.Equal(t, []string{"1 row holds a line break inside a quoted cell (lines 5 to 6): check that no quote is missing"}, r.Warnings())
 }
 
+func TestReader_CSVColumnsInAnyOrder(t *testing.T) {
+	in := "parentCompanyId,legalName,customerId\nCEKDEMO001,A," + id1 + "\n,B," + id2 + "\n"
+	got, _ := readAll(t, in, ReaderOptions{Format: FormatCSV})
+	assert.Equal(t, []result{
+		{Line: 2, CustomerID: id1, ParentCompanyID: "CEKDEMO001", Body: `{"legalName":"A"}`},
+		{Line: 3, CustomerID: id2, Body: `{"legalName":"B"}`},
+	}, got)
+}
+
 func TestReader_CSVDelimiterAndNullMarker(t *testing.T) {
 	in := "customerId;legalName;address\n" + id1 + ";A, B;NULL\n" + id2 + `;"x;y";\N` + "\n"
 	got, _ := readAll(t, in, ReaderOptions{Format: FormatCSV, Delimiter: ';', NullMarker: "NULL"})
@@ -36,6 +45,13 @@ func TestReader_CSVDelimiterAndNullMarker(t *testing.T) {
 	tabs := "customerId\tlegalName\n" + id1 + "\tA\n"
 	got, _ = readAll(t, tabs, ReaderOptions{Format: FormatCSV, Delimiter: '\t'})
 	assert.Equal(t, []result{{Line: 2, CustomerID: id1, Body: `{"legalName":"A"}`}}, got)
+
+	// The space and DEL are the ends of the ASCII range a delimiter may be.
+	for _, d := range []rune{' ', 0x7f} {
+		in := "customerId" + string(d) + "legalName\n" + id1 + string(d) + "A\n"
+		got, _ = readAll(t, in, ReaderOptions{Format: FormatCSV, Delimiter: d})
+		assert.Equal(t, []result{{Line: 2, CustomerID: id1, Body: `{"legalName":"A"}`}}, got, "delimiter %q", d)
+	}
 }
 
 func TestReader_CSVWarnsOnceAboutNULLText(t *testing.T) {
@@ -66,10 +82,14 @@ func TestNewReader_CSVHeaderRefused(t *testing.T) {
 		{"only blank lines", "\n\n", ReaderOptions{}, "CSV: no header row"},
 		{"semicolon-separated", "customerId;legalName;address\n", ReaderOptions{}, `CSV header: the columns look separated by ";", not ",": set the delimiter to ";"`},
 		{"tab-separated", "customerId\tlegalName\n", ReaderOptions{}, `CSV header: the columns look separated by a tab, not ",": set the delimiter to a tab`},
+		{"another delimiter, but no customerId in its columns", "legalName;state\n", ReaderOptions{}, `CSV header: unknown column (not shown: it looks like a value): want customerId, parentCompanyId or a body field: ` + allFields},
 		{"comma-separated read with ;", "customerId,legalName\n", ReaderOptions{Delimiter: ';'}, `CSV header: the columns look separated by ",", not ";": set the delimiter to ","`},
 		{"empty trailing column", "customerId,legalName,\n", ReaderOptions{}, "CSV header: column 3 has no name (a delimiter at the end of the line?)"},
 		{"empty column", "customerId,,legalName\n", ReaderOptions{}, "CSV header: column 2 has no name"},
 		{"NUL bytes", "customerId,legal\x00Name\n", ReaderOptions{}, "the input looks UTF-16 encoded (its header holds NUL bytes): save it as UTF-8"},
+		{"a NUL byte first, after a byte order mark", "\ufeff\x00customerId,legalName\n", ReaderOptions{}, "the input looks UTF-16 encoded (its header holds NUL bytes): save it as UTF-8"},
+		{"a carriage return first", "\rcustomerId,legalName\n", ReaderOptions{}, "CSV header: holds a carriage return: the lines end with CR alone; save the file with LF or CRLF line ends"},
+		{"semicolon-separated, starting with one", ";customerId;legalName\n", ReaderOptions{}, `CSV header: the columns look separated by ";", not ",": set the delimiter to ";"`},
 		{"unknown column", "customerId,nickname\n", ReaderOptions{}, `CSV header: unknown column "nickname": want customerId, parentCompanyId or a body field: ` + allFields},
 		{"unknown column that looks like a value", "customerId,9876543210\n", ReaderOptions{}, `CSV header: unknown column (not shown: it looks like a value): want customerId, parentCompanyId or a body field: ` + allFields},
 		{"repeated column", "customerId,state,state\n", ReaderOptions{}, `CSV header: column "state" given more than once`},
@@ -108,6 +128,8 @@ func TestReader_CSVInvalidRows(t *testing.T) {
 		{"too many cells", id1 + ",,x,,,\n", result{Line: 2, Err: "line 2: 6 cells, but the header has 5 columns"}},
 		{"a quote closed lines later", id1 + `,,"x,,` + "\n" + id2 + `,y",` + "\n", result{Line: 2, Err: "line 2: 4 cells, but the header has 5 columns (the row runs from line 2 to line 3: a quoted cell holds a line break)"}},
 		{"text after a closing quote", id1 + `,,"x"y,,` + "\n", result{Line: 2, CustomerID: id1, Err: "line 2: legalName: text after the closing quote of a quoted cell"}},
+		{"text after a closing quote, then a quoted cell", id1 + `,,"x"y,"[]",` + "\n", result{Line: 2, CustomerID: id1, Err: "line 2: legalName: text after the closing quote of a quoted cell"}},
+		{"text after a closing quote in a cell past the header's columns", id1 + `,,x,,,"a"b` + "\n", result{Line: 2, Err: "line 2: text after the closing quote of a quoted cell"}},
 		{"a bare quote", id1 + `,,x"y,,` + "\n", result{Line: 2, CustomerID: id1, Err: `line 2: legalName: a quote inside an unquoted cell (quote the whole cell and double the quote: "a ""b"" c")`}},
 		{"spec violations", "KC1,CEK1,,,\n", result{Line: 2, Err: "line 2: customerId: " + specRule("KC1", "") + "; parentCompanyId: " + specRule(id1, "CEK1")}},
 		{"no customer id", ",,x,,\n", result{Line: 2, Err: "line 2: customerId: required"}},
@@ -169,4 +191,18 @@ func TestReader_CSVWarnsAboutRowsSpanningLines(t *testing.T) {
 		{Line: 4, CustomerID: id1, Body: `{"legalName":"a\n\nb"}`},
 	}, got)
 	assert.Equal(t, []string{"2 rows hold a line break inside a quoted cell (lines 2 to 3, 4 to 6): check that no quote is missing"}, r.Warnings())
+
+	// The warning lists the first five ranges, then "…".
+	var b strings.Builder
+	b.WriteString("customerId,legalName\n")
+	for range 6 {
+		b.WriteString(id1 + `,"a` + "\n" + `b"` + "\n")
+	}
+	_, r = readAll(t, b.String(), ReaderOptions{Format: FormatCSV})
+	assert.Equal(t, []string{"6 rows hold a line break inside a quoted cell (lines 2 to 3, 4 to 5, 6 to 7, 8 to 9, 10 to 11, …): check that no quote is missing"}, r.Warnings())
+
+	// A header spanning lines is no row: no warning.
+	got, r = readAll(t, `customerId,"`+"\n"+`legalName"`+"\n"+id1+",a\n", ReaderOptions{Format: FormatCSV})
+	assert.Equal(t, []result{{Line: 3, CustomerID: id1, Body: `{"legalName":"a"}`}}, got)
+	assert.Empty(t, r.Warnings())
 }

@@ -67,6 +67,8 @@ func TestReader_JSONLInvalidRows(t *testing.T) {
 			result{Line: 1, Err: "line 1: invalid JSON at column 1: want a value"}},
 		{"cut short", row(`{"customerId":"` + id1 + `","update":{"legalName":"x"`),
 			result{Line: 1, CustomerID: id1, Err: "line 1: invalid JSON at column 59: unexpected end of input"}},
+		{"cut short after a key", row(`{"customerId":`),
+			result{Line: 1, Err: "line 1: customerId: invalid JSON at column 15: unexpected end of input"}},
 		{"spec violations, all listed", row(`{"customerId":"KC1","update":{"customerKeyContacts":[{"deleted":false,"legalName":"L","name":"N","mobile":"12345"}],"customerReminders":[{"reminderTime":"9:30"}]}}`),
 			result{Line: 1, Err: "line 1: customerId: " + specRule("KC1", "") + `; customerKeyContacts[0].mobile: pattern ^$|^((\+|00)(\d{1,3})[\s-]?)?(\d{10})$; customerReminders[0].reminderTime: pattern ^([01][0-9]|2[0-3]):[0-5][0-9]$`}},
 		{"empty parentCompanyId is checked, not dropped", row(`{"customerId":"` + id1 + `","parentCompanyId":"","update":{}}`),

@@ -72,10 +72,14 @@ func TestNewReader_RefusesBadOptionsAndEncodings(t *testing.T) {
 		{"UTF-16 LE JSONL", "\xff\xfe{\x00", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (byte order mark FF FE): save it as UTF-8"},
 		{"UTF-16 BE CSV", "\xfe\xff\x00c", ReaderOptions{Format: FormatCSV}, "the input looks UTF-16 encoded (byte order mark FE FF): save it as UTF-8"},
 		{"UTF-16 without a byte order mark", "c\x00u\x00s\x00", ReaderOptions{Format: FormatCSV}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
+		{"UTF-16 of a single character, two bytes", "{\x00", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
 		{"UTF-16 BE without a byte order mark, JSONL", "\x00{\x00}", ReaderOptions{Format: FormatJSONL}, "the input looks UTF-16 encoded (it holds NUL bytes): save it as UTF-8"},
 		{"delimiter is a quote", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '"'}, `CSV delimiter '"': want an ASCII character other than a quote or a line break`},
 		{"delimiter is a line break", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '\n'}, `CSV delimiter '\n': want an ASCII character other than a quote or a line break`},
 		{"delimiter is not ASCII", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '；'}, `CSV delimiter '；': want an ASCII character other than a quote or a line break`},
+		{"delimiter is the first rune past ASCII", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: 0x80}, `CSV delimiter '\u0080': want an ASCII character other than a quote or a line break`},
+		{"delimiter is a carriage return", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: '\r'}, `CSV delimiter '\r': want an ASCII character other than a quote or a line break`},
+		{"delimiter is a control character", "customerId\n", ReaderOptions{Format: FormatCSV, Delimiter: 0x1f}, `CSV delimiter '\x1f': want an ASCII character other than a quote or a line break`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,6 +151,41 @@ func TestReader_LongLineIsFatalAndBounded(t *testing.T) {
 				line = 2
 			}
 			assert.Equal(t, []result{{Err: "line " + strconv.Itoa(line) + ": longer than 1048576 bytes (the bound of one row)", Fatal: true}}, got)
+		})
+	}
+}
+
+func TestReader_RowOfMaxRowBytesIsReadOneMoreIsTooLong(t *testing.T) {
+	// A row of exactly MaxRowBytes before its CRLF is read whole (over
+	// several reads of the 64 KiB buffer), and the next row after it; one
+	// byte more is fatal.
+	pad := func(head, tail string, n int) string { return head + strings.Repeat(" ", n-len(head)-len(tail)) + tail }
+	next := `{"customerId":"KCDEMO0000000002","update":{}}` + "\r\n"
+	tests := []struct {
+		name string
+		in   string
+		opts ReaderOptions
+		want []result
+	}{
+		{"JSONL at the bound", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes) + "\r\n" + next, ReaderOptions{Format: FormatJSONL},
+			[]result{{Line: 1, CustomerID: id1, Body: "{}"}, {Line: 2, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"JSONL one byte over", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes+1) + "\r\n" + next, ReaderOptions{Format: FormatJSONL},
+			[]result{{Err: "line 1: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+		{"CSV at the bound", "customerId,address\r\n" + pad(id1+",", "", MaxRowBytes) + "\r\n" + "KCDEMO0000000002,\r\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat(" ", MaxRowBytes-len(id1)-1) + `"}`}, {Line: 3, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"CSV cells at the bound, LF", "customerId,address\n" + id1 + "," + strings.Repeat("a", MaxRowBytes-len(id1)) + "\n" + "KCDEMO0000000002,\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat("a", MaxRowBytes-len(id1)) + `"}`}, {Line: 3, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"CSV one cell one byte over, LF", "customerId\n" + strings.Repeat("K", MaxRowBytes+1) + "\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Err: "line 2: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+		{"CSV quoted cell over two lines at the bound", "customerId,address\n" + id1 + `,"` + strings.Repeat("a", MaxRowBytes-len(id1)-1) + "\n" + `"` + "\n" + "KCDEMO0000000002,\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat("a", MaxRowBytes-len(id1)-1) + `\n"}`}, {Line: 4, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"CSV one byte over", "customerId,address\r\n" + pad(id1+",", "", MaxRowBytes+1) + "\r\n" + "KCDEMO0000000002,\r\n", ReaderOptions{Format: FormatCSV},
+			[]result{{Err: "line 2: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := readAll(t, tc.in, tc.opts)
+			assert.Equal(t, tc.want, got)
 		})
 	}
 }

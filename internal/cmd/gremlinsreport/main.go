@@ -59,6 +59,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // report is the part of gremlins' JSON output this command reads.
@@ -77,6 +78,7 @@ type reportMutation struct {
 	Status string `json:"status"`
 	Line   int    `json:"line"`
 	Column int    `json:"column"`
+	Retest string `json:"retest,omitempty"` // written by -o: what -retest found
 }
 
 // Statuses: gremlins' own, and the three this command adds.
@@ -141,6 +143,8 @@ type mutant struct {
 	Status  string
 	Marked  string // the trimmed source line, the operator marked «…»
 	Comment string // why it is not viable, or why it is equivalent
+	src     []byte // the mutated file as gremlins writes it (viable mutants only)
+	retest  string // what -retest found ("" when not re-tested)
 }
 
 func (m *mutant) header() string { return fmt.Sprintf("%s:%d %s", m.File, m.Line, m.Type) }
@@ -148,8 +152,12 @@ func (m *mutant) header() string { return fmt.Sprintf("%s:%d %s", m.File, m.Line
 func main() {
 	equivPath := flag.String("equivalents", "", "the equivalents file")
 	minEff := flag.Float64("min", 0, "fail when the efficacy (percent) is below this")
+	retest := flag.Bool("retest", false, "run each LIVED and NOT COVERED mutant again against its package's whole test suite")
+	retestTimeouts := flag.Bool("retest-timeouts", false, "with -retest, run the TIMED OUT mutants again too")
+	outPath := flag.String("o", "", "write the report, with the statuses found, to this file (one DIR=REPORT only)")
+	retestTimeout := flag.Duration("retest-timeout", 2*time.Minute, "the timeout of one -retest run: past it the mutant is TIMED OUT (a hang)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] DIR=REPORT.json ...")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] [-retest [-retest-timeouts]] [-o OUT.json] DIR=REPORT.json ...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -157,17 +165,35 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	ok, err := run(os.Stdout, *equivPath, *minEff, flag.Args())
-	if err != nil {
+	var rt *retester
+	if *retest {
+		tmp, err := os.MkdirTemp("", "gremlinsreport-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gremlinsreport:", err)
+			os.Exit(2)
+		}
+		rt = &retester{timeout: *retestTimeout, timeouts: *retestTimeouts, tmp: tmp, goTest: execGoTest,
+			progress: func(s string) { fmt.Fprintln(os.Stderr, "retest:", s) }}
+	}
+	ok, err := run(os.Stdout, *equivPath, *minEff, rt, *outPath, flag.Args())
+	code := 0
+	switch {
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "gremlinsreport:", err)
-		os.Exit(2)
+		code = 2
+	case !ok:
+		code = 1
 	}
-	if !ok {
-		os.Exit(1)
+	if rt != nil {
+		_ = os.RemoveAll(rt.tmp)
 	}
+	os.Exit(code)
 }
 
-func run(w io.Writer, equivPath string, minEff float64, args []string) (bool, error) {
+func run(w io.Writer, equivPath string, minEff float64, rt *retester, outPath string, args []string) (bool, error) {
+	if outPath != "" && len(args) != 1 {
+		return false, errors.New("-o needs exactly one DIR=REPORT")
+	}
 	var all []*mutant
 	runFiles := map[string]bool{}
 	var elapsed float64
@@ -189,15 +215,54 @@ func run(w io.Writer, equivPath string, minEff float64, args []string) (bool, er
 	if err := classify(all); err != nil {
 		return false, err
 	}
-	var stale []equiv
+	var eqs []*equiv
 	if equivPath != "" {
-		eqs, err := readEquivalents(equivPath)
-		if err != nil {
+		var err error
+		if eqs, err = readEquivalents(equivPath); err != nil {
 			return false, err
 		}
-		stale = applyEquivalents(all, eqs, runFiles)
+	}
+	stale := applyEquivalents(all, eqs, runFiles) // listed survivors are not re-tested
+	if rt != nil {
+		if err := rt.retest(all); err != nil {
+			return false, err
+		}
+		stale = applyEquivalents(all, eqs, runFiles) // survivors the re-test found
+	}
+	if outPath != "" {
+		dir, _, _ := strings.Cut(args[0], "=")
+		if err := writeReport(outPath, dir, all, elapsed); err != nil {
+			return false, err
+		}
 	}
 	return summarise(w, all, stale, elapsed, minEff), nil
+}
+
+// writeReport writes ms as a gremlins report of dir with the statuses found
+// here (an EQUIVALENT one as LIVED: the list decides it at each reading), so
+// that a later -retest runs only what is still unsettled.
+func writeReport(path, dir string, ms []*mutant, elapsed float64) error {
+	r := report{Elapsed: elapsed}
+	index := map[string]int{}
+	for _, m := range ms {
+		name := strings.TrimPrefix(m.File, filepath.ToSlash(filepath.Clean(dir))+"/")
+		i, ok := index[name]
+		if !ok {
+			i = len(r.Files)
+			index[name] = i
+			r.Files = append(r.Files, reportFile{Name: name})
+		}
+		st := m.Status
+		if st == equivalent {
+			st = lived
+		}
+		r.Files[i].Mutations = append(r.Files[i].Mutations, reportMutation{Type: m.Type, Status: st, Line: m.Line, Column: m.Column, Retest: m.retest})
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // load reads one gremlins report and the marked source line of each mutant.
@@ -224,7 +289,7 @@ func load(dir, path string) ([]*mutant, float64, error) {
 		}
 		lines := strings.Split(string(src), "\n")
 		for _, mu := range f.Mutations {
-			m := &mutant{File: name, Line: mu.Line, Column: mu.Column, Type: mu.Type, Status: mu.Status}
+			m := &mutant{File: name, Line: mu.Line, Column: mu.Column, Type: mu.Type, Status: mu.Status, retest: mu.Retest}
 			m.Marked, err = markLine(lines, mu.Line, mu.Column)
 			if err != nil {
 				return nil, 0, fmt.Errorf("%s: %w", m.header(), err)
@@ -340,7 +405,10 @@ func classify(ms []*mutant) error {
 			return err
 		}
 		for _, m := range byDir[d] {
-			same, err := pc.check(m)
+			src, same, err := pc.check(m)
+			if err == nil && !same {
+				m.src = src
+			}
 			switch {
 			case same:
 				m.Status, m.Comment = identical, "the mutated source equals the original"
@@ -413,13 +481,13 @@ func newPkgChecker(dir string) (*pkgChecker, error) {
 
 // check applies m to its file as gremlins does and type-checks the package.
 // same reports that the mutated source equals the original.
-func (pc *pkgChecker) check(m *mutant) (same bool, err error) {
+func (pc *pkgChecker) check(m *mutant) (src []byte, same bool, err error) {
 	fset := token.NewFileSet()
 	var files []*ast.File
 	for _, name := range pc.files {
 		f, perr := parser.ParseFile(fset, name, nil, parser.ParseComments)
 		if perr != nil {
-			return false, fmt.Errorf("original source does not parse: %w", perr)
+			return nil, false, fmt.Errorf("original source does not parse: %w", perr)
 		}
 		if name != m.File {
 			files = append(files, f)
@@ -427,22 +495,23 @@ func (pc *pkgChecker) check(m *mutant) (same bool, err error) {
 		}
 		var orig bytes.Buffer
 		if err := printer.Fprint(&orig, fset, f); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if err := mutate(fset, f, m); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		var mut bytes.Buffer
 		if err := printer.Fprint(&mut, fset, f); err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if bytes.Equal(orig.Bytes(), mut.Bytes()) {
-			return true, nil
+			return nil, true, nil
 		}
+		src = mut.Bytes()
 		// Re-parse the printed text: what gremlins hands the compiler.
 		f, perr = parser.ParseFile(fset, name, mut.Bytes(), 0)
 		if perr != nil {
-			return false, fmt.Errorf("does not parse: %v", perr)
+			return nil, false, fmt.Errorf("does not parse: %v", perr)
 		}
 		files = append(files, f)
 	}
@@ -455,9 +524,9 @@ func (pc *pkgChecker) check(m *mutant) (same bool, err error) {
 	}
 	_, _ = conf.Check(pc.path, fset, files, nil)
 	if first != nil {
-		return false, fmt.Errorf("does not compile: %v", first)
+		return nil, false, fmt.Errorf("does not compile: %v", first)
 	}
-	return false, nil
+	return src, false, nil
 }
 
 // mutate swaps the operator token at m's position for m.Type's replacement.
@@ -633,6 +702,9 @@ func summarise(w io.Writer, ms []*mutant, stale []equiv, elapsed, minEff float64
 			if m.Comment != "" {
 				fmt.Fprintf(w, "why: %s\n", m.Comment)
 			}
+			if m.retest != "" {
+				fmt.Fprintf(w, "retest: %s\n", m.retest)
+			}
 		}
 	}
 	section(lived, "LIVED: survivors (a real gap, or an equivalent to list)")
@@ -649,6 +721,7 @@ func summarise(w io.Writer, ms []*mutant, stale []equiv, elapsed, minEff float64
 			fmt.Fprintf(w, "%s %s\nline: %s\n", e.Hint, e.Type, e.Marked)
 		}
 	}
+	perFile(w, ms)
 	k, l := count[killed], count[lived]
 	eff := 0.0
 	if k+l > 0 {
@@ -656,6 +729,9 @@ func summarise(w io.Writer, ms []*mutant, stale []equiv, elapsed, minEff float64
 	}
 	fmt.Fprintf(w, "\nmutants: %d; killed %d (%d of them timed out), lived %d, equivalent %d, not viable %d, identical %d, not covered %d\n",
 		len(ms), k, countStatus(ms, timedOut), l, count[equivalent], count[notViable], count[identical], count[notCovered])
+	if n := countRetested(ms); n > 0 {
+		fmt.Fprintf(w, "re-tested against the whole suite: %d (see retest: above and in the per-file table)\n", n)
+	}
 	fmt.Fprintf(w, "efficacy: %.1f%% (killed / (killed + lived)); gremlins' elapsed time %.0f s\n", eff, elapsed)
 	if eff < minEff {
 		fmt.Fprintf(w, "efficacy %.1f%% is below the minimum %.1f%%\n", eff, minEff)
@@ -672,4 +748,64 @@ func countStatus(ms []*mutant, status string) int {
 		}
 	}
 	return n
+}
+
+func countRetested(ms []*mutant) int {
+	n := 0
+	for _, m := range ms {
+		if m.retest != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// perFile prints a table of the statuses per file, with each file's
+// efficacy (timeouts count as kills; re-tested mutants count as what the
+// re-test found).
+func perFile(w io.Writer, ms []*mutant) {
+	type row struct{ killed, timedOut, lived, equiv, notViable, identical, notCovered, retested int }
+	rows := map[string]*row{}
+	var files []string
+	for _, m := range ms {
+		r := rows[m.File]
+		if r == nil {
+			r = &row{}
+			rows[m.File] = r
+			files = append(files, m.File)
+		}
+		switch m.Status {
+		case killed:
+			r.killed++
+		case timedOut:
+			r.killed++
+			r.timedOut++
+		case lived:
+			r.lived++
+		case equivalent:
+			r.equiv++
+		case notViable:
+			r.notViable++
+		case identical:
+			r.identical++
+		case notCovered:
+			r.notCovered++
+		}
+		if m.retest != "" {
+			r.retested++
+		}
+	}
+	sort.Strings(files)
+	fmt.Fprintf(w, "\n| file | mutants | killed (timed out) | lived | equivalent | not viable | identical | not covered | re-tested | efficacy |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, f := range files {
+		r := rows[f]
+		n := r.killed + r.lived + r.equiv + r.notViable + r.identical + r.notCovered
+		eff := "-"
+		if r.killed+r.lived > 0 {
+			eff = fmt.Sprintf("%.1f%%", 100*float64(r.killed)/float64(r.killed+r.lived))
+		}
+		fmt.Fprintf(w, "| %s | %d | %d (%d) | %d | %d | %d | %d | %d | %d | %s |\n",
+			f, n, r.killed, r.timedOut, r.lived, r.equiv, r.notViable, r.identical, r.notCovered, r.retested, eff)
+	}
 }

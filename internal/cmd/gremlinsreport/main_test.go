@@ -152,3 +152,30 @@ func write(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+func TestWriteReport_KeepsStatusesAndRetestNotesForTheNextRun(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "p", "p.go"), src)
+	t.Chdir(dir)
+	ms := []*mutant{
+		{File: "p/p.go", Line: 5, Column: 7, Type: "CONDITIONALS_BOUNDARY", Status: killed, retest: "NOT COVERED → KILLED (by TestX)"},
+		{File: "p/p.go", Line: 5, Column: 7, Type: "CONDITIONALS_NEGATION", Status: equivalent},
+		{File: "p/p.go", Line: 6, Column: 12, Type: "ARITHMETIC_BASE", Status: notViable},
+	}
+	if err := writeReport("out.json", "p", ms, 12); err != nil {
+		t.Fatal(err)
+	}
+	got, elapsed, err := load("p", "out.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{killed + " NOT COVERED → KILLED (by TestX)", lived + " ", notViable + " "}
+	if len(got) != len(want) || elapsed != 12 {
+		t.Fatalf("read back %d mutants, elapsed %v; want %d, 12", len(got), elapsed, len(want))
+	}
+	for i, m := range got {
+		if m.File != "p/p.go" || m.Status+" "+m.retest != want[i] {
+			t.Errorf("mutant %d: %s %q %q; want p/p.go %q", i, m.File, m.Status, m.retest, want[i])
+		}
+	}
+}
