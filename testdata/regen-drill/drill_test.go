@@ -95,10 +95,10 @@ func TestRegenDrill(t *testing.T) {
 		_, err := c.UpdateCustomer(ctx, id, api.UpdateCustomerRequest{}, wrapper.WithBranchCode("blr1"))
 		var ve *wrapper.ValidationError
 		require.ErrorAs(t, err, &ve)
-		assert.Equal(t, []wrapper.Violation{{Field: "branchCode", Rule: "pattern ^[A-Z]{3}$"}}, ve.Violations)
+		assert.Equal(t, []api.Violation{{Field: "branchCode", Rule: "pattern ^[A-Z]{3}$"}}, ve.Violations)
 		_, err = c.DeleteCustomer(ctx, id, wrapper.WithBranchCode("BLR"))
 		require.ErrorAs(t, err, &ve)
-		assert.Equal(t, []wrapper.Violation{{Field: "branchCode", Rule: "not a parameter of deleteCustomer"}}, ve.Violations)
+		assert.Equal(t, []api.Violation{{Field: "branchCode", Rule: "not a parameter of deleteCustomer"}}, ve.Violations)
 		assert.Empty(t, srv.Requests())
 	})
 	t.Run("a newly valid customerId is accepted", func(t *testing.T) {
