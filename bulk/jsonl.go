@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/enkash-oss/enkash-go/api"
 )
@@ -23,6 +24,9 @@ func (r *Reader) nextJSONL() (Row, error, bool) {
 		}
 		if !ok {
 			return Row{}, nil, false
+		}
+		if len(data) > MaxRowBytes { // readLine's bound allows for a CRLF
+			return Row{}, fmt.Errorf("line %d: %w", r.line, errRowTooLong), true
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			continue

@@ -156,9 +156,9 @@ func TestReader_LongLineIsFatalAndBounded(t *testing.T) {
 }
 
 func TestReader_RowOfMaxRowBytesIsReadOneMoreIsTooLong(t *testing.T) {
-	// A row of exactly MaxRowBytes before its CRLF is read whole (over
-	// several reads of the 64 KiB buffer), and the next row after it; one
-	// byte more is fatal.
+	// A row of exactly MaxRowBytes before its line end (CRLF, LF or none)
+	// is read whole (over several reads of the 64 KiB buffer), and the next
+	// row after it; one byte more is fatal.
 	pad := func(head, tail string, n int) string { return head + strings.Repeat(" ", n-len(head)-len(tail)) + tail }
 	next := `{"customerId":"KCDEMO0000000002","update":{}}` + "\r\n"
 	tests := []struct {
@@ -170,6 +170,12 @@ func TestReader_RowOfMaxRowBytesIsReadOneMoreIsTooLong(t *testing.T) {
 		{"JSONL at the bound", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes) + "\r\n" + next, ReaderOptions{Format: FormatJSONL},
 			[]result{{Line: 1, CustomerID: id1, Body: "{}"}, {Line: 2, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
 		{"JSONL one byte over", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes+1) + "\r\n" + next, ReaderOptions{Format: FormatJSONL},
+			[]result{{Err: "line 1: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+		{"JSONL at the bound, LF", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes) + "\n" + next, ReaderOptions{Format: FormatJSONL},
+			[]result{{Line: 1, CustomerID: id1, Body: "{}"}, {Line: 2, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
+		{"JSONL one byte over, LF", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes+1) + "\n" + next, ReaderOptions{Format: FormatJSONL},
+			[]result{{Err: "line 1: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
+		{"JSONL one byte over, no line end", pad(`{"customerId":"KCDEMO0000000001","update":{}`, "}", MaxRowBytes+1), ReaderOptions{Format: FormatJSONL},
 			[]result{{Err: "line 1: longer than 1048576 bytes (the bound of one row)", Fatal: true}}},
 		{"CSV at the bound", "customerId,address\r\n" + pad(id1+",", "", MaxRowBytes) + "\r\n" + "KCDEMO0000000002,\r\n", ReaderOptions{Format: FormatCSV},
 			[]result{{Line: 2, CustomerID: id1, Body: `{"address":"` + strings.Repeat(" ", MaxRowBytes-len(id1)-1) + `"}`}, {Line: 3, CustomerID: "KCDEMO0000000002", Body: "{}"}}},
