@@ -662,23 +662,6 @@ func getu4(s string) rune {
 // invalid UTF-8 as U+FFFD).
 func (dc *decoder) key(k string) string { return dc.valid(k) }
 
-// rawMember is an object member kept for later decoding.
-type rawMember struct {
-	key string
-	raw string
-}
-
-// setMember records key's value; a later duplicate replaces it.
-func setMember(ms []rawMember, key string, raw string) []rawMember {
-	for i := range ms {
-		if ms[i].key == key {
-			ms[i].raw = raw
-			return ms
-		}
-	}
-	return append(ms, rawMember{key, raw})
-}
-
 // foldEqual reports whether key equals name (ASCII upper case) under
 // encoding/json's case folding: each rune folded to the smallest rune of
 // its Unicode simple-folding orbit ("ſ" matches "S", the Kelvin sign "K").
@@ -2222,7 +2205,7 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 		return err
 	}
 	var known [4]string
-	var extra []rawMember
+	var extra map[string]string // a later duplicate replaces the value, as encoding/json does
 	sub := scanner{buf: whole}
 	err = sub.Obj(func(d *scanner, key string) error {
 		raw, err := d.Raw()
@@ -2243,7 +2226,10 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 			known[3] = raw
 			return nil
 		}
-		extra = setMember(extra, dc.key(key), raw)
+		if extra == nil {
+			extra = map[string]string{}
+		}
+		extra[dc.key(key)] = raw
 		return nil
 	})
 	if err != nil {
@@ -2322,12 +2308,12 @@ func (x *ApiSubError) decodeJX(dc *decoder) error {
 	}
 	if len(extra) > 0 {
 		m := make(map[string]interface{}, len(extra))
-		for _, e := range extra {
+		for k, raw := range extra {
 			var v interface{}
-			if err := json.Unmarshal([]byte(e.raw), &v); err != nil {
+			if err := json.Unmarshal([]byte(raw), &v); err != nil {
 				return &DecodeError{Reason: "additional property", Err: err}
 			}
-			m[e.key] = v
+			m[k] = v
 		}
 		x.AdditionalProperties = m
 	}

@@ -213,14 +213,14 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 	fmt.Fprintf(b, "func (x *%s) decodeJX(dc *decoder) error {\n", typ)
 	b.WriteString("switch dc.next() {\ncase kindNull:\nreturn dc.d.Null()\ncase kindObject:\ndefault:\nreturn dc.typeError(\"object\")\n}\n")
 	b.WriteString("whole, err := dc.d.Raw()\nif err != nil {\nreturn err\n}\n")
-	fmt.Fprintf(b, "var known [%d]string\nvar extra []rawMember\n", len(fields))
+	fmt.Fprintf(b, "var known [%d]string\nvar extra map[string]string // a later duplicate replaces the value, as encoding/json does\n", len(fields))
 	b.WriteString("sub := scanner{buf: whole}\n")
 	b.WriteString("err = sub.Obj(func(d *scanner, key string) error {\nraw, err := d.Raw()\nif err != nil {\nreturn err\n}\nswitch key {\n")
 	for i, f := range fields {
 		fmt.Fprintf(b, "case %s:\nknown[%d] = raw\nreturn nil\n", goString(f.JSON), i)
 	}
 	b.WriteString("}\n")
-	b.WriteString("extra = setMember(extra, dc.key(key), raw)\nreturn nil\n})\nif err != nil {\nreturn err\n}\n")
+	b.WriteString("if extra == nil {\nextra = map[string]string{}\n}\nextra[dc.key(key)] = raw\nreturn nil\n})\nif err != nil {\nreturn err\n}\n")
 	b.WriteString("at := \"\"\nerr = func() error {\n")
 	for i, f := range fields {
 		fmt.Fprintf(b, "if known[%d] != \"\" {\nat = %s\ndc := &decoder{d: scanner{buf: known[%d]}, utf8: dc.utf8}\n", i, goString(f.JSON), i)
@@ -230,7 +230,7 @@ func (g *generator) additionalDecoder(b *bytes.Buffer, where, typ string, s *ope
 		b.WriteString("}\n")
 	}
 	b.WriteString("return nil\n}()\nif err != nil {\nreturn atPath(err, at)\n}\n")
-	fmt.Fprintf(b, "if len(extra) > 0 {\nm := make(map[string]%s, len(extra))\nfor _, e := range extra {\nvar v %s\nif err := json.Unmarshal([]byte(e.raw), &v); err != nil {\nreturn &DecodeError{Reason: \"additional property\", Err: err}\n}\nm[e.key] = v\n}\nx.AdditionalProperties = m\n}\nreturn nil\n}\n\n",
+	fmt.Fprintf(b, "if len(extra) > 0 {\nm := make(map[string]%s, len(extra))\nfor k, raw := range extra {\nvar v %s\nif err := json.Unmarshal([]byte(raw), &v); err != nil {\nreturn &DecodeError{Reason: \"additional property\", Err: err}\n}\nm[k] = v\n}\nx.AdditionalProperties = m\n}\nreturn nil\n}\n\n",
 		exprString(mt.Value), exprString(mt.Value))
 	return nil
 }

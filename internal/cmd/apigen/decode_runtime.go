@@ -667,23 +667,6 @@ func getu4(s string) rune {
 // invalid UTF-8 as U+FFFD).
 func (dc *decoder) key(k string) string { return dc.valid(k) }
 
-// rawMember is an object member kept for later decoding.
-type rawMember struct {
-	key string
-	raw string
-}
-
-// setMember records key's value; a later duplicate replaces it.
-func setMember(ms []rawMember, key string, raw string) []rawMember {
-	for i := range ms {
-		if ms[i].key == key {
-			ms[i].raw = raw
-			return ms
-		}
-	}
-	return append(ms, rawMember{key, raw})
-}
-
 // foldEqual reports whether key equals name (ASCII upper case) under
 // encoding/json's case folding: each rune folded to the smallest rune of
 // its Unicode simple-folding orbit ("ſ" matches "S", the Kelvin sign "K").
