@@ -5,22 +5,12 @@ package api_test
 import (
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/cputime"
 )
-
-// processCPU is the CPU time (user + system) the process has used so far:
-// unlike wall time, a machine busy with other work does not stretch it.
-func processCPU(t *testing.T) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // subErrorWithUnknownMembers is an ApiSubError object with n distinct
 // members the schema does not name (kept in AdditionalProperties).
@@ -52,11 +42,11 @@ func TestApiSubError_DecodeIsLinearInUnknownMembers(t *testing.T) {
 		best := time.Duration(1<<63 - 1)
 		for range 3 {
 			var se api.ApiSubError
-			cpu0 := processCPU(t)
+			cpu0 := cpu(t)
 			if err := se.DecodeJSON(body); err != nil {
 				t.Fatal(err)
 			}
-			best = min(best, processCPU(t)-cpu0)
+			best = min(best, cpu(t)-cpu0)
 			if len(se.AdditionalProperties) != members {
 				t.Fatalf("decoded %d members, want %d", len(se.AdditionalProperties), members)
 			}
@@ -67,4 +57,13 @@ func TestApiSubError_DecodeIsLinearInUnknownMembers(t *testing.T) {
 	if large > 3*factor*small+50*time.Millisecond {
 		t.Fatalf("%d members took %v of CPU, %d took %v: more than %dx for %dx the members", n, small, factor*n, large, 3*factor, factor)
 	}
+}
+
+// cpu is the CPU time the process has used so far (cputime.Process).
+func cpu(t *testing.T) time.Duration {
+	d, ok := cputime.Process()
+	if !ok {
+		t.Fatal("the process's CPU time cannot be read")
+	}
+	return d
 }

@@ -6,18 +6,19 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/enkash-oss/enkash-go/internal/cputime"
 )
 
 // cpuTime is the process's user and system CPU time so far.
 func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
+	d, ok := cputime.Process()
+	if !ok {
+		b.Fatal("the process's CPU time cannot be read")
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return d
 }
 
 // benchBlock is 1,024 rows as the sync benchmark writes them

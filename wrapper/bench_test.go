@@ -46,6 +46,7 @@ import (
 
 	enkash "github.com/enkash-oss/enkash-go"
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/cputime"
 )
 
 const (
@@ -434,14 +435,14 @@ type cpuMeter struct {
 }
 
 func startCPU() cpuMeter {
-	t, ok := processCPU()
+	t, ok := cputime.Process()
 	return cpuMeter{start: t, ok: ok}
 }
 
 // report adds the cpu-ns/op metric: less sensitive than ns/op to other
 // processes on a shared machine.
 func (m cpuMeter) report(b *testing.B) {
-	end, ok := processCPU()
+	end, ok := cputime.Process()
 	if m.ok && ok && b.N > 0 {
 		b.ReportMetric(float64(end-m.start)/float64(b.N), "cpu-ns/op")
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enkash-oss/enkash-go/internal/cputime"
 	"github.com/enkash-oss/enkash-go/internal/fake"
 )
 
@@ -245,9 +246,6 @@ func benchLive(b *testing.B, bin, proto string, conc, rows int, in string) {
 // so its growth over a run is the server's cost (plus the benchmark's own
 // bookkeeping, small next to TLS and JSON).
 func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	d, _ := cputime.Process()
+	return d
 }

@@ -4,22 +4,13 @@ package redact
 
 import (
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-)
 
-// processCPU is the CPU time (user + system) the process has used so far:
-// unlike wall time, a machine busy with other work does not stretch it.
-func processCPU(t *testing.T) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/enkash-oss/enkash-go/internal/cputime"
+)
 
 // TestScrub_IsLinear: masking server text stays linear in its length. A
 // megabyte of '+' or '(' (a run that may start a phone number but holds no
@@ -37,13 +28,22 @@ func TestScrub_IsLinear(t *testing.T) {
 	}
 	cost := func(c string, size int) time.Duration {
 		s := "1" + strings.Repeat(c, size/len(c)) // a digit, or Scrub returns at once
-		cpu0 := processCPU(t)
+		cpu0 := cpu(t)
 		_ = Scrub(s)
 		_ = p.Snippet([]byte(s), forms, 256)
-		return processCPU(t) - cpu0
+		return cpu(t) - cpu0
 	}
 	for _, c := range []string{"+", "(", "+ ", "1-", "a@", `\u0074`, "%2", `{"mobile":[`, `mobile=`, `{\"mobile\":\"`, "&amp;", "&#x4"} {
 		small, large := cost(c, n), cost(c, 4*n)
 		assert.Less(t, large, 8*small+50*time.Millisecond, "CPU time to scrub %d bytes of %q (%v for %d bytes)", 4*n, c, small, n)
 	}
+}
+
+// cpu is the CPU time the process has used so far (cputime.Process).
+func cpu(t *testing.T) time.Duration {
+	d, ok := cputime.Process()
+	if !ok {
+		t.Fatal("the process's CPU time cannot be read")
+	}
+	return d
 }
