@@ -152,7 +152,9 @@ callgrind:
 ## cores): gremlins with every mutator over each of $(MUTATE_DIRS), then
 ## internal/cmd/gremlinsreport type-checks the killed mutants (gremlins counts
 ## a mutant that does not compile as killed), drops the equivalents listed in
-## docs/mutation-equivalents.txt and prints the efficacy and the survivors.
+## docs/mutation-equivalents.txt, re-tests the survivors against the whole
+## suite of their package and of the packages importing it, and prints the
+## efficacy and the survivors.
 ## Reports in .mutate/; see docs/mutation-testing.md. -count=1: gremlins
 ## times its coverage run to set each mutant's timeout, and a cached
 ## `go test` result would make that timeout a few seconds. gremlins writes
@@ -172,7 +174,7 @@ mutate:
 	  fi; \
 	  test -f .mutate/$$d.json || echo '{"files":[]}' > .mutate/$$d.json; \
 	done
-	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) -retest -retest-timeouts \
+	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) -retest -retest-timeouts -retest-importers \
 	  $(foreach d,$(MUTATE_DIRS),$(d)=.mutate/$(d).json)
 
 vet:

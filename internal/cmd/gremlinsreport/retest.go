@@ -30,6 +30,12 @@ type retester struct {
 	goTest func(ctx context.Context, args ...string) ([]byte, error)
 	// progress, if not nil, gets a line per mutant run.
 	progress func(string)
+	// importers, if not nil, gives the directories (relative to the module
+	// root, "./x") of the packages that import the package in dir: their
+	// tests run too. gremlins runs only the mutated package's tests, but
+	// code moved into an internal package is pinned end to end by the
+	// tests of the package that uses it.
+	importers func(dir string) []string
 }
 
 // retest runs every viable mutant of those statuses against the whole test
@@ -85,8 +91,12 @@ func (rt *retester) one(m *mutant) (status, why string, err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), rt.timeout)
 	defer cancel()
-	out, err := rt.goTest(ctx, "test", "-count=1", "-failfast", "-vet=off", "-overlay="+ovPath,
-		"-timeout="+(rt.timeout+time.Minute).String(), "./"+filepath.Dir(m.File))
+	args := []string{"test", "-count=1", "-failfast", "-vet=off", "-overlay=" + ovPath,
+		"-timeout=" + (rt.timeout + time.Minute).String(), "./" + filepath.Dir(m.File)}
+	if rt.importers != nil {
+		args = append(args, rt.importers(filepath.Dir(m.File))...)
+	}
+	out, err := rt.goTest(ctx, args...)
 	var ee *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
@@ -122,4 +132,51 @@ func execGoTest(ctx context.Context, args ...string) ([]byte, error) {
 	}
 	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.Join(keep, " "))
 	return cmd.CombinedOutput()
+}
+
+// listImporters returns an importers function for the module in the
+// current directory: for each package, the packages of the module that
+// import it from their code or their tests (directly; `go list` once).
+func listImporters() (func(dir string) []string, error) {
+	out, err := exec.Command("go", "list", "-f",
+		"{{.Dir}}|{{.ImportPath}}|{{join .Imports \",\"}},{{join .TestImports \",\"}},{{join .XTestImports \",\"}}", "./...").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %w", err)
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	return importersOf(string(out), root)
+}
+
+// importersOf parses listImporters' `go list` output (one package a line:
+// dir|import path|imports,test imports,external test imports).
+func importersOf(list, root string) (func(dir string) []string, error) {
+	dirOf := map[string]string{} // import path -> "./rel"
+	type pkg struct{ dir, imports string }
+	var pkgs []pkg
+	for line := range strings.Lines(list) {
+		f := strings.Split(strings.TrimSpace(line), "|")
+		if len(f) != 3 {
+			return nil, fmt.Errorf("go list: unexpected line %q", line)
+		}
+		rel, err := filepath.Rel(root, f[0])
+		if err != nil {
+			return nil, err
+		}
+		dirOf[f[1]] = "./" + filepath.ToSlash(rel)
+		pkgs = append(pkgs, pkg{dirOf[f[1]], f[2]})
+	}
+	by := map[string][]string{} // "./dir" -> importing "./dirs"
+	for _, p := range pkgs {
+		seen := map[string]bool{p.dir: true}
+		for _, imp := range strings.Split(p.imports, ",") {
+			if d, ok := dirOf[imp]; ok && !seen[d] {
+				seen[d] = true
+				by[d] = append(by[d], p.dir)
+			}
+		}
+	}
+	return func(dir string) []string { return by["./"+filepath.ToSlash(dir)] }, nil
 }

@@ -121,3 +121,54 @@ func TestExecGoTest_DropsRunAndSkipFromGOFLAGS(t *testing.T) {
 		t.Errorf("GOFLAGS seen by go: %q, want %q", got, "-count=1 -vet=off")
 	}
 }
+
+func TestImportersOf_ListsDirectImportersFromCodeAndTests(t *testing.T) {
+	list := "/m/a|m/a|m/b,fmt,,\n" + // a imports b
+		"/m/b|m/b|m/c,,\n" + // b imports c
+		"/m/c|m/c|strings,,\n" +
+		"/m/d|m/d|,m/c,m/d\n" + // d's tests import c; its external tests d itself
+		"/m/x/e|m/x/e|,,m/b\n" // e's external tests import b
+	importers, err := importersOf(list, "/m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		dir  string
+		want []string
+	}{
+		{"b", []string{"./a", "./x/e"}},
+		{"c", []string{"./b", "./d"}}, // not a: only direct importers
+		{"d", nil},                    // its own tests are not an importer
+		{"a", nil},
+	}
+	for _, tc := range tests {
+		if got := importers(tc.dir); !slices.Equal(got, tc.want) {
+			t.Errorf("importers(%q) = %q, want %q", tc.dir, got, tc.want)
+		}
+	}
+	if _, err := importersOf("/m/a|m/a\n", "/m"); err == nil {
+		t.Error("a line without three fields: no error")
+	}
+}
+
+func TestRetest_RunsTheImportersTestsToo(t *testing.T) {
+	var got []string
+	rt := &retester{timeout: time.Second, tmp: t.TempDir(),
+		importers: func(dir string) []string {
+			if dir != "p" {
+				t.Errorf("importers asked for %q, want p", dir)
+			}
+			return []string{"./q", "./r"}
+		},
+		goTest: func(_ context.Context, args ...string) ([]byte, error) {
+			got = args
+			return []byte("ok\n"), nil
+		}}
+	m := &mutant{File: "p/p.go", Type: "ARITHMETIC_BASE", Status: lived, src: []byte("pass")}
+	if err := rt.retest([]*mutant{m}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got); n < 3 || !slices.Equal(got[n-3:], []string{"./p", "./q", "./r"}) {
+		t.Errorf("go %q: want the packages ./p ./q ./r last", got)
+	}
+}
