@@ -116,6 +116,26 @@ func TestAPIError_StatusWithoutEnvelopeFollowsSpec(t *testing.T) {
 	assert.Equal(t, 5, named, "openapi.yaml's x-error-statuses names 400, 401, 403, 404 and 422")
 }
 
+// TestAPIError_StatusClassesMatchTheirSentinels: every status from 500 to
+// 599 matches ErrServer and none outside; every 2xx, 502 and 504 match
+// ErrOutcomeUnknown and no other status does (the ends of both ranges
+// included), with or without an errorType in the body.
+func TestAPIError_StatusClassesMatchTheirSentinels(t *testing.T) {
+	var someType api.ErrorType
+	for typ := range errorTypeSentinels {
+		someType = typ
+		break
+	}
+	for _, typ := range []api.ErrorType{"", someType} {
+		for status := 100; status <= 699; status++ {
+			err := &APIError{StatusCode: status, ErrorType: typ}
+			assert.Equal(t, status >= 500 && status <= 599, errors.Is(err, ErrServer), "%d %q: ErrServer", status, typ)
+			unknown := status >= 200 && status <= 299 || status == 502 || status == 504
+			assert.Equal(t, unknown, errors.Is(err, ErrOutcomeUnknown), "%d %q: ErrOutcomeUnknown", status, typ)
+		}
+	}
+}
+
 // decodeError "never quotes a value from the body": a number that does not
 // fit (encoding/json quotes it: "number 9876543210") stays out of the error
 // text.
