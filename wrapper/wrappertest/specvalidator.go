@@ -126,11 +126,10 @@ func (v *specValidator) authenticate(_ context.Context, in *openapi3filter.Authe
 
 // isTokenRoute reports whether route is the OAuth2 token endpoint: the
 // operation whose body is a form (RFC 6749 §4.3), as the spec declares it.
+// route is one FindRoute found: it has an operation.
 func isTokenRoute(route *routers.Route) bool {
-	if route == nil || route.Operation == nil || route.Operation.RequestBody == nil || route.Operation.RequestBody.Value == nil {
-		return false
-	}
-	return route.Operation.RequestBody.Value.Content.Get("application/x-www-form-urlencoded") != nil
+	body := route.Operation.RequestBody
+	return body != nil && body.Value != nil && body.Value.Content.Get("application/x-www-form-urlencoded") != nil
 }
 
 // writeRequestError turns an openapi3filter.ValidateRequest error into 401 or 400.
@@ -216,7 +215,7 @@ func bodyFieldName(e *openapi3.SchemaError) string {
 	}
 	var b strings.Builder
 	for _, p := range path {
-		if _, err := strconv.Atoi(p); err == nil && b.Len() > 0 {
+		if _, err := strconv.Atoi(p); err == nil {
 			b.WriteString("[" + p + "]")
 			continue
 		}
