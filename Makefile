@@ -21,6 +21,7 @@ GO127         ?= go1.27.3
 GREMLINS      ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATE_DIRS   ?= wrapper internal/bearer internal/redact internal/retry internal/transport $(if $(wildcard bulk/*.go),bulk)
 MUTATE_FLAGS  ?=
+comma         := ,
 MUTATE_MIN    ?= 98
 # MUTATE_FILES: mutate only these files (paths from the module root, e.g.
 # "bulk/csv.go bulk/names.go"); empty: every file of MUTATE_DIRS.
@@ -153,8 +154,8 @@ callgrind:
 ## internal/cmd/gremlinsreport type-checks the killed mutants (gremlins counts
 ## a mutant that does not compile as killed), drops the equivalents listed in
 ## docs/mutation-equivalents.txt, re-tests the survivors against the whole
-## suite of their package and of the packages importing it, and prints the
-## efficacy and the survivors.
+## suite of their package (and, for internal/ packages, of the packages
+## importing them), and prints the efficacy and the survivors.
 ## Reports in .mutate/; see docs/mutation-testing.md. -count=1: gremlins
 ## times its coverage run to set each mutant's timeout, and a cached
 ## `go test` result would make that timeout a few seconds. gremlins writes
@@ -174,7 +175,7 @@ mutate:
 	  fi; \
 	  test -f .mutate/$$d.json || echo '{"files":[]}' > .mutate/$$d.json; \
 	done
-	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) -retest -retest-timeouts -retest-importers \
+	$(GO) run ./internal/cmd/gremlinsreport -equivalents docs/mutation-equivalents.txt -min $(MUTATE_MIN) -retest -retest-timeouts -retest-importers $(subst $(eval) ,$(comma),$(strip $(filter internal/%,$(MUTATE_DIRS)))) \
 	  $(foreach d,$(MUTATE_DIRS),$(d)=.mutate/$(d).json)
 
 vet:

@@ -57,6 +57,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -155,10 +156,10 @@ func main() {
 	retest := flag.Bool("retest", false, "run each LIVED and NOT COVERED mutant again against its package's whole test suite")
 	retestTimeouts := flag.Bool("retest-timeouts", false, "with -retest, run the TIMED OUT mutants again too")
 	outPath := flag.String("o", "", "write the report, with the statuses found, to this file (one DIR=REPORT only)")
-	retestImporters := flag.Bool("retest-importers", false, "with -retest, run the tests of the module's packages that import the mutated package too (code moved into an internal package is pinned by its users' tests)")
+	retestImporters := flag.String("retest-importers", "", "with -retest, for mutants of these directories (comma-separated, e.g. internal/retry), run the tests of the module's packages that import the mutated package too (code moved into an internal package is pinned by its users' tests)")
 	retestTimeout := flag.Duration("retest-timeout", 2*time.Minute, "the timeout of one -retest run: past it the mutant is TIMED OUT (a hang)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] [-retest [-retest-timeouts] [-retest-importers]] [-o OUT.json] DIR=REPORT.json ...")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: gremlinsreport [-equivalents FILE] [-min PCT] [-retest [-retest-timeouts] [-retest-importers DIR,...]] [-o OUT.json] DIR=REPORT.json ...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -175,10 +176,18 @@ func main() {
 		}
 		rt = &retester{timeout: *retestTimeout, timeouts: *retestTimeouts, tmp: tmp, goTest: execGoTest,
 			progress: func(s string) { fmt.Fprintln(os.Stderr, "retest:", s) }}
-		if *retestImporters {
-			if rt.importers, err = listImporters(); err != nil {
+		if *retestImporters != "" {
+			all, err := listImporters()
+			if err != nil {
 				fmt.Fprintln(os.Stderr, "gremlinsreport:", err)
 				os.Exit(2)
+			}
+			dirs := strings.Split(*retestImporters, ",")
+			rt.importers = func(dir string) []string {
+				if slices.Contains(dirs, filepath.ToSlash(dir)) {
+					return all(dir)
+				}
+				return nil
 			}
 		}
 	}
