@@ -111,3 +111,24 @@ func TestPolicy_TextMasksKeyValuesInEveryShape(t *testing.T) {
 		assert.NotContains(t, got, v2, name)
 	}
 }
+
+// TestPolicy_TextMasksExactlyTheValue: the mask covers the value and
+// nothing around it — a bare value after key= or key: ends at a space or
+// punctuation, one after "key": at a comma or bracket (so it may hold
+// spaces); a value found in the decoded text maps back to its escaped
+// bytes; a key right after a value's closing quote is masked; a key inside
+// a masked value is skipped, and a key after it still masked.
+func TestPolicy_TextMasksExactlyTheValue(t *testing.T) {
+	p := NewPolicy("mobile", "email")
+	tests := []struct{ name, in, want string }{
+		{"key= stops at a space", `mobile=Asha Rao; x`, `mobile=[REDACTED] Rao; x`},
+		{"key: stops at a semicolon", `mobile: Asha;Rao`, `mobile: [REDACTED];Rao`},
+		{`"key": bare value holds spaces`, `{"mobile": Asha Rao, "x":1}`, `{"mobile": [REDACTED], "x":1}`},
+		{"escaped value maps back", `{"mob\u0069le":"As\u0068a","x":1}`, `{"mob\u0069le":"[REDACTED]","x":1}`},
+		{"key right after a closing quote", `{"email":"a"mobile":"Asha"}`, `{"email":"[REDACTED]"mobile":"[REDACTED]"}`},
+		{"key inside a value, then a key", `{"email":"mobile=Q","mobile":"Asha"}`, `{"email":"[REDACTED]","mobile":"[REDACTED]"}`},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, p.Text(tc.in), tc.name)
+	}
+}
