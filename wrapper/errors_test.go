@@ -119,7 +119,9 @@ func TestAPIError_StatusWithoutEnvelopeFollowsSpec(t *testing.T) {
 // TestAPIError_StatusClassesMatchTheirSentinels: every status from 500 to
 // 599 matches ErrServer and none outside; every 2xx, 502 and 504 match
 // ErrOutcomeUnknown and no other status does (the ends of both ranges
-// included), with or without an errorType in the body.
+// included), with or without an errorType in the body; without one, a
+// status outside 2xx, 5xx, 429 and those x-error-statuses names matches
+// ErrUnexpectedStatus.
 func TestAPIError_StatusClassesMatchTheirSentinels(t *testing.T) {
 	var someType api.ErrorType
 	for typ := range errorTypeSentinels {
@@ -132,6 +134,11 @@ func TestAPIError_StatusClassesMatchTheirSentinels(t *testing.T) {
 			assert.Equal(t, status >= 500 && status <= 599, errors.Is(err, ErrServer), "%d %q: ErrServer", status, typ)
 			unknown := status >= 200 && status <= 299 || status == 502 || status == 504
 			assert.Equal(t, unknown, errors.Is(err, ErrOutcomeUnknown), "%d %q: ErrOutcomeUnknown", status, typ)
+			if typ == "" {
+				_, named := api.ErrorTypeForStatus(status)
+				other := !named && status != 429 && (status < 200 || status > 299) && (status < 500 || status > 599)
+				assert.Equal(t, other, errors.Is(err, ErrUnexpectedStatus), "%d: ErrUnexpectedStatus", status)
+			}
 		}
 	}
 }
