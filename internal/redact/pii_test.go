@@ -127,6 +127,11 @@ func TestPolicy_TextMasksExactlyTheValue(t *testing.T) {
 		{"escaped value maps back", `{"mob\u0069le":"As\u0068a","x":1}`, `{"mob\u0069le":"[REDACTED]","x":1}`},
 		{"key right after a closing quote", `{"email":"a"mobile":"Asha"}`, `{"email":"[REDACTED]"mobile":"[REDACTED]"}`},
 		{"key inside a value, then a key", `{"email":"mobile=Q","mobile":"Asha"}`, `{"email":"[REDACTED]","mobile":"[REDACTED]"}`},
+		{"quoted value with an escaped quote", `{"mobile":"As\"ha","x":1}`, `{"mobile":"[REDACTED]","x":1}`},
+		{"array whole, brackets in strings ignored", `{"mobile":["Asha",{"k":"]}"}],"x":1}`, `{"mobile":[REDACTED],"x":1}`},
+		{"object with an escaped quote in a string", `{"email":{"a":"x\"]}","b":[1]},"x":1}`, `{"email":[REDACTED],"x":1}`},
+		{"nested arrays", `{"mobile":[[1],[2,[3]]],"x":[4]}`, `{"mobile":[REDACTED],"x":[4]}`},
+		{"unclosed array to the end", `{"mobile":["Asha"`, `{"mobile":[REDACTED]`},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, p.Text(tc.in), tc.name)
