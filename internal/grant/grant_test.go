@@ -40,7 +40,7 @@ func passwordAgainst(t *testing.T, status int, body string) *Password {
 	p, err := New(ts.URL+"/", ts.Client(), Password{ClientSecret: "secret-1", Now: func() time.Time { return now },
 		Form:    api.TokenRequest{GrantType: api.GrantTypePassword, Username: "user", Password: "pass-1", ClientId: &id},
 		Network: errNetwork, Redact: func(s string) string { return strings.ReplaceAll(s, "pass-1", "***") },
-		Failed:  func(f Failure) error { return &failed{f} }})
+		Failed: func(f Failure) error { return &failed{f} }})
 	require.NoError(t, err)
 	return p
 }
