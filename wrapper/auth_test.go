@@ -486,8 +486,8 @@ func TestTokenSource_EmptyTokenRefused(t *testing.T) {
 	assert.Zero(t, seq.n.Load(), "nothing sent")
 }
 
-// passwordSource.Token: the token endpoint may echo the Basic header; the
-// error never shows it. Kills token/basic-header-echo-not-masked.
+// grant.Password.Token and tokenError: the token endpoint may echo the
+// Basic header; the error never shows it. Kills token/basic-header-echo-not-masked.
 func TestPasswordGrant_EchoedBasicHeaderMasked(t *testing.T) {
 	c := tokenEndpointClient(t, func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 401, "text/plain", "rejected: "+r.Header.Get("Authorization"))
