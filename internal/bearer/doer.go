@@ -36,8 +36,8 @@ func (Static) Answered(uint64, bool) {}
 // and sends the request again if that is a different one (Static never
 // is). It records every header it sends in the call's Info.
 type Doer struct {
-	Next body.Doer
-	Auth Authenticator
+	Next body.Doer     // the layer below
+	Auth Authenticator // the source of the header values
 }
 
 // Do sends req with Auth's header.

@@ -22,9 +22,9 @@ type Doer interface {
 // Limit is the layer that caps every response body at Max bytes: reading
 // past them fails with TooLarge.
 type Limit struct {
-	Next     Doer
-	Max      int64
-	TooLarge error
+	Next     Doer  // the layer below
+	Max      int64 // bytes a body may have
+	TooLarge error // the caller's sentinel for a longer body
 }
 
 // Do sends req through Next and caps the response's body.
@@ -115,10 +115,11 @@ func ReadInto(r io.Reader, b []byte) ([]byte, error) {
 // error the read ended with (nil: EOF). One allocation, where
 // io.NopCloser(io.MultiReader(bytes.NewReader(data), errReader)) makes 5.
 type Replay struct {
-	Data []byte
-	Err  error
+	Data []byte // what is left to give back
+	Err  error  // the read's error, after Data; nil: io.EOF
 }
 
+// Read gives back Data, then Err.
 func (r *Replay) Read(p []byte) (int, error) {
 	if len(r.Data) == 0 {
 		if r.Err != nil {

@@ -82,7 +82,12 @@ func (ci *Info) PassGate(ctx context.Context) error {
 // LayerError is an error that a layer has already classified (wrapped in
 // the right sentinel, secrets masked): the caller returns what it wraps as
 // it is.
-type LayerError struct{ Err error }
+type LayerError struct {
+	Err error // the classified error
+}
 
+// Error is Err's text.
 func (e *LayerError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
 func (e *LayerError) Unwrap() error { return e.Err }

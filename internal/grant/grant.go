@@ -33,13 +33,13 @@ const maxLifetime = 24 * 60 * 60
 // Password is the password grant. Set its exported fields, then call New.
 type Password struct {
 	Form         api.TokenRequest // ClientId set
-	ClientSecret string
-	UserAgent    []string
-	Now          func() time.Time
+	ClientSecret string           // sent with Form.ClientId as HTTP Basic
+	UserAgent    []string         // the User-Agent header
+	Now          func() time.Time // the clock the expiry is read against
 	// Network is the sentinel joined to a transport failure, whose text
 	// Redact masks (the endpoint's URL or a proxy may echo a secret).
 	Network error
-	Redact  func(string) string
+	Redact  func(string) string // masks the secrets in a text
 	// Failed is the error of an answer that carries no token.
 	Failed func(Failure) error
 
@@ -48,7 +48,7 @@ type Password struct {
 
 // Failure is an answer of the token endpoint that carries no token.
 type Failure struct {
-	Status    int
+	Status    int    // the HTTP status
 	RequestID string // the request-id header; "" when TooLarge or NoToken
 	TooLarge  bool   // the body was longer than MaxBody
 	NoToken   bool   // a 200 that is not a JSON object with an access token

@@ -44,12 +44,12 @@ var hdrJSON = []string{"application/json"}
 // call's gate (call.Info) if it has one. It knows no operation. Its errors
 // are *call.LayerError, wrapping the caller's sentinels.
 type Doer struct {
-	Next      body.Doer
-	UserAgent []string // shared by the requests
-	Policy    Policy
-	Sleep     func(context.Context, time.Duration) error
-	Jitter    func(int64) int64
-	Now       func() time.Time
+	Next      body.Doer                                  // the layer below
+	UserAgent []string                                   // shared by the requests
+	Policy    Policy                                     // when to retry
+	Sleep     func(context.Context, time.Duration) error // waits, or returns ctx's error
+	Jitter    func(int64) int64                          // a draw from [0, n)
+	Now       func() time.Time                           // the clock
 	// The caller's sentinels: a transport failure, a failure that may have
 	// come after the request was applied, a body over its limit.
 	Network, OutcomeUnknown, TooLarge error
