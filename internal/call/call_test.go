@@ -10,11 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// otherKey is a context key of another package's kind.
+type otherKey struct{}
+
 func TestFrom_ReturnsTheInfoWithPutInTheContext(t *testing.T) {
 	ci := &Info{Op: "updateCustomer"}
 	assert.Same(t, ci, From(With(context.Background(), ci)))
 	assert.Nil(t, From(context.Background()), "no Info")
-	assert.Nil(t, From(context.WithValue(context.Background(), struct{}{}, ci)), "another key")
+	assert.Nil(t, From(context.WithValue(context.Background(), otherKey{}, ci)), "another key")
 }
 
 func TestInfo_SentAuthRecordsEachValueOnceAndTokensAreTheBearerOnes(t *testing.T) {
