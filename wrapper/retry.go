@@ -69,12 +69,9 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // newRetryDoer is the outermost layer (retry.Doer) with the settings'
-// policy, clock, sleeper and jitter.
+// policy (a retry.Policy field for field), clock, sleeper and jitter.
 func newRetryDoer(next api.HttpRequestDoer, s *settings) *retry.Doer {
-	p := s.retry.withDefaults()
-	d := &retry.Doer{Next: next, UserAgent: []string{s.userAgent},
-		Policy: retry.Policy{MaxAttempts: p.MaxAttempts, BaseDelay: p.BaseDelay, MaxDelay: p.MaxDelay,
-			RetryUnknownOutcome: p.RetryUnknownOutcome, MaxRetryAfter: p.MaxRetryAfter},
+	d := &retry.Doer{Next: next, UserAgent: []string{s.userAgent}, Policy: retry.Policy(s.retry.withDefaults()),
 		Sleep: s.sleep, Jitter: s.jitter, Now: s.now,
 		Network: ErrNetwork, OutcomeUnknown: ErrOutcomeUnknown, TooLarge: ErrResponseTooLarge}
 	if d.Sleep == nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // Policy is the Doer's retry policy, its zero fields already given their
-// defaults (see the wrapper's RetryPolicy).
+// defaults: the wrapper's RetryPolicy, converted (keep the fields the same).
 type Policy struct {
 	MaxAttempts         int           // total attempts, the first included
 	BaseDelay, MaxDelay time.Duration // the backoff
