@@ -233,3 +233,77 @@ func TestReadInto_AppendsUntilEOFOrAnError(t *testing.T) {
 		})
 	}
 }
+
+// failDoer fails every request with err.
+type failDoer struct{ err error }
+
+func (d failDoer) Do(*http.Request) (*http.Response, error) { return nil, d.err }
+
+func TestLimit_CapsEveryBodyAndPassesErrorsThrough(t *testing.T) {
+	tests := []struct {
+		name     string
+		next     Doer
+		max      int64
+		want     string
+		wantErr  error // of the read
+		wantSend error // of Do
+	}{
+		{"shorter than the cap", stubDoer{&http.Response{Body: io.NopCloser(strings.NewReader("hello"))}}, 6, "hello", nil, nil},
+		{"at the cap", stubDoer{&http.Response{Body: io.NopCloser(strings.NewReader("hello"))}}, 5, "hello", nil, nil},
+		{"over the cap: the sentinel", stubDoer{&http.Response{Body: io.NopCloser(strings.NewReader("hello"))}}, 4, "", errTooLarge, nil},
+		{"no response: the error as it is", failDoer{io.ErrUnexpectedEOF}, 4, "", nil, io.ErrUnexpectedEOF},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := (&Limit{Next: tc.next, Max: tc.max, TooLarge: errTooLarge}).Do(nil)
+			if tc.wantSend != nil {
+				if err != tc.wantSend || resp != nil {
+					t.Fatalf("Do = %v, %v; want nil, %v", resp, err, tc.wantSend)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Read(resp)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("read ended with %v, want %v", err, tc.wantErr)
+			}
+			if tc.wantErr == nil && string(got) != tc.want {
+				t.Fatalf("read %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRead_OneBufferOfTheBodysSize: the doc's "one allocation of the
+// body's size": a stated length sizes the buffer (room for the Read that
+// finds EOF), capped by maxSizeHint and by the body's limit; without one the
+// body is copied into a buffer of its exact size.
+func TestRead_OneBufferOfTheBodysSize(t *testing.T) {
+	body := strings.Repeat("x", 100)
+	tests := []struct {
+		name    string
+		cl, max int64
+		wantCap int
+	}{
+		{"stated length", 100, 1 << 20, 101},
+		{"stated length past the limit: the limit", 1000, 100, 101},
+		{"stated length past maxSizeHint: the hint", 1 << 20, 1 << 30, maxSizeHint + 1},
+		{"no length: the exact size", -1, 1 << 20, 100},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := io.NopCloser(strings.NewReader(body))
+			resp := &http.Response{ContentLength: tc.cl,
+				Body: &limited{LimitedReader: io.LimitedReader{R: rc, N: tc.max + 1}, c: rc, tooLarge: errTooLarge}}
+			got, err := Read(resp)
+			if err != nil || string(got) != body {
+				t.Fatalf("Read = %d bytes, %v; want the body", len(got), err)
+			}
+			if cap(got) != tc.wantCap {
+				t.Fatalf("buffer of %d bytes, want %d", cap(got), tc.wantCap)
+			}
+		})
+	}
+}

@@ -91,6 +91,7 @@ func TestPassword_TokenReadsBothSpellingsAndCapsTheLifetime(t *testing.T) {
 		{"lifetime as a string", `{"access_token":"tok-1","expires_in":"120"}`, "tok-1", now.Add(2 * time.Minute)},
 		{"fraction cut to seconds", `{"access_token":"tok-1","expires_in":90.7}`, "tok-1", now.Add(90 * time.Second)},
 		{"no lifetime: no expiry", `{"access_token":"tok-1"}`, "tok-1", time.Time{}},
+		{"a second", `{"access_token":"tok-1","expires_in":1}`, "tok-1", now.Add(time.Second)},
 		{"zero lifetime: no expiry", `{"access_token":"tok-1","expires_in":0}`, "tok-1", time.Time{}},
 		{"less than a second: no expiry", `{"access_token":"tok-1","expires_in":0.5}`, "tok-1", time.Time{}},
 		{"negative: no expiry", `{"access_token":"tok-1","expires_in":-5}`, "tok-1", time.Time{}},
@@ -194,4 +195,37 @@ func TestNew_FollowsNoRedirect(t *testing.T) {
 	assert.Equal(t, http.StatusTemporaryRedirect, fe.f.Status)
 	assert.Zero(t, redirected)
 	assert.Nil(t, hc.CheckRedirect, "the client given is not modified")
+}
+
+// roundTrip is an http.RoundTripper of a function.
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// brokenBody yields a few bytes, then a read error quoting the password.
+type brokenBody struct{ done bool }
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, errors.New("connection reset reading pass-1")
+	}
+	b.done = true
+	return copy(p, `{"access_`), nil
+}
+
+func (b *brokenBody) Close() error { return nil }
+
+func TestPassword_TokenMasksABodyThatBreaksOff(t *testing.T) {
+	hc := &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: &brokenBody{}, Request: r}, nil
+	})}
+	id := "client-1"
+	p, err := New("https://api.example/", hc, Password{Now: time.Now,
+		Form:    api.TokenRequest{GrantType: api.GrantTypePassword, Username: "user", Password: "pass-1", ClientId: &id},
+		Network: errNetwork, Redact: func(s string) string { return strings.ReplaceAll(s, "pass-1", "***") },
+		Failed: func(f Failure) error { return &failed{f} }})
+	require.NoError(t, err)
+	_, err = p.Token(context.Background())
+	require.ErrorIs(t, err, errNetwork)
+	assert.Equal(t, "network\nenkash: token endpoint: reading body: connection reset reading ***", err.Error())
 }
