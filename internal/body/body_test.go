@@ -291,6 +291,7 @@ func TestRead_OneBufferOfTheBodysSize(t *testing.T) {
 		{"stated length past the limit: the limit", 1000, 100, 101},
 		{"stated length past maxSizeHint: the hint", 1 << 20, 1 << 30, maxSizeHint + 1},
 		{"no length: the exact size", -1, 1 << 20, 100},
+		{"length stated zero (a server lying): as without one", 0, 1 << 20, 100},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

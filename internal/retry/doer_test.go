@@ -112,6 +112,8 @@ func TestDoer_RetriesOnlyWhatWasNotApplied(t *testing.T) {
 			nil, []time.Duration{7 * time.Second}, false},
 		{"gate: a long Retry-After is capped for it, not retried", policy, []answer{{status: 429, after: "90"}}, true, 1, 429, nil,
 			nil, []time.Duration{30 * time.Second}, false},
+		{"gate: 504 with Retry-After and RetryUnknownOutcome: marked unknown", retryUnknown, []answer{{status: 504, after: "3"}, {status: 200}}, true, 2, 200, nil,
+			nil, []time.Duration{3 * time.Second}, true},
 		{"gate: no Retry-After, the backoff is slept", policy, []answer{{status: 503}, {status: 200}}, true, 2, 200, nil,
 			[]time.Duration{200 * time.Millisecond}, nil, false},
 		{"dial error: not sent, retried", policy, []answer{{err: errDial}, {status: 200}}, false, 2, 200, nil,
