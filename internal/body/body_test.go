@@ -96,11 +96,11 @@ func TestClose_DrainsOnlyAfterAReadErrorOtherThanTooLarge(t *testing.T) {
 		{"read to EOF: nothing is read", nil, 0},
 		{"too large: closed without reading on", errTooLarge, 0},
 		{"too large, wrapped: closed without reading on", errors.Join(errors.New("reading response body"), errTooLarge), 0},
-		{"other read error: drained up to the limit", io.ErrUnexpectedEOF, drainLimit},
+		{"other read error: drained up to 64 KiB", io.ErrUnexpectedEOF, 64 << 10},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := &countingBody{left: 2 * drainLimit}
+			b := &countingBody{left: 128 << 10}
 			Close(b, tc.readErr, errTooLarge)
 			if b.read != tc.wantRead {
 				t.Errorf("read %d bytes on close, want %d", b.read, tc.wantRead)

@@ -91,6 +91,7 @@ func TestPassword_TokenReadsBothSpellingsAndCapsTheLifetime(t *testing.T) {
 		{"lifetime as a string", `{"access_token":"tok-1","expires_in":"120"}`, "tok-1", now.Add(2 * time.Minute)},
 		{"fraction cut to seconds", `{"access_token":"tok-1","expires_in":90.7}`, "tok-1", now.Add(90 * time.Second)},
 		{"no lifetime: no expiry", `{"access_token":"tok-1"}`, "tok-1", time.Time{}},
+		{"a body of exactly MaxBody bytes", exactly(MaxBody), "tok-1", time.Time{}},
 		{"a second", `{"access_token":"tok-1","expires_in":1}`, "tok-1", now.Add(time.Second)},
 		{"zero lifetime: no expiry", `{"access_token":"tok-1","expires_in":0}`, "tok-1", time.Time{}},
 		{"less than a second: no expiry", `{"access_token":"tok-1","expires_in":0.5}`, "tok-1", time.Time{}},
@@ -228,4 +229,10 @@ func TestPassword_TokenMasksABodyThatBreaksOff(t *testing.T) {
 	_, err = p.Token(context.Background())
 	require.ErrorIs(t, err, errNetwork)
 	assert.Equal(t, "network\nenkash: token endpoint: reading body: connection reset reading ***", err.Error())
+}
+
+// exactly is a token reply of n bytes.
+func exactly(n int) string {
+	const head, tail = `{"access_token":"tok-1","pad":"`, `"}`
+	return head + strings.Repeat("x", n-len(head)-len(tail)) + tail
 }
