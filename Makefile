@@ -15,11 +15,12 @@ BENCHSTAT     ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d
 GO127         ?= go1.27.3
 # Mutation testing: gremlins, exact version, run through the Go module proxy
 # (nothing added to go.mod). MUTATE_DIRS: wrapper/ (with wrapper/wrappertest),
-# the internal packages it delegates to (bearer, redact, retry, transport), and
+# the internal packages it delegates to (bearer, body, call, grant, redact,
+# retry, transport), and
 # bulk/ once it has Go files. MUTATE_FLAGS go to `gremlins unleash`
 # (e.g. --workers 1, -E 'redact\.go$$'); MUTATE_MIN is the efficacy floor.
 GREMLINS      ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
-MUTATE_DIRS   ?= wrapper internal/bearer internal/redact internal/retry internal/transport $(if $(wildcard bulk/*.go),bulk)
+MUTATE_DIRS   ?= wrapper internal/bearer internal/body internal/call internal/grant internal/redact internal/retry internal/transport $(if $(wildcard bulk/*.go),bulk)
 MUTATE_FLAGS  ?=
 comma         := ,
 MUTATE_MIN    ?= 98

@@ -1,22 +1,18 @@
 package wrapper
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/internal/bearer"
-	"github.com/enkash-oss/enkash-go/internal/retry"
-	"github.com/enkash-oss/enkash-go/internal/transport"
+	"github.com/enkash-oss/enkash-go/internal/grant"
 )
 
 // DefaultTokenExpiryMargin is how long before its expiry a cached token is
@@ -26,13 +22,6 @@ const DefaultTokenExpiryMargin = time.Minute
 // tokenFetchTimeout bounds one POST /oauth/token. A variable only so that a
 // test can lengthen it, to tell a cancelled fetch from one that timed out.
 var tokenFetchTimeout = 30 * time.Second
-
-// maxTokenLifetime caps an expires_in (seconds): an absurd lifetime, or one
-// that overflows a time.Duration, is read as a day.
-const maxTokenLifetime = 24 * 60 * 60
-
-// maxTokenBody bounds the token endpoint's response.
-const maxTokenBody = 64 << 10
 
 type authKind int
 
@@ -135,182 +124,51 @@ func (s *settings) secretForms() []string {
 	return forms
 }
 
-// authenticator supplies the Authorization header of each attempt
-// (*bearer.Cache, or staticAuth for WithToken).
-type authenticator interface {
-	// Header returns the header value and a generation for Answered; it
-	// returns ctx.Err() as soon as ctx is done.
-	Header(ctx context.Context) (string, uint64, error)
-	// Answered reports the server's answer to the header of generation gen:
-	// refused (a 401) drops it, if the source allows.
-	Answered(gen uint64, refused bool)
-}
-
-// staticAuth is WithToken's header value, never refreshed.
-type staticAuth string
-
-func (a staticAuth) Header(context.Context) (string, uint64, error) { return string(a), 0, nil }
-func (staticAuth) Answered(uint64, bool)                            {}
-
-// newAuthenticator returns the authenticator the options ask for (nil for
-// none). The password grant gets its own generated client over a copy of hc
-// that follows no redirects (the form carries the password).
-func newAuthenticator(s *settings, server string, hc *http.Client) (authenticator, error) {
+// newAuthenticator returns the bearer.Authenticator the options ask for
+// (nil for none); the password grant sends to server through hc.
+func newAuthenticator(s *settings, server string, hc *http.Client) (bearer.Authenticator, error) {
 	switch s.auth {
 	case authToken:
-		return staticAuth("Bearer " + s.token), nil
+		return bearer.Static("Bearer " + s.token), nil
 	case authSource:
 		fetch := func(context.Context) (*oauth2.Token, error) { return s.ts.Token() }
 		return &bearer.Cache{Fetch: fetch, Timeout: tokenFetchTimeout, Now: s.now, Refused: ErrUnauthorized}, nil
 	case authPassword:
-		tokenHC := *hc
-		tokenHC.CheckRedirect = transport.NoRedirect
-		gen, err := api.NewClient(server, api.WithHTTPClient(&tokenHC))
+		forms := s.secretForms()
+		src, err := grant.New(server, hc, grant.Password{ClientSecret: s.clientSecret, UserAgent: []string{s.userAgent}, Now: s.now,
+			Form:    api.TokenRequest{GrantType: api.GrantTypePassword, Username: s.username, Password: s.password, ClientId: &s.clientID},
+			Network: ErrNetwork, Redact: func(t string) string { return redact(t, forms) },
+			Failed: func(f grant.Failure) error { return tokenError(f, forms) }})
 		if err != nil {
-			return nil, errors.New("enkash: NewClient: " + err.Error())
+			return nil, err
 		}
-		src := &passwordSource{gen: gen, clientSecret: s.clientSecret, forms: s.secretForms(), userAgent: []string{s.userAgent}, now: s.now,
-			form: api.TokenRequest{GrantType: api.GrantTypePassword, Username: s.username, Password: s.password, ClientId: &s.clientID}}
-		if vs := api.ValidateGetAuthToken(&src.form); vs != nil {
+		if vs := api.ValidateGetAuthToken(&src.Form); vs != nil {
 			return nil, &ValidationError{Violations: vs}
 		}
-		return &bearer.Cache{Fetch: src.token, Reuse: true, Margin: s.margin, Cancellable: true,
+		return &bearer.Cache{Fetch: src.Token, Reuse: true, Margin: s.margin, Cancellable: true,
 			Timeout: tokenFetchTimeout, Now: s.now, Refused: ErrUnauthorized}, nil
 	}
 	return nil, nil
 }
 
-// passwordSource is the OAuth2 password grant, sent with the generated
-// GetAuthToken call: the form is the spec's TokenRequest, HTTP Basic
-// clientId:clientSecret as Enkash's Spring server reads them. Not
-// oauth2.Config.PasswordCredentialsToken: x/oauth2's parser rejects
-// Enkash's camelCase replies ("missing access_token"), it cannot send the
-// clientId field, and its AuthStyleInHeader URL-escapes the credentials
-// (RFC 6749 §2.3.1). Caching and concurrency are bearer.Cache's.
-type passwordSource struct {
-	gen          *api.Client
-	form         api.TokenRequest
-	clientSecret string
-	forms        []string // secretForms of what it sends
-	userAgent    []string
-	now          func() time.Time
-}
-
-func (s *passwordSource) token(ctx context.Context) (*oauth2.Token, error) {
-	resp, err := s.gen.GetAuthTokenWithFormdataBody(ctx, s.form, func(_ context.Context, req *http.Request) error {
-		req.SetBasicAuth(*s.form.ClientId, s.clientSecret)
-		req.Header["Accept"] = hdrJSON
-		req.Header["User-Agent"] = s.userAgent
-		return nil
-	})
-	if err != nil {
-		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: "+redact(err.Error(), s.forms)))
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody+1))
+// tokenError is the *APIError of a token endpoint answer without a token,
+// masking what the endpoint may echo (the password, the secret, the Basic
+// header). Bad client or user credentials (401, or 400 invalid_grant /
+// invalid_client / unauthorized_client) match ErrUnauthorized.
+func tokenError(f grant.Failure, forms []string) error {
 	switch {
-	case err != nil:
-		return nil, errors.Join(ErrNetwork, errors.New("enkash: token endpoint: reading body: "+redact(err.Error(), s.forms)))
-	case len(body) > maxTokenBody:
-		return nil, &APIError{StatusCode: resp.StatusCode, Err: ErrResponseTooLarge}
-	case resp.StatusCode != http.StatusOK:
-		return nil, tokenError(resp, body, s.forms)
+	case f.TooLarge:
+		return &APIError{StatusCode: f.Status, Err: ErrResponseTooLarge}
+	case f.NoToken: // no snippet: a reply that is not JSON (form-encoded) may carry the token
+		return &APIError{StatusCode: f.Status, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not a JSON object with an access token"))}
 	}
-	// The spec's TokenResponse is oneOf these two spellings.
-	var snake api.TokenResponseSnake
-	var camel api.TokenResponseCamel
-	if snake.DecodeJSON(body) != nil {
-		snake = api.TokenResponseSnake{}
+	e := &APIError{StatusCode: f.Status, RequestID: f.RequestID, ErrorMessage: f.Message}
+	if f.Refused {
+		e.Err = ErrUnauthorized
 	}
-	if camel.DecodeJSON(body) != nil {
-		camel = api.TokenResponseCamel{}
-	}
-	tok := &oauth2.Token{TokenType: "Bearer", AccessToken: cmp.Or(snake.AccessToken, camel.AccessToken)}
-	if tok.AccessToken == "" { // no snippet: a reply that is not JSON (form-encoded) may carry the token
-		return nil, &APIError{StatusCode: resp.StatusCode, Err: errors.Join(ErrInvalidResponse, errors.New("token response is not a JSON object with an access token"))}
-	}
-	// A json.Number: "3600", 3600.5 and 1e3 too; out of range is capped.
-	life, err := strconv.ParseFloat(string(cmp.Or(snake.ExpiresIn, camel.ExpiresIn)), 64)
-	if (err == nil || errors.Is(err, strconv.ErrRange)) && life >= 1 {
-		tok.Expiry = s.now().Add(time.Duration(min(life, maxTokenLifetime)) * time.Second)
-	}
-	return tok, nil
-}
-
-// tokenError turns a non-200 token response into an *APIError, masking what
-// the endpoint may echo (the password, the secret, the Basic header). Bad
-// client or user credentials (401, or 400 invalid_grant / invalid_client /
-// unauthorized_client) match ErrUnauthorized.
-func tokenError(resp *http.Response, body []byte, forms []string) error {
-	e := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp)}
-	var oe api.OAuthError
-	if oe.DecodeJSON(body) == nil && oe.Error != nil {
-		e.ErrorMessage = *oe.Error
-		if oe.ErrorDescription != nil {
-			e.ErrorMessage += ": " + *oe.ErrorDescription
-		}
-		switch *oe.Error {
-		case "invalid_grant", "invalid_client", "unauthorized_client":
-			e.Err = ErrUnauthorized
-		}
-	} else {
-		e.Snippet = snippet(body, forms)
+	if !f.OAuth {
+		e.Snippet = snippet(f.Body, forms)
 	}
 	e.mask(forms)
 	return e
-}
-
-// authDoer is the layer that puts the Authorization header on each attempt
-// and, after a 401, refreshes the token once per call and sends the request
-// again if that yields a different token (a static token never does).
-type authDoer struct {
-	next api.HttpRequestDoer
-	auth authenticator
-}
-
-func (d *authDoer) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	ci := cmp.Or(callOf(ctx), &callInfo{})
-	hdr, gen, err := d.auth.Header(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, &layerError{fmt.Errorf("enkash: %w", ctx.Err())}
-		}
-		return nil, &layerError{fmt.Errorf("enkash: getting token: %w", err)}
-	}
-	req.Header["Authorization"] = []string{hdr}
-	ci.sentAuth(hdr)
-	resp, err := d.next.Do(req)
-	if err != nil {
-		return resp, err
-	}
-	d.auth.Answered(gen, resp.StatusCode == http.StatusUnauthorized)
-	if resp.StatusCode != http.StatusUnauthorized || ci.refreshed {
-		return resp, nil
-	}
-	next, nextGen, err := d.auth.Header(ctx)
-	if err != nil || next == hdr {
-		return resp, nil // nothing better to try: the 401 stands
-	}
-	again, err := retry.Rewind(req)
-	if err != nil {
-		return resp, nil
-	}
-	closeBody(resp.Body, errBodyRead) // drain for reuse
-	// The resend is an attempt too: it passes the call's gate.
-	if ci.gate != nil {
-		if err := ci.gate.Wait(ctx); err != nil {
-			if ctx.Err() == nil { // the gate's own reason (a stopped batch)
-				return nil, &layerError{err}
-			}
-			return nil, &layerError{fmt.Errorf("enkash: %w", err)}
-		}
-	}
-	ci.refreshed = true
-	again.Header["Authorization"] = []string{next}
-	ci.sentAuth(next)
-	if resp, err = d.next.Do(again); err == nil {
-		d.auth.Answered(nextGen, resp.StatusCode == http.StatusUnauthorized)
-	}
-	return resp, err
 }

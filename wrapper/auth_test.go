@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/grant"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -485,8 +486,8 @@ func TestTokenSource_EmptyTokenRefused(t *testing.T) {
 	assert.Zero(t, seq.n.Load(), "nothing sent")
 }
 
-// passwordSource.Token: the token endpoint may echo the Basic header; the
-// error never shows it. Kills token/basic-header-echo-not-masked.
+// grant.Password.Token and tokenError: the token endpoint may echo the
+// Basic header; the error never shows it. Kills token/basic-header-echo-not-masked.
 func TestPasswordGrant_EchoedBasicHeaderMasked(t *testing.T) {
 	c := tokenEndpointClient(t, func(w http.ResponseWriter, r *http.Request) {
 		reply(w, 401, "text/plain", "rejected: "+r.Header.Get("Authorization"))
@@ -500,11 +501,11 @@ func TestPasswordGrant_EchoedBasicHeaderMasked(t *testing.T) {
 	assert.NotContains(t, ae.Snippet, basic)
 }
 
-// maxTokenBody "bounds the token endpoint's response": a longer one is an
+// grant.MaxBody "bounds the token endpoint's response": a longer one is an
 // *APIError matching ErrResponseTooLarge. Kills token/body-unbounded.
 func TestPasswordGrant_ResponseSizeLimit(t *testing.T) {
 	c := tokenEndpointClient(t, status(200, "application/json",
-		`{"access_token":"tok-1","token_type":"bearer","pad":"`+strings.Repeat("x", maxTokenBody)+`"}`))
+		`{"access_token":"tok-1","token_type":"bearer","pad":"`+strings.Repeat("x", grant.MaxBody)+`"}`))
 	_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
 	assert.ErrorIs(t, err, ErrResponseTooLarge)
 }

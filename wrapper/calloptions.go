@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/enkash-oss/enkash-go/internal/call"
 )
 
 // CallOption configures one call.
@@ -81,9 +83,9 @@ func WithResponseMetadata(m *ResponseMetadata) CallOption {
 	return func(cs *callSettings) { cs.meta = m }
 }
 
-func (m *ResponseMetadata) fill(c *Client, ci *callInfo, resp *http.Response, err error) {
-	*m = ResponseMetadata{Attempts: ci.attempt}
-	if ci.refreshed {
+func (m *ResponseMetadata) fill(c *Client, ci *call.Info, resp *http.Response, err error) {
+	*m = ResponseMetadata{Attempts: ci.Attempt}
+	if ci.Refreshed {
 		m.Attempts++ // the resend after a token refresh
 	}
 	if resp != nil {

@@ -8,11 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/bearer"
+	"github.com/enkash-oss/enkash-go/internal/body"
 	"github.com/enkash-oss/enkash-go/internal/transport"
 )
 
@@ -52,23 +52,10 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.desc) }
 // DefaultTimeout per attempt, makes up to 3 attempts (see RetryPolicy) and
 // reads at most DefaultMaxResponseBytes of a response.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	u, err := url.Parse(baseURL)
+	server, u, err := transport.Server(baseURL)
 	if err != nil {
-		return nil, errors.New("enkash: NewClient: base URL does not parse")
+		return nil, err
 	}
-	switch {
-	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, errors.New("enkash: NewClient: base URL must be https://")
-	case u.Host == "" || u.Hostname() == "":
-		return nil, errors.New("enkash: NewClient: base URL has no host")
-	case u.User != nil:
-		return nil, errors.New("enkash: NewClient: base URL must not carry user info (use an auth option)")
-	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, errors.New("enkash: NewClient: base URL must not have a query or fragment")
-	case u.Scheme == "http" && !transport.IsLoopback(u.Hostname()):
-		return nil, errors.New("enkash: NewClient: plain http is only allowed for a loopback host; use https://")
-	}
-
 	s := settings{margin: DefaultTokenExpiryMargin, maxBody: DefaultMaxResponseBytes, userAgent: userAgent}
 	for _, o := range opts {
 		if o == nil {
@@ -98,10 +85,6 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if user, pw, ok := transport.ProxyUser(rt, u); ok {
 		s.proxySecrets, s.proxyBasic = []string{pw}, []string{user + ":" + pw}
 	}
-	// The generated client resolves operation paths against the server
-	// URL: with a trailing slash a path prefix is kept.
-	server := u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/") + "/"
-
 	auth, err := newAuthenticator(&s, server, hc)
 	if err != nil {
 		return nil, err
@@ -112,10 +95,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	// another over a transport of its own, sharing auth and the token cache.
 	var build func(hc *http.Client) (*Client, error)
 	build = func(hc *http.Client) (*Client, error) {
-		var doer api.HttpRequestDoer = &limitDoer{next: hc, max: s.maxBody}
+		var doer api.HttpRequestDoer = &body.Limit{Next: hc, Max: s.maxBody, TooLarge: ErrResponseTooLarge}
 		doer = &logDoer{next: doer, logger: s.logger, forms: forms}
 		if auth != nil {
-			doer = &authDoer{next: doer, auth: auth}
+			doer = &bearer.Doer{Next: doer, Auth: auth}
 		}
 		doer = newRetryDoer(doer, &s)
 		gen, err := api.NewClient(server, api.WithHTTPClient(doer))

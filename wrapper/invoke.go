@@ -7,62 +7,22 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 	"unsafe"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/body"
+	"github.com/enkash-oss/enkash-go/internal/call"
 	rd "github.com/enkash-oss/enkash-go/internal/redact"
 )
-
-// callInfo is the state of one operation call, shared by the layers through
-// the request's context.
-type callInfo struct {
-	op        string   // operationId, for log records
-	attempt   int      // 1-based, set by the retry layer
-	refreshed bool     // the auth layer has already refreshed after a 401
-	authHdrs  []string // every Authorization value the call sent
-	body      []byte   // the request body the call sent
-	waitErr   error    // the wait before a retry ended early (ctx done)
-	gate      SendGate // WithSendGate, read by the retry layer
-	unknown   bool     // an earlier attempt that may have been applied was retried
-}
-
-type callKey struct{}
-
-// sentAuth records an Authorization value the call is about to send.
-func (ci *callInfo) sentAuth(hdr string) {
-	if !slices.Contains(ci.authHdrs, hdr) {
-		ci.authHdrs = append(ci.authHdrs, hdr)
-	}
-}
 
 // sentForms are the secret forms of every bearer token the call sent (a
 // rotating source or a refresh may send more than one) and of the personal
 // data in its body (the values of the x-pii properties): a server may echo
 // them in any form.
-func (ci *callInfo) sentForms() []string {
-	sent := rd.ValuesUnder(ci.body, api.IsPersonalDataProperty)
-	for _, h := range ci.authHdrs {
-		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
-			sent = append(sent, t)
-		}
-	}
-	return secretForms(sent...)
+func sentForms(ci *call.Info) []string {
+	return secretForms(append(rd.ValuesUnder(ci.Body, api.IsPersonalDataProperty), ci.Tokens()...)...)
 }
-
-func callOf(ctx context.Context) *callInfo {
-	ci, _ := ctx.Value(callKey{}).(*callInfo)
-	return ci
-}
-
-// layerError is an error that a layer has already classified (wrapped in
-// the right sentinel, secrets masked): invoke returns what it wraps as is.
-type layerError struct{ err error }
-
-func (e *layerError) Error() string { return e.err.Error() }
-func (e *layerError) Unwrap() error { return e.err }
 
 // envelope is what the generic unwrapper needs of an operation's generated
 // response envelope type.
@@ -97,13 +57,13 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	verify func(*P) error,
 	cs *callSettings,
 ) (_ *P, err error) {
-	ci := &callInfo{op: op, gate: cs.gate}
+	ci := &call.Info{Op: op, Gate: cs.gate}
 	var resp *http.Response
 	if cs.meta != nil {
 		defer func() { cs.meta.fill(c, ci, resp, err) }()
 	}
 	defer func() { // the last attempt's error alone may say "not applied"
-		if err != nil && ci.unknown && !errors.Is(err, ErrOutcomeUnknown) {
+		if err != nil && ci.Unknown && !errors.Is(err, ErrOutcomeUnknown) {
 			err = fmt.Errorf("%w by an earlier attempt; last attempt: %w", ErrOutcomeUnknown, err)
 		}
 	}()
@@ -116,17 +76,17 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	if err != nil {
 		return nil, fmt.Errorf("enkash: encoding request body: %w", err)
 	}
-	ci.body = payload
-	resp, err = send(context.WithValue(ctx, callKey{}, ci), bytes.NewReader(payload))
+	ci.Body = payload
+	resp, err = send(call.With(ctx, ci), bytes.NewReader(payload))
 	if err != nil {
-		var le *layerError
+		var le *call.LayerError
 		if errors.As(err, &le) {
-			return nil, redactErr(le.err, c.callForms(ci))
+			return nil, redactErr(le.Err, c.callForms(ci))
 		}
 		return nil, redactErr(fmt.Errorf("enkash: building request: %w", err), c.callForms(ci))
 	}
-	body, rerr := readBody(resp)
-	closeBody(resp.Body, rerr)
+	raw, rerr := body.Read(resp)
+	body.Close(resp.Body, rerr, ErrResponseTooLarge)
 	if rerr != nil {
 		if errors.Is(rerr, ErrResponseTooLarge) {
 			ae := &APIError{StatusCode: resp.StatusCode, RequestID: requestIDHeader(resp), Err: ErrResponseTooLarge}
@@ -138,7 +98,7 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 	var env E
 	// The decoded strings are substrings of the body, which nothing writes
 	// to after this point: no copy of it (DecodeJSON would make one).
-	derr := PE(&env).DecodeJSONString(unsafe.String(unsafe.SliceData(body), len(body)))
+	derr := PE(&env).DecodeJSONString(unsafe.String(unsafe.SliceData(raw), len(raw)))
 	p := parts(&env)
 	if derr == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 && p.errorResponse == nil && p.payload != nil {
 		if err := verify(p.payload); err != nil {
@@ -149,18 +109,18 @@ func invoke[E any, PE decodable[E], P any](ctx context.Context, c *Client, op st
 		return p.payload, nil
 	}
 	forms := c.callForms(ci)
-	ae := newAPIError(resp, body, p.errorResponse, p.responseCode, p.responseMessage, derr, forms)
+	ae := newAPIError(resp, raw, p.errorResponse, p.responseCode, p.responseMessage, derr, forms)
 	ae.mask(forms) // a server echoing what we sent
-	if ci.waitErr != nil {
-		return nil, redactErr(fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", ci.waitErr, ae), forms)
+	if ci.WaitErr != nil {
+		return nil, redactErr(fmt.Errorf("enkash: waiting to retry: %w; last attempt: %w", ci.WaitErr, ae), forms)
 	}
 	return nil, ae
 }
 
 // callForms are the secret forms of a call: the Client's, and what the call
 // sent (sentForms).
-func (c *Client) callForms(ci *callInfo) []string {
-	return append(ci.sentForms(), c.forms...)
+func (c *Client) callForms(ci *call.Info) []string {
+	return append(sentForms(ci), c.forms...)
 }
 
 // bodyReadError is the error of a response body that broke off. After a

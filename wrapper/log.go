@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
+	"github.com/enkash-oss/enkash-go/internal/call"
 )
 
 // logDoer is the layer that writes one Debug record per attempt: operation,
@@ -26,9 +27,9 @@ func (d *logDoer) Do(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := d.next.Do(req)
 	op, attempt, forms := "request", 0, d.forms
-	if ci := callOf(ctx); ci != nil {
-		op, attempt = ci.op, ci.attempt
-		forms = append(ci.sentForms(), forms...)
+	if ci := call.From(ctx); ci != nil {
+		op, attempt = ci.Op, ci.Attempt
+		forms = append(sentForms(ci), forms...)
 	}
 	status, rid := 0, ""
 	if resp != nil {

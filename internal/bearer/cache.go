@@ -1,9 +1,10 @@
 // Package bearer supplies the bearer tokens of an HTTP client: Cache keeps
 // the token a fetcher returned, with one fetch in flight, replaces it ahead
 // of its expiry and after a 401, and backs off when a fresh token is refused
-// too; Check refuses a token that cannot be sent or masked. It is the SDK's
-// counterpart of smithy-go's auth/bearer (aws-sdk-go-v2) and knows nothing
-// of Enkash.
+// too; Check refuses a token that cannot be sent or masked; Doer is the
+// layer that puts the header on each attempt and resends once after a 401
+// with a new token. It is the SDK's counterpart of smithy-go's auth/bearer
+// (aws-sdk-go-v2) and knows nothing of Enkash.
 //
 // Not oauth2.ReuseTokenSource: its callers wait on a mutex that no context
 // can interrupt, it cannot drop a token the server refused, and its clock

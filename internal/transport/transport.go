@@ -105,3 +105,27 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
 }
+
+// Server checks the base URL of an API and returns it as the server URL of
+// a generated client (with a trailing slash, so that a path prefix is
+// kept) and parsed. It must be https, except for a loopback host (plain
+// http, for tests), and carry no user info, query or fragment.
+func Server(baseURL string) (string, *url.URL, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return "", nil, errors.New("enkash: NewClient: base URL does not parse")
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", nil, errors.New("enkash: NewClient: base URL must be https://")
+	case u.Host == "" || u.Hostname() == "":
+		return "", nil, errors.New("enkash: NewClient: base URL has no host")
+	case u.User != nil:
+		return "", nil, errors.New("enkash: NewClient: base URL must not carry user info (use an auth option)")
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return "", nil, errors.New("enkash: NewClient: base URL must not have a query or fragment")
+	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
+		return "", nil, errors.New("enkash: NewClient: plain http is only allowed for a loopback host; use https://")
+	}
+	return u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/") + "/", u, nil
+}

@@ -138,3 +138,41 @@ func mustURL(t *testing.T, s string) *url.URL {
 	require.NoError(t, err)
 	return u
 }
+
+func TestServer_ChecksTheBaseURLAndKeepsItsPath(t *testing.T) {
+	tests := []struct {
+		name, base, want, wantErr string
+	}{
+		{"https host", "https://api.enkash.in", "https://api.enkash.in/", ""},
+		{"path prefix kept, trailing slashes dropped", "https://gw.example/enkash//", "https://gw.example/enkash/", ""},
+		{"escaped path kept escaped", "https://gw.example/a%2Fb", "https://gw.example/a%2Fb/", ""},
+		{"port kept", "https://api.enkash.in:8443", "https://api.enkash.in:8443/", ""},
+		{"plain http on localhost", "http://localhost:8080", "http://localhost:8080/", ""},
+		{"plain http on a loopback IP", "http://[::1]:8080", "http://[::1]:8080/", ""},
+		{"does not parse", "https://api.enkash.in/%zz", "", "does not parse"},
+		{"another scheme", "ftp://api.enkash.in", "", "must be https://"},
+		{"no scheme", "api.enkash.in", "", "must be https://"},
+		{"no host", "https:///path", "", "has no host"},
+		{"port without host", "https://:443", "", "has no host"},
+		{"user info", "https://u:p@api.enkash.in", "", "user info"},
+		{"query", "https://api.enkash.in/?a=1", "", "query or fragment"},
+		{"empty query", "https://api.enkash.in/?", "", "query or fragment"},
+		{"fragment", "https://api.enkash.in/#x", "", "query or fragment"},
+		{"plain http elsewhere", "http://api.enkash.in", "", "only allowed for a loopback host"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, u, err := Server(tc.base)
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				assert.NotContains(t, err.Error(), "u:p", "the base URL's user info is never echoed")
+				assert.Nil(t, u)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.base, u.String())
+		})
+	}
+}
