@@ -27,12 +27,13 @@ MUTATE_MIN    ?= 98
 # MUTATE_FILES: mutate only these files (paths from the module root, e.g.
 # "bulk/csv.go bulk/names.go"); empty: every file of MUTATE_DIRS.
 # MUTATE_GOFLAGS: the cost of one mutant (docs/mutation-testing.md): no vet,
-# no DWARF, and the slow connection-count tests of bulk skipped; every
+# no DWARF, and the slow tests skipped (bulk's connection counts, the
+# scrubber's linearity, the client's shared load: 70-95% of their suites); every
 # survivor, timeout and not-covered mutant is then run again against its
 # package's whole suite (gremlinsreport -retest), so a skipped test can
 # only cost a re-test, never a kill.
 MUTATE_FILES  ?=
-MUTATE_GOFLAGS ?= -vet=off -ldflags=-w -skip=^TestUpdateCustomers_HTTP
+MUTATE_GOFLAGS ?= -vet=off -ldflags=-w -skip=^(TestUpdateCustomers_HTTP|TestScrub_IsLinear|TestClient_LoadShared)
 # Independent OpenAPI linter, exact version, run with npx (Node.js >= 20.19).
 REDOCLY       ?= @redocly/cli@2.77.0
 
