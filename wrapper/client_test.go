@@ -175,8 +175,8 @@ func TestClient_RedirectKeepsTokenHome(t *testing.T) {
 		otherAuth = append(otherAuth, r.Header.Get("Authorization"))
 		reply(w, 200, "application/json", okEnvelope)
 	})
-	// "localhost" instead of 127.0.0.1: another host for Go's redirect rule.
-	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + prefix + "/elsewhere"
+	otherBase, follower := otherHost(t, other.URL)
+	otherURL := otherBase + prefix + "/elsewhere"
 
 	ts := newTestServer(t)
 	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +193,7 @@ func TestClient_RedirectKeepsTokenHome(t *testing.T) {
 		assert.Zero(t, otherHits)
 	})
 	t.Run("injected client follows", func(t *testing.T) {
-		hc := &http.Client{Transport: &http.Transport{}}
+		hc := &http.Client{Transport: follower}
 		defer hc.CloseIdleConnections()
 		c, _ := newClient(t, ts, WithHTTPClient(hc))
 		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})

@@ -150,6 +150,7 @@ func TestRetry_FaultMatrix(t *testing.T) {
 			var otherAuth []string
 			var otherMu sync.Mutex
 			var other *httptest.Server
+			var otherTransport *http.Transport // dials other for the redirect's host name
 			if tc.setup == redirectAway || tc.setup == redirectFollowed {
 				other = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					otherMu.Lock()
@@ -158,8 +159,9 @@ func TestRetry_FaultMatrix(t *testing.T) {
 					_, _ = io.Copy(io.Discard, r.Body)
 					reply(w, 200, "application/json", `{"payload":{"customerId":"`+matrixID+`"},"response_code":0}`)
 				}))
-				// "localhost" rather than 127.0.0.1: another host by Go's redirect rule.
-				to := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + "/elsewhere"
+				otherBase, tr := otherHost(t, other.URL)
+				otherTransport = tr
+				to := otherBase + "/elsewhere"
 				srv.Inject(wrappertest.Fault{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {to}}})
 			}
 			if tc.setup == refused {
@@ -193,7 +195,7 @@ func TestRetry_FaultMatrix(t *testing.T) {
 			logger := slog.New(countingHandler{sinkLogger(suiteSink).Handler(), &logged})
 			var follower *http.Client
 			if tc.setup == redirectFollowed {
-				follower = &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
+				follower = &http.Client{Transport: otherTransport, Timeout: 5 * time.Second}
 				tc.opts = append(tc.opts, WithHTTPClient(follower))
 			}
 			opts := append([]Option{WithToken(fxToken), WithLogger(logger), withSleep(sleep),

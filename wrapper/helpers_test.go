@@ -255,3 +255,21 @@ func piiBody() api.UpdateCustomerRequest {
 	u.CustomerKeyContacts.Set([]api.CustomerKeyContactCreateDTO{{Name: "A", LegalName: "A", Mobile: fxMobile}})
 	return u
 }
+
+// otherHost is a second host for Go's redirect rule (Authorization is
+// dropped when a redirect changes host) that needs no name lookup: it
+// returns srvURL with its host replaced by a name under .example, and an
+// *http.Transport whose dialer sends that name to srvURL's listener.
+func otherHost(t *testing.T, srvURL string) (string, *http.Transport) {
+	u, err := url.Parse(srvURL)
+	require.NoError(t, err)
+	addr := u.Host
+	u.Host = "other.example:" + u.Port()
+	var d net.Dialer
+	return u.String(), &http.Transport{DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+		if a == u.Host {
+			a = addr
+		}
+		return d.DialContext(ctx, network, a)
+	}}
+}
