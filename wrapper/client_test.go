@@ -426,6 +426,10 @@ func TestClient_ForConcurrency(t *testing.T) {
 	assert.NotSame(t, c.hc.Transport, tr)
 	assert.Zero(t, c.hc.Transport.(*http.Transport).MaxConnsPerHost, "the caller's Client is unchanged")
 	assert.Same(t, c, c.ForConcurrency(0), "n below 1: the Client itself")
+	one := c.ForConcurrency(1)
+	defer one.CloseIdleConnections()
+	require.NotSame(t, c, one, "n = 1: a Client of its own")
+	assert.Equal(t, 1, one.hc.Transport.(*http.Transport).MaxConnsPerHost)
 
 	own, err := NewClient(a.URL+prefix, WithHTTPClient(&http.Client{}), WithToken(fxToken))
 	require.NoError(t, err)
