@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -345,4 +349,118 @@ func TestUpdateCustomers_GoroutinesEndWithTheLoop(t *testing.T) {
 	for range UpdateCustomers(context.Background(), c, demoUpdates(100), WithConcurrency(4)) {
 		break
 	}
+}
+
+// TestWithConcurrency_BoundsTheCallsInFlight: with WithConcurrency(n) the
+// batch takes the next item while fewer than n calls are in flight, and
+// only then: once the cold start's call is answered, it has exactly n-1
+// items taken ahead of the results yielded before it takes another (n below
+// 1: DefaultConcurrency). Everything counted runs on the caller's
+// goroutine, so the figure is exact, whatever the server's speed.
+func TestWithConcurrency_BoundsTheCallsInFlight(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		want int
+	}{
+		{"one", 1, 1},
+		{"three", 3, 3},
+		{"zero means the default", 0, DefaultConcurrency},
+		{"negative means the default", -1, DefaultConcurrency},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { replyOK(w, pathID(r)) }))
+	t.Cleanup(srv.Close)
+	c := plainClient(t, srv.URL)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			taken, yielded, maxAhead := 0, 0, 0
+			items := func(yield func(Update) bool) {
+				for u := range distinctUpdates(2*DefaultConcurrency + 2) {
+					maxAhead = max(maxAhead, taken-yielded)
+					taken++
+					if !yield(u) {
+						return
+					}
+				}
+			}
+			for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(tt.n)) {
+				require.NoError(t, r.Err)
+				yielded++
+			}
+			assert.Equal(t, 2*DefaultConcurrency+2, yielded)
+			assert.Equal(t, tt.want-1, maxAhead, "items taken ahead of the results when the next is taken")
+		})
+	}
+}
+
+// TestUpdateCustomers_H2CallsWaitForConnectionsOnlyBeyond100InFlight: over
+// HTTP/2 a batch starts calls without waiting for their connections while
+// at most h2MinStreams (100) are in flight; beyond that a call starts only
+// once the previous one has its connection. The transport reports the
+// trace events itself: the 100th call in flight gets its connection only
+// once the batch has taken the next item, and the 101st only once the loop
+// body has its second result (the first after the cold start's). Every
+// call after the cold start's first one is held until then, and the first
+// is answered at once: its result is what the batch yields while it waits.
+// So, when that second result comes, exactly 102 items have been taken:
+// the 101st in flight (started freely) and not the 102nd (which waits for
+// the 101st's connection). Over HTTP/1 nothing waits: all 103 are taken.
+func TestUpdateCustomers_H2CallsWaitForConnectionsOnlyBeyond100InFlight(t *testing.T) {
+	h2conn := h2TLSConn(t)
+	const items = h2MinStreams + 3 // the cold start's call, then 102
+	var (
+		taken       atomic.Int64
+		tookNext    = make(chan struct{}) // the item after the 100th in flight was taken
+		release     = make(chan struct{})
+		releaseOnce sync.Once
+	)
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	defer free()
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		trace := httptrace.ContextClientTrace(req.Context())
+		id := pathID(req)
+		k, err := strconv.Atoi(strings.TrimPrefix(id, "KCBULK"))
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case 0, 1: // the cold start's call, and the one whose result comes next
+		case h2MinStreams: // the 100th call in flight
+			select {
+			case <-tookNext:
+			case <-release:
+			}
+		case h2MinStreams + 1: // the 101st
+			<-release
+		}
+		trace.GotConn(httptrace.GotConnInfo{Conn: h2conn, Reused: k > 0})
+		if k > 1 {
+			<-release
+		}
+		body := fmt.Sprintf(`{"payload":{"customerId":%q},"response_code":0,"response_message":"SUCCESS"}`, id)
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+	})
+	c, err := wrapper.NewClient("https://enkash.test", wrapper.WithToken(testToken), wrapper.WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	seq := func(yield func(Update) bool) {
+		for u := range distinctUpdates(items) {
+			if taken.Add(1) == h2MinStreams+2 {
+				close(tookNext)
+			}
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	got, takenAtSecond := 0, int64(0)
+	for r := range UpdateCustomers(context.Background(), c, seq, WithConcurrency(2*h2MinStreams)) {
+		require.NoError(t, r.Err)
+		if got++; got == 2 {
+			takenAtSecond = taken.Load()
+			free()
+		}
+	}
+	assert.Equal(t, items, got)
+	assert.Equal(t, int64(h2MinStreams+2), takenAtSecond, "items taken when the first result after the cold start came")
 }
