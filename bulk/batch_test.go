@@ -464,3 +464,32 @@ func TestUpdateCustomers_H2CallsWaitForConnectionsOnlyBeyond100InFlight(t *testi
 	assert.Equal(t, items, got)
 	assert.Equal(t, int64(h2MinStreams+2), takenAtSecond, "items taken when the first result after the cold start came")
 }
+
+// TestBatch_SpareDialsCapTheCallsInFlight: each spare HTTP/2 dial caps the
+// batch's calls in flight at the count that made it dial, less one; a later
+// dial at a higher count keeps the lower cap, and a cap is never below 1 nor
+// above the batch's concurrency.
+func TestBatch_SpareDialsCapTheCallsInFlight(t *testing.T) {
+	tests := []struct {
+		name string
+		caps []int64
+		want int
+	}{
+		{"no spare dial", nil, 10},
+		{"one", []int64{7}, 7},
+		{"a higher one keeps the lower cap", []int64{7, 9}, 7},
+		{"the same again", []int64{7, 7}, 7},
+		{"a lower one lowers it", []int64{7, 3}, 3},
+		{"at least one", []int64{0}, 1},
+		{"never above the concurrency", []int64{12}, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &batch{n: 10}
+			for _, n := range tt.caps {
+				b.capH2(n)
+			}
+			assert.Equal(t, tt.want, b.limit())
+		})
+	}
+}
