@@ -493,3 +493,51 @@ func TestBatch_SpareDialsCapTheCallsInFlight(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateCustomers_ColdStartSendsOneAtATimeUntilAnAnswer: a batch takes
+// its items one at a time, each after the previous result, until a call has
+// had an answer from the server; items refused locally (no HTTP status) keep
+// it cold. Then it fans out up to its concurrency. The figure is how many
+// items were taken ahead of the results yielded when each item was taken:
+// exact, since both happen on the caller's goroutine.
+func TestUpdateCustomers_ColdStartSendsOneAtATimeUntilAnAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { replyOK(w, pathID(r)) }))
+	t.Cleanup(srv.Close)
+	c := plainClient(t, srv.URL)
+	const n, conc = 10, 4
+	taken, yielded := 0, 0
+	var ahead []int
+	items := func(yield func(Update) bool) {
+		for u := range distinctUpdates(n) {
+			if taken < 2 {
+				u.CustomerID = "not-an-id" // refused before sending
+			}
+			ahead = append(ahead, taken-yielded)
+			taken++
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	done := make(chan struct{})
+	go func() { // a batch that waits for a result with no call in flight hangs
+		defer close(done)
+		for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(conc)) {
+			if r.Index < 2 {
+				assert.Zero(t, r.Meta.StatusCode, "item %d was refused locally", r.Index)
+			} else {
+				assert.NoError(t, r.Err)
+			}
+			yielded++
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the batch hung")
+	}
+	assert.Equal(t, n, yielded)
+	// Items 0-2 cold (0 and 1 refused locally, 2 answered), then 3 alone
+	// with nothing in flight, then up to conc-1 ahead.
+	assert.Equal(t, []int{0, 0, 0, 0, 1, 2, 3, 3, 3, 3}, ahead)
+}
