@@ -251,12 +251,16 @@ func TestUpdateCustomers_RateLimit(t *testing.T) {
 	assert.Len(t, srv.Requests(), n)
 }
 
-// TestUpdateCustomers_SameCustomerInOrder: two updates of one customer are
-// never in flight together, so the file's later update is applied last.
+// TestUpdateCustomers_SameCustomerInOrder: updates of one customer are
+// never in flight together, so the file's later update is applied last, for
+// any number of them: with concurrency 2, the third update of a customer is
+// taken while the second is in flight (the first's result was just
+// yielded) and must still wait for it.
 func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 	var inFlight, overlaps atomic.Int32
 	var mu sync.Mutex
 	var applied []string
+	arrived := map[string]chan struct{}{"Second": make(chan struct{}), "Third": make(chan struct{})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if inFlight.Add(1) > 1 {
 			overlaps.Add(1)
@@ -267,13 +271,18 @@ func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 			t.Error(err)
 		}
 		name := body.LegalName.MustGet()
-		if name == "First" {
-			// Hold "First" until "Second" could have overtaken it: the
-			// batch must not send it meanwhile (the select's other case is
-			// only a guard against hanging the suite).
+		if ch, ok := arrived[name]; ok {
+			close(ch)
+		}
+		next := map[string]string{"First": "Second", "Second": "Third"}[name]
+		if next != "" {
+			// Hold it until the next update of the customer could have
+			// overtaken it: the batch must not send that one meanwhile
+			// (the timer is only a guard against hanging the suite).
 			select {
+			case <-arrived[next]:
 			case <-r.Context().Done():
-			case <-time.After(200 * time.Millisecond):
+			case <-time.After(250 * time.Millisecond):
 			}
 		}
 		mu.Lock()
@@ -291,7 +300,7 @@ func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 		if !yield(warm) {
 			return
 		}
-		for _, name := range []string{"First", "Second"} {
+		for _, name := range []string{"First", "Second", "Third"} {
 			u := Update{CustomerID: "KCABCDEFGH123456"}
 			u.Body.LegalName.Set(name)
 			if !yield(u) {
@@ -299,11 +308,11 @@ func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 			}
 		}
 	}
-	for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(4)) {
+	for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(2)) {
 		require.NoError(t, r.Err)
 	}
 	assert.Zero(t, overlaps.Load(), "two updates of one customer in flight at once")
-	assert.Equal(t, []string{"Warm-up", "First", "Second"}, applied)
+	assert.Equal(t, []string{"Warm-up", "First", "Second", "Third"}, applied)
 }
 
 // TestUpdateCustomers_GracefulStop: once stop is closed, items still
