@@ -33,9 +33,11 @@ func TestSplitObject_Members(t *testing.T) {
 }
 
 // TestSplitObject_Refusals: anything but a compact object is an error
-// naming the line, never a panic.
+// naming the line, never a panic: a key not closed, or not followed by a
+// colon (though a value follows), is refused like the rest.
 func TestSplitObject_Refusals(t *testing.T) {
-	for _, in := range []string{``, `[]`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":"x}`, `{a:1}`, `{"a":[1}`} {
+	for _, in := range []string{``, `[]`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":"x}`, `{a:1}`, `{"a":[1}`,
+		`{"a}`, `{"a"11}`, `{"a":1,"b"22}`} {
 		t.Run(in, func(t *testing.T) {
 			_, err := splitObject(nil, []byte(in), 3)
 			assert.EqualError(t, err, "line 3: body is not a compact JSON object")
