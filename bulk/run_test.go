@@ -3,6 +3,7 @@ package bulk
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"os"
@@ -324,4 +325,72 @@ func TestSync_StopLeavesUnsentAsBefore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, n-sent, len(srv.Requests()), "the rerun sends the customers not sent")
 	assert.Equal(t, sent, sum.Unchanged)
+}
+
+// TestSummary_AddCountsEachOutcome: each outcome lands in its counts: ok
+// and unknown were sent, not-sent was not, failed was sent only when it has
+// an HTTP status (else the local validator refused it); every failure is
+// counted by errorType and listed, up to MaxFailures.
+func TestSummary_AddCountsEachOutcome(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []CustomerResult
+		want Summary
+	}{
+		{"ok", []CustomerResult{{Status: statusOK}}, Summary{Sent: 1, OK: 1}},
+		{"not sent", []CustomerResult{{Status: statusNotSent}}, Summary{NotSent: 1}},
+		{"unknown", []CustomerResult{{Status: statusUnknown, HTTPStatus: 502}},
+			Summary{Sent: 1, MaybeApplied: 1, Failed: 1, Failures: []CustomerResult{{Status: statusUnknown, HTTPStatus: 502}}, ByErrorType: map[string]int{"": 1}}},
+		{"refused by Enkash", []CustomerResult{{Status: statusFailed, HTTPStatus: 404, ErrorType: "RECORD_NOT_FOUND"}},
+			Summary{Sent: 1, Failed: 1, Failures: []CustomerResult{{Status: statusFailed, HTTPStatus: 404, ErrorType: "RECORD_NOT_FOUND"}}, ByErrorType: map[string]int{"RECORD_NOT_FOUND": 1}}},
+		{"refused before sending", []CustomerResult{{Status: statusFailed}},
+			Summary{NotSent: 1, Failed: 1, Failures: []CustomerResult{{Status: statusFailed}}, ByErrorType: map[string]int{"": 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s Summary
+			for _, r := range tt.in {
+				s.add(r)
+			}
+			assert.Equal(t, tt.want, s)
+		})
+	}
+	t.Run("failures listed up to MaxFailures", func(t *testing.T) {
+		var s Summary
+		for i := range MaxFailures + 2 {
+			s.add(CustomerResult{Line: i, Status: statusFailed, HTTPStatus: 400, ErrorType: "BAD_REQUEST"})
+		}
+		assert.Equal(t, MaxFailures+2, s.Failed)
+		require.Len(t, s.Failures, MaxFailures)
+		assert.Equal(t, MaxFailures-1, s.Failures[MaxFailures-1].Line, "the first ones, in order")
+		assert.Equal(t, map[string]int{"BAD_REQUEST": MaxFailures + 2}, s.ByErrorType)
+	})
+}
+
+// TestFailureText_OneLinePerFailure: line, customer, errorType ("-"
+// without one) and the message ("failed" without an error) on one line,
+// with a note when the update may have been applied.
+func TestFailureText_OneLinePerFailure(t *testing.T) {
+	tests := []struct {
+		name string
+		in   CustomerResult
+		want string
+	}{
+		{"refused", CustomerResult{Line: 3, CustomerID: "KC1", Status: statusFailed, ErrorType: "RECORD_NOT_FOUND", Err: errors.New("gone")},
+			"line 3, KC1, RECORD_NOT_FOUND: gone"},
+		{"no errorType", CustomerResult{Line: 4, CustomerID: "KC2", Status: statusFailed, Err: errors.New("refused")},
+			"line 4, KC2, -: refused"},
+		{"no error", CustomerResult{Line: 5, CustomerID: "KC3", Status: statusFailed},
+			"line 5, KC3, -: failed"},
+		{"maybe applied", CustomerResult{Line: 6, CustomerID: "KC4", Status: statusUnknown, Err: errors.New("502")},
+			"line 6, KC4, -: 502 (the update may have been applied; the next run sends it again)"},
+		{"on one line", CustomerResult{Line: 7, CustomerID: "KC5", Status: statusFailed, Err: errors.New("a\nb")},
+			"line 7, KC5, -: a b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, FailureText(tt.in))
+			assert.Equal(t, tt.in.Status == statusUnknown, tt.in.MaybeApplied())
+		})
+	}
 }
