@@ -1,6 +1,8 @@
 package bulk
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,4 +74,19 @@ func TestMerger_LastValueWins(t *testing.T) {
 	same.add(1, nil, []byte(`{"address":null,"branchCodes":["Z"],"legalName":"B","state":"Go"}`))
 	require.NoError(t, same.finish())
 	assert.NotEqual(t, m.hash(), same.hash())
+}
+
+// TestAppendJSONString_AsEncodingJSON: the plan line's strings are written
+// exactly as encoding/json writes them: plain ASCII as is, and a quote, a
+// backslash, <, >, &, a control byte, U+2028 or a byte that is not UTF-8
+// escaped, each also on its own (the fast path must not take it).
+func TestAppendJSONString_AsEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "KCABCDEFGH123456", " ", "~", "\x7f", `"`, `\`, "<", ">", "&", "\n", "\x00", "\x1f",
+		"\u2028", "\xff", "é", `a"b`, "a\x01"} {
+		t.Run(fmt.Sprintf("%q", s), func(t *testing.T) {
+			want, err := json.Marshal(s)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(appendJSONString([]byte("x"), s))[1:])
+		})
+	}
 }
