@@ -1,12 +1,15 @@
 package bulk
 
 import (
+	"database/sql"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
@@ -43,4 +46,43 @@ func TestRecorder_StateWriteErrorEndsTheRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRecorder_SentHoldsOnlyValuesSent: the state's sent column (what we
+// last sent for a field, the README's second query) is set when a request
+// carried the field, also when Enkash refused it, and never for a customer
+// the run did not send (stopped first).
+func TestRecorder_SentHoldsOnlyValuesSent(t *testing.T) {
+	sentFields := func(t *testing.T, path string) int {
+		t.Helper()
+		db, err := sql.Open("sqlite", path)
+		require.NoError(t, err)
+		defer db.Close()
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM fields WHERE sent IS NOT NULL`).Scan(&n))
+		return n
+	}
+	t.Run("refused", func(t *testing.T) {
+		srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+		path := filepath.Join(t.TempDir(), "s.db")
+		srv.Inject(wrappertest.ErrorFault(404, api.ErrorTypeRecordNotFound, "gone"))
+		sum, err := runOnce(t, srv, path, nil, `{"customerId":"`+demo1+`","update":{"state":"Goa","pinCode":"403001"}}`)
+		require.NoError(t, err)
+		require.Equal(t, 1, sum.Failed)
+		assert.Equal(t, 2, sentFields(t, path), "both fields were sent")
+	})
+	t.Run("stopped", func(t *testing.T) {
+		srv := wrappertest.NewTestServer(t, wrappertest.WithAutoCreate())
+		path := filepath.Join(t.TempDir(), "s.db")
+		stop := make(chan struct{})
+		var once sync.Once
+		sum, err := runOnce(t, srv, path, func(s *Sync) {
+			s.Concurrency = 1
+			s.Stop = stop
+			s.OnResult = func(CustomerResult) { once.Do(func() { close(stop) }) }
+		}, manyRows(40))
+		require.NoError(t, err)
+		require.Positive(t, sum.NotSent)
+		assert.Equal(t, 2*len(srv.Requests()), sentFields(t, path), "two fields per customer sent, none for those not sent")
+	})
 }

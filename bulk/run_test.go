@@ -394,3 +394,37 @@ func TestFailureText_OneLinePerFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestSync_OnPlannedGetsThePlanBeforeSending: OnPlanned is called once,
+// after planning and before anything is sent, with the counts so far; a
+// real run has then already recorded them in its runs row (so that a run
+// killed while sending still shows what it meant to do).
+func TestSync_OnPlannedGetsThePlanBeforeSending(t *testing.T) {
+	in := `{"customerId":"` + demo1 + `","update":{"state":"Goa"}}` + "\n" + `{"customerId":"` + demo2 + `","update":{"state":"Goa"}}`
+	for _, dry := range []bool{true, false} {
+		t.Run(fmt.Sprintf("dry run %v", dry), func(t *testing.T) {
+			srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+			s := syncer(t, srv, filepath.Join(t.TempDir(), "s.db"))
+			defer s.Store.Close()
+			s.DryRun = dry
+			var planned []Summary
+			var recorded [4]int
+			s.OnPlanned = func(sum Summary) {
+				planned = append(planned, sum)
+				assert.Empty(t, srv.Requests(), "nothing sent yet")
+				if !dry {
+					require.NoError(t, s.Store.conn.QueryRowContext(t.Context(), `SELECT rows_read, customers, changed, unchanged FROM runs WHERE run_id = ?`, sum.RunID).
+						Scan(&recorded[0], &recorded[1], &recorded[2], &recorded[3]))
+				}
+			}
+			_, err := s.Run(t.Context(), jsonlRows(t, in))
+			require.NoError(t, err)
+			want := Summary{Rows: 2, Customers: 2, Changed: 2}
+			if !dry {
+				want.RunID = 1
+				assert.Equal(t, [4]int{2, 2, 2, 0}, recorded, "the runs row before sending")
+			}
+			assert.Equal(t, []Summary{want}, planned)
+		})
+	}
+}
