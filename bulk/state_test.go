@@ -91,3 +91,15 @@ func TestStore_OneRunAtATime(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, second.Close())
 }
+
+// TestOpenStore_OtherErrorsAreNotCalledBusy: a state that cannot be opened
+// for another reason than a sync holding it (here a file that is not an
+// SQLite database) is refused naming the state, not as "in use".
+func TestOpenStore_OtherErrorsAreNotCalledBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Repeat("not a database\n", 100)), 0o600))
+	_, err := OpenStore(t.Context(), path)
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "state "+path+": "), err.Error())
+	assert.NotContains(t, err.Error(), "in use")
+}
