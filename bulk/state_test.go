@@ -103,3 +103,18 @@ func TestOpenStore_OtherErrorsAreNotCalledBusy(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), "state "+path+": "), err.Error())
 	assert.NotContains(t, err.Error(), "in use")
 }
+
+// TestOpenStoreReadOnly_DryRunsShareTheState: dry runs only read the state:
+// two can have it open at once (a sync's store takes the state for itself).
+func TestOpenStoreReadOnly_DryRunsShareTheState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenStore(t.Context(), path)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	first, err := OpenStoreReadOnly(t.Context(), path)
+	require.NoError(t, err)
+	defer first.Close()
+	second, err := OpenStoreReadOnly(t.Context(), path)
+	require.NoError(t, err, "a second dry run opens the state a first one has open")
+	require.NoError(t, second.Close())
+}
