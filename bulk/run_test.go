@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -427,4 +429,25 @@ func TestSync_OnPlannedGetsThePlanBeforeSending(t *testing.T) {
 			assert.Equal(t, []Summary{want}, planned)
 		})
 	}
+}
+
+// TestSync_NotSentCountsRefusedBeforeSending: a request that never left
+// (here the connection is refused) is a failure with no HTTP status, and the
+// run counts it not sent, next to the plans it never took (none here).
+func TestSync_NotSentCountsRefusedBeforeSending(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close() // its address now refuses connections
+	s := syncer(t, srv, filepath.Join(t.TempDir(), "s.db"))
+	defer s.Store.Close()
+	c, err := wrapper.NewClient(dead.URL, wrapper.WithToken(srv.Token), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	s.Client = c
+	sum, err := s.Run(t.Context(), jsonlRows(t, `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`))
+	require.NoError(t, err)
+	require.Len(t, sum.Failures, 1)
+	assert.Zero(t, sum.Failures[0].HTTPStatus)
+	assert.Equal(t, statusFailed, sum.Failures[0].Status)
+	assert.Equal(t, 1, sum.NotSent)
+	assert.Zero(t, sum.Sent)
 }
