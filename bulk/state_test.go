@@ -118,3 +118,13 @@ func TestOpenStoreReadOnly_DryRunsShareTheState(t *testing.T) {
 	require.NoError(t, err, "a second dry run opens the state a first one has open")
 	require.NoError(t, second.Close())
 }
+
+// TestStore_CloseReportsTheFirstError: Close reports an error closing the
+// state's connection rather than dropping it (here a second Close, whose
+// connection is already closed); the first Close reports none.
+func TestStore_CloseReportsTheFirstError(t *testing.T) {
+	st, err := OpenStore(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	assert.ErrorIs(t, st.Close(), sql.ErrConnDone)
+}
