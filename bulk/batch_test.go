@@ -550,3 +550,58 @@ func TestUpdateCustomers_ColdStartSendsOneAtATimeUntilAnAnswer(t *testing.T) {
 	// with nothing in flight, then up to conc-1 ahead.
 	assert.Equal(t, []int{0, 0, 0, 0, 1, 2, 3, 3, 3, 3}, ahead)
 }
+
+// TestUpdateCustomers_SpareDialCapsTheCallsInFlight: over HTTP/2, a call
+// that dialled a connection but went on a reused one (the transport found
+// every stream taken, then one came free) caps the batch's calls in flight
+// at one less than the calls in flight when it started. The transport
+// reports the trace events itself: the call started with 5 in flight (item
+// 5) reports the spare dial, and the input holds the next item until it
+// has. From then on the batch takes an item only with at most 3 calls in
+// flight (cap 4), counted exactly on the caller's goroutine.
+func TestUpdateCustomers_SpareDialCapsTheCallsInFlight(t *testing.T) {
+	h2conn := h2TLSConn(t)
+	const items, spare = 24, 5
+	reported := make(chan struct{})
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		trace := httptrace.ContextClientTrace(req.Context())
+		id := pathID(req)
+		k, err := strconv.Atoi(strings.TrimPrefix(id, "KCBULK"))
+		if err != nil {
+			return nil, err
+		}
+		if k == spare {
+			trace.ConnectStart("tcp", "127.0.0.1:443")
+		}
+		trace.GotConn(httptrace.GotConnInfo{Conn: h2conn, Reused: k > 0})
+		if k == spare {
+			close(reported)
+		}
+		body := fmt.Sprintf(`{"payload":{"customerId":%q},"response_code":0,"response_message":"SUCCESS"}`, id)
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+	})
+	c, err := wrapper.NewClient("https://enkash.test", wrapper.WithToken(testToken), wrapper.WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	taken, yielded, maxAhead := 0, 0, 0
+	seq := func(yield func(Update) bool) {
+		for u := range distinctUpdates(items) {
+			if taken == spare+1 {
+				<-reported
+			}
+			if taken > spare+1 {
+				maxAhead = max(maxAhead, taken-yielded)
+			}
+			taken++
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	for r := range UpdateCustomers(context.Background(), c, seq, WithConcurrency(10)) {
+		require.NoError(t, r.Err)
+		yielded++
+	}
+	assert.Equal(t, items, yielded)
+	assert.Equal(t, spare-2, maxAhead, "calls in flight when the next item is taken, after the spare dial")
+}
