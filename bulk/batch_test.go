@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -247,12 +251,16 @@ func TestUpdateCustomers_RateLimit(t *testing.T) {
 	assert.Len(t, srv.Requests(), n)
 }
 
-// TestUpdateCustomers_SameCustomerInOrder: two updates of one customer are
-// never in flight together, so the file's later update is applied last.
+// TestUpdateCustomers_SameCustomerInOrder: updates of one customer are
+// never in flight together, so the file's later update is applied last, for
+// any number of them: with concurrency 2, the third update of a customer is
+// taken while the second is in flight (the first's result was just
+// yielded) and must still wait for it.
 func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 	var inFlight, overlaps atomic.Int32
 	var mu sync.Mutex
 	var applied []string
+	arrived := map[string]chan struct{}{"Second": make(chan struct{}), "Third": make(chan struct{})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if inFlight.Add(1) > 1 {
 			overlaps.Add(1)
@@ -263,13 +271,18 @@ func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 			t.Error(err)
 		}
 		name := body.LegalName.MustGet()
-		if name == "First" {
-			// Hold "First" until "Second" could have overtaken it: the
-			// batch must not send it meanwhile (the select's other case is
-			// only a guard against hanging the suite).
+		if ch, ok := arrived[name]; ok {
+			close(ch)
+		}
+		next := map[string]string{"First": "Second", "Second": "Third"}[name]
+		if next != "" {
+			// Hold it until the next update of the customer could have
+			// overtaken it: the batch must not send that one meanwhile
+			// (the timer is only a guard against hanging the suite).
 			select {
+			case <-arrived[next]:
 			case <-r.Context().Done():
-			case <-time.After(200 * time.Millisecond):
+			case <-time.After(250 * time.Millisecond):
 			}
 		}
 		mu.Lock()
@@ -287,7 +300,7 @@ func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 		if !yield(warm) {
 			return
 		}
-		for _, name := range []string{"First", "Second"} {
+		for _, name := range []string{"First", "Second", "Third"} {
 			u := Update{CustomerID: "KCABCDEFGH123456"}
 			u.Body.LegalName.Set(name)
 			if !yield(u) {
@@ -295,11 +308,11 @@ func TestUpdateCustomers_SameCustomerInOrder(t *testing.T) {
 			}
 		}
 	}
-	for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(4)) {
+	for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(2)) {
 		require.NoError(t, r.Err)
 	}
 	assert.Zero(t, overlaps.Load(), "two updates of one customer in flight at once")
-	assert.Equal(t, []string{"Warm-up", "First", "Second"}, applied)
+	assert.Equal(t, []string{"Warm-up", "First", "Second", "Third"}, applied)
 }
 
 // TestUpdateCustomers_GracefulStop: once stop is closed, items still
@@ -345,4 +358,250 @@ func TestUpdateCustomers_GoroutinesEndWithTheLoop(t *testing.T) {
 	for range UpdateCustomers(context.Background(), c, demoUpdates(100), WithConcurrency(4)) {
 		break
 	}
+}
+
+// TestWithConcurrency_BoundsTheCallsInFlight: with WithConcurrency(n) the
+// batch takes the next item while fewer than n calls are in flight, and
+// only then: once the cold start's call is answered, it has exactly n-1
+// items taken ahead of the results yielded before it takes another (n below
+// 1: DefaultConcurrency). Everything counted runs on the caller's
+// goroutine, so the figure is exact, whatever the server's speed.
+func TestWithConcurrency_BoundsTheCallsInFlight(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		want int
+	}{
+		{"one", 1, 1},
+		{"three", 3, 3},
+		{"zero means the default", 0, DefaultConcurrency},
+		{"negative means the default", -1, DefaultConcurrency},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { replyOK(w, pathID(r)) }))
+	t.Cleanup(srv.Close)
+	c := plainClient(t, srv.URL)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			taken, yielded, maxAhead := 0, 0, 0
+			items := func(yield func(Update) bool) {
+				for u := range distinctUpdates(2*DefaultConcurrency + 2) {
+					maxAhead = max(maxAhead, taken-yielded)
+					taken++
+					if !yield(u) {
+						return
+					}
+				}
+			}
+			for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(tt.n)) {
+				require.NoError(t, r.Err)
+				yielded++
+			}
+			assert.Equal(t, 2*DefaultConcurrency+2, yielded)
+			assert.Equal(t, tt.want-1, maxAhead, "items taken ahead of the results when the next is taken")
+		})
+	}
+}
+
+// TestUpdateCustomers_H2CallsWaitForConnectionsOnlyBeyond100InFlight: over
+// HTTP/2 a batch starts calls without waiting for their connections while
+// at most h2MinStreams (100) are in flight; beyond that a call starts only
+// once the previous one has its connection. The transport reports the
+// trace events itself: the 100th call in flight gets its connection only
+// once the batch has taken the next item, and the 101st only once the loop
+// body has its second result (the first after the cold start's). Every
+// call after the cold start's first one is held until then, and the first
+// is answered at once: its result is what the batch yields while it waits.
+// So, when that second result comes, exactly 102 items have been taken:
+// the 101st in flight (started freely) and not the 102nd (which waits for
+// the 101st's connection). Over HTTP/1 nothing waits: all 103 are taken.
+func TestUpdateCustomers_H2CallsWaitForConnectionsOnlyBeyond100InFlight(t *testing.T) {
+	h2conn := h2TLSConn(t)
+	const items = h2MinStreams + 3 // the cold start's call, then 102
+	var (
+		taken       atomic.Int64
+		tookNext    = make(chan struct{}) // the item after the 100th in flight was taken
+		release     = make(chan struct{})
+		releaseOnce sync.Once
+	)
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	defer free()
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		trace := httptrace.ContextClientTrace(req.Context())
+		id := pathID(req)
+		k, err := strconv.Atoi(strings.TrimPrefix(id, "KCBULK"))
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case 0, 1: // the cold start's call, and the one whose result comes next
+		case h2MinStreams: // the 100th call in flight
+			select {
+			case <-tookNext:
+			case <-release:
+			}
+		case h2MinStreams + 1: // the 101st
+			<-release
+		}
+		trace.GotConn(httptrace.GotConnInfo{Conn: h2conn, Reused: k > 0})
+		if k > 1 {
+			<-release
+		}
+		body := fmt.Sprintf(`{"payload":{"customerId":%q},"response_code":0,"response_message":"SUCCESS"}`, id)
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+	})
+	c, err := wrapper.NewClient("https://enkash.test", wrapper.WithToken(testToken), wrapper.WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	seq := func(yield func(Update) bool) {
+		for u := range distinctUpdates(items) {
+			if taken.Add(1) == h2MinStreams+2 {
+				close(tookNext)
+			}
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	got, takenAtSecond := 0, int64(0)
+	for r := range UpdateCustomers(context.Background(), c, seq, WithConcurrency(2*h2MinStreams)) {
+		require.NoError(t, r.Err)
+		if got++; got == 2 {
+			takenAtSecond = taken.Load()
+			free()
+		}
+	}
+	assert.Equal(t, items, got)
+	assert.Equal(t, int64(h2MinStreams+2), takenAtSecond, "items taken when the first result after the cold start came")
+}
+
+// TestBatch_SpareDialsCapTheCallsInFlight: each spare HTTP/2 dial caps the
+// batch's calls in flight at the count that made it dial, less one; a later
+// dial at a higher count keeps the lower cap, and a cap is never below 1 nor
+// above the batch's concurrency.
+func TestBatch_SpareDialsCapTheCallsInFlight(t *testing.T) {
+	tests := []struct {
+		name string
+		caps []int64
+		want int
+	}{
+		{"no spare dial", nil, 10},
+		{"one", []int64{7}, 7},
+		{"a higher one keeps the lower cap", []int64{7, 9}, 7},
+		{"the same again", []int64{7, 7}, 7},
+		{"a lower one lowers it", []int64{7, 3}, 3},
+		{"at least one", []int64{0}, 1},
+		{"never above the concurrency", []int64{12}, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &batch{n: 10}
+			for _, n := range tt.caps {
+				b.capH2(n)
+			}
+			assert.Equal(t, tt.want, b.limit())
+		})
+	}
+}
+
+// TestUpdateCustomers_ColdStartSendsOneAtATimeUntilAnAnswer: a batch takes
+// its items one at a time, each after the previous result, until a call has
+// had an answer from the server; items refused locally (no HTTP status) keep
+// it cold. Then it fans out up to its concurrency. The figure is how many
+// items were taken ahead of the results yielded when each item was taken:
+// exact, since both happen on the caller's goroutine.
+func TestUpdateCustomers_ColdStartSendsOneAtATimeUntilAnAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { replyOK(w, pathID(r)) }))
+	t.Cleanup(srv.Close)
+	c := plainClient(t, srv.URL)
+	const n, conc = 10, 4
+	taken, yielded := 0, 0
+	var ahead []int
+	items := func(yield func(Update) bool) {
+		for u := range distinctUpdates(n) {
+			if taken < 2 {
+				u.CustomerID = "not-an-id" // refused before sending
+			}
+			ahead = append(ahead, taken-yielded)
+			taken++
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	done := make(chan struct{})
+	go func() { // a batch that waits for a result with no call in flight hangs
+		defer close(done)
+		for r := range UpdateCustomers(context.Background(), c, items, WithConcurrency(conc)) {
+			if r.Index < 2 {
+				assert.Zero(t, r.Meta.StatusCode, "item %d was refused locally", r.Index)
+			} else {
+				assert.NoError(t, r.Err)
+			}
+			yielded++
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the batch hung")
+	}
+	assert.Equal(t, n, yielded)
+	// Items 0-2 cold (0 and 1 refused locally, 2 answered), then 3 alone
+	// with nothing in flight, then up to conc-1 ahead.
+	assert.Equal(t, []int{0, 0, 0, 0, 1, 2, 3, 3, 3, 3}, ahead)
+}
+
+// TestUpdateCustomers_SpareDialCapsTheCallsInFlight: over HTTP/2, a call
+// that dialled a connection but went on a reused one (the transport found
+// every stream taken, then one came free) caps the batch's calls in flight
+// at one less than the calls in flight when it started. The transport
+// reports the trace events itself: the call started with 5 in flight (item
+// 5) reports the spare dial, and the input holds the next item until it
+// has. From then on the batch takes an item only with at most 3 calls in
+// flight (cap 4), counted exactly on the caller's goroutine.
+func TestUpdateCustomers_SpareDialCapsTheCallsInFlight(t *testing.T) {
+	h2conn := h2TLSConn(t)
+	const items, spare = 24, 5
+	reported := make(chan struct{})
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		trace := httptrace.ContextClientTrace(req.Context())
+		id := pathID(req)
+		k, err := strconv.Atoi(strings.TrimPrefix(id, "KCBULK"))
+		if err != nil {
+			return nil, err
+		}
+		if k == spare {
+			trace.ConnectStart("tcp", "127.0.0.1:443")
+		}
+		trace.GotConn(httptrace.GotConnInfo{Conn: h2conn, Reused: k > 0})
+		if k == spare {
+			close(reported)
+		}
+		body := fmt.Sprintf(`{"payload":{"customerId":%q},"response_code":0,"response_message":"SUCCESS"}`, id)
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+	})
+	c, err := wrapper.NewClient("https://enkash.test", wrapper.WithToken(testToken), wrapper.WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	taken, yielded, maxAhead := 0, 0, 0
+	seq := func(yield func(Update) bool) {
+		for u := range distinctUpdates(items) {
+			if taken == spare+1 {
+				<-reported
+			}
+			if taken > spare+1 {
+				maxAhead = max(maxAhead, taken-yielded)
+			}
+			taken++
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	for r := range UpdateCustomers(context.Background(), c, seq, WithConcurrency(10)) {
+		require.NoError(t, r.Err)
+		yielded++
+	}
+	assert.Equal(t, items, yielded)
+	assert.Equal(t, spare-2, maxAhead, "calls in flight when the next item is taken, after the spare dial")
 }

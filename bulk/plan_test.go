@@ -1,10 +1,16 @@
 package bulk
 
 import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
 )
 
 // TestSplitObject_Members: a compact object splits into its top-level
@@ -33,9 +39,11 @@ func TestSplitObject_Members(t *testing.T) {
 }
 
 // TestSplitObject_Refusals: anything but a compact object is an error
-// naming the line, never a panic.
+// naming the line, never a panic: a key not closed, or not followed by a
+// colon (though a value follows), is refused like the rest.
 func TestSplitObject_Refusals(t *testing.T) {
-	for _, in := range []string{``, `[]`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":"x}`, `{a:1}`, `{"a":[1}`} {
+	for _, in := range []string{``, `[]`, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":"x}`, `{a:1}`, `{"a":[1}`,
+		`{"a}`, `{"a"11}`, `{"a":1,"b"22}`} {
 		t.Run(in, func(t *testing.T) {
 			_, err := splitObject(nil, []byte(in), 3)
 			assert.EqualError(t, err, "line 3: body is not a compact JSON object")
@@ -70,4 +78,52 @@ func TestMerger_LastValueWins(t *testing.T) {
 	same.add(1, nil, []byte(`{"address":null,"branchCodes":["Z"],"legalName":"B","state":"Go"}`))
 	require.NoError(t, same.finish())
 	assert.NotEqual(t, m.hash(), same.hash())
+}
+
+// TestAppendJSONString_AsEncodingJSON: the plan line's strings are written
+// exactly as encoding/json writes them: plain ASCII as is, and a quote, a
+// backslash, <, >, &, a control byte, U+2028 or a byte that is not UTF-8
+// escaped, each also on its own (the fast path must not take it).
+func TestAppendJSONString_AsEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "KCABCDEFGH123456", " ", "~", "\x7f", `"`, `\`, "<", ">", "&", "\n", "\x00", "\x1f",
+		"\u2028", "\xff", "é", `a"b`, "a\x01"} {
+		t.Run(fmt.Sprintf("%q", s), func(t *testing.T) {
+			want, err := json.Marshal(s)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(appendJSONString([]byte("x"), s))[1:])
+		})
+	}
+}
+
+// TestSync_CustomersWithNothingToSendAreUnchanged: a customer is unchanged,
+// counted and reported (OnUnchanged, in customer id order, with the line of
+// its last row) and gets no request, both when its desired fields are those
+// last confirmed (the state's hash of them, recorded after the 2xx) and when
+// they are a subset of them (the hash differs, each field is compared).
+func TestSync_CustomersWithNothingToSendAreUnchanged(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	path := filepath.Join(t.TempDir(), "s.db")
+	_, err := runOnce(t, srv, path, nil, `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`+"\n"+
+		`{"customerId":"`+demo2+`","update":{"state":"Goa","pinCode":"403001"}}`)
+	require.NoError(t, err)
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	var hashed int
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM customers WHERE synced IS NOT NULL`).Scan(&hashed))
+	require.NoError(t, db.Close())
+	assert.Equal(t, 2, hashed, "each customer's desired fields hashed once applied")
+
+	srv.ResetRequests()
+	var unchanged []string
+	sum, err := runOnce(t, srv, path, func(s *Sync) {
+		s.OnUnchanged = func(id string, line int) { unchanged = append(unchanged, fmt.Sprintf("%s@%d", id, line)) }
+	}, `{"customerId":"`+demo2+`","update":{"state":"Goa"}}`+"\n"+`{"customerId":"`+demo1+`","update":{"state":"Goa"}}`)
+	require.NoError(t, err)
+	assert.Empty(t, srv.Requests())
+	want := []string{demo1 + "@2", demo2 + "@1"}
+	if demo2 < demo1 {
+		want[0], want[1] = want[1], want[0]
+	}
+	assert.Equal(t, want, unchanged)
+	assert.Equal(t, Summary{RunID: 2, Rows: 2, Customers: 2, Unchanged: 2}, sum)
 }

@@ -3,8 +3,11 @@ package bulk
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -324,4 +327,127 @@ func TestSync_StopLeavesUnsentAsBefore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, n-sent, len(srv.Requests()), "the rerun sends the customers not sent")
 	assert.Equal(t, sent, sum.Unchanged)
+}
+
+// TestSummary_AddCountsEachOutcome: each outcome lands in its counts: ok
+// and unknown were sent, not-sent was not, failed was sent only when it has
+// an HTTP status (else the local validator refused it); every failure is
+// counted by errorType and listed, up to MaxFailures.
+func TestSummary_AddCountsEachOutcome(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []CustomerResult
+		want Summary
+	}{
+		{"ok", []CustomerResult{{Status: statusOK}}, Summary{Sent: 1, OK: 1}},
+		{"not sent", []CustomerResult{{Status: statusNotSent}}, Summary{NotSent: 1}},
+		{"unknown", []CustomerResult{{Status: statusUnknown, HTTPStatus: 502}},
+			Summary{Sent: 1, MaybeApplied: 1, Failed: 1, Failures: []CustomerResult{{Status: statusUnknown, HTTPStatus: 502}}, ByErrorType: map[string]int{"": 1}}},
+		{"refused by Enkash", []CustomerResult{{Status: statusFailed, HTTPStatus: 404, ErrorType: "RECORD_NOT_FOUND"}},
+			Summary{Sent: 1, Failed: 1, Failures: []CustomerResult{{Status: statusFailed, HTTPStatus: 404, ErrorType: "RECORD_NOT_FOUND"}}, ByErrorType: map[string]int{"RECORD_NOT_FOUND": 1}}},
+		{"refused before sending", []CustomerResult{{Status: statusFailed}},
+			Summary{NotSent: 1, Failed: 1, Failures: []CustomerResult{{Status: statusFailed}}, ByErrorType: map[string]int{"": 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s Summary
+			for _, r := range tt.in {
+				s.add(r)
+			}
+			assert.Equal(t, tt.want, s)
+		})
+	}
+	t.Run("failures listed up to MaxFailures", func(t *testing.T) {
+		var s Summary
+		for i := range MaxFailures + 2 {
+			s.add(CustomerResult{Line: i, Status: statusFailed, HTTPStatus: 400, ErrorType: "BAD_REQUEST"})
+		}
+		assert.Equal(t, MaxFailures+2, s.Failed)
+		require.Len(t, s.Failures, MaxFailures)
+		assert.Equal(t, MaxFailures-1, s.Failures[MaxFailures-1].Line, "the first ones, in order")
+		assert.Equal(t, map[string]int{"BAD_REQUEST": MaxFailures + 2}, s.ByErrorType)
+	})
+}
+
+// TestFailureText_OneLinePerFailure: line, customer, errorType ("-"
+// without one) and the message ("failed" without an error) on one line,
+// with a note when the update may have been applied.
+func TestFailureText_OneLinePerFailure(t *testing.T) {
+	tests := []struct {
+		name string
+		in   CustomerResult
+		want string
+	}{
+		{"refused", CustomerResult{Line: 3, CustomerID: "KC1", Status: statusFailed, ErrorType: "RECORD_NOT_FOUND", Err: errors.New("gone")},
+			"line 3, KC1, RECORD_NOT_FOUND: gone"},
+		{"no errorType", CustomerResult{Line: 4, CustomerID: "KC2", Status: statusFailed, Err: errors.New("refused")},
+			"line 4, KC2, -: refused"},
+		{"no error", CustomerResult{Line: 5, CustomerID: "KC3", Status: statusFailed},
+			"line 5, KC3, -: failed"},
+		{"maybe applied", CustomerResult{Line: 6, CustomerID: "KC4", Status: statusUnknown, Err: errors.New("502")},
+			"line 6, KC4, -: 502 (the update may have been applied; the next run sends it again)"},
+		{"on one line", CustomerResult{Line: 7, CustomerID: "KC5", Status: statusFailed, Err: errors.New("a\nb")},
+			"line 7, KC5, -: a b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, FailureText(tt.in))
+			assert.Equal(t, tt.in.Status == statusUnknown, tt.in.MaybeApplied())
+		})
+	}
+}
+
+// TestSync_OnPlannedGetsThePlanBeforeSending: OnPlanned is called once,
+// after planning and before anything is sent, with the counts so far; a
+// real run has then already recorded them in its runs row (so that a run
+// killed while sending still shows what it meant to do).
+func TestSync_OnPlannedGetsThePlanBeforeSending(t *testing.T) {
+	in := `{"customerId":"` + demo1 + `","update":{"state":"Goa"}}` + "\n" + `{"customerId":"` + demo2 + `","update":{"state":"Goa"}}`
+	for _, dry := range []bool{true, false} {
+		t.Run(fmt.Sprintf("dry run %v", dry), func(t *testing.T) {
+			srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+			s := syncer(t, srv, filepath.Join(t.TempDir(), "s.db"))
+			defer s.Store.Close()
+			s.DryRun = dry
+			var planned []Summary
+			var recorded [4]int
+			s.OnPlanned = func(sum Summary) {
+				planned = append(planned, sum)
+				assert.Empty(t, srv.Requests(), "nothing sent yet")
+				if !dry {
+					require.NoError(t, s.Store.conn.QueryRowContext(t.Context(), `SELECT rows_read, customers, changed, unchanged FROM runs WHERE run_id = ?`, sum.RunID).
+						Scan(&recorded[0], &recorded[1], &recorded[2], &recorded[3]))
+				}
+			}
+			_, err := s.Run(t.Context(), jsonlRows(t, in))
+			require.NoError(t, err)
+			want := Summary{Rows: 2, Customers: 2, Changed: 2}
+			if !dry {
+				want.RunID = 1
+				assert.Equal(t, [4]int{2, 2, 2, 0}, recorded, "the runs row before sending")
+			}
+			assert.Equal(t, []Summary{want}, planned)
+		})
+	}
+}
+
+// TestSync_NotSentCountsRefusedBeforeSending: a request that never left
+// (here the connection is refused) is a failure with no HTTP status, and the
+// run counts it not sent, next to the plans it never took (none here).
+func TestSync_NotSentCountsRefusedBeforeSending(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithDemoCustomers())
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close() // its address now refuses connections
+	s := syncer(t, srv, filepath.Join(t.TempDir(), "s.db"))
+	defer s.Store.Close()
+	c, err := wrapper.NewClient(dead.URL, wrapper.WithToken(srv.Token), wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	s.Client = c
+	sum, err := s.Run(t.Context(), jsonlRows(t, `{"customerId":"`+demo1+`","update":{"state":"Goa"}}`))
+	require.NoError(t, err)
+	require.Len(t, sum.Failures, 1)
+	assert.Zero(t, sum.Failures[0].HTTPStatus)
+	assert.Equal(t, statusFailed, sum.Failures[0].Status)
+	assert.Equal(t, 1, sum.NotSent)
+	assert.Zero(t, sum.Sent)
 }

@@ -91,3 +91,40 @@ func TestStore_OneRunAtATime(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, second.Close())
 }
+
+// TestOpenStore_OtherErrorsAreNotCalledBusy: a state that cannot be opened
+// for another reason than a sync holding it (here a file that is not an
+// SQLite database) is refused naming the state, not as "in use".
+func TestOpenStore_OtherErrorsAreNotCalledBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Repeat("not a database\n", 100)), 0o600))
+	_, err := OpenStore(t.Context(), path)
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "state "+path+": "), err.Error())
+	assert.NotContains(t, err.Error(), "in use")
+}
+
+// TestOpenStoreReadOnly_DryRunsShareTheState: dry runs only read the state:
+// two can have it open at once (a sync's store takes the state for itself).
+func TestOpenStoreReadOnly_DryRunsShareTheState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenStore(t.Context(), path)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	first, err := OpenStoreReadOnly(t.Context(), path)
+	require.NoError(t, err)
+	defer first.Close()
+	second, err := OpenStoreReadOnly(t.Context(), path)
+	require.NoError(t, err, "a second dry run opens the state a first one has open")
+	require.NoError(t, second.Close())
+}
+
+// TestStore_CloseReportsTheFirstError: Close reports an error closing the
+// state's connection rather than dropping it (here a second Close, whose
+// connection is already closed); the first Close reports none.
+func TestStore_CloseReportsTheFirstError(t *testing.T) {
+	st, err := OpenStore(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	assert.ErrorIs(t, st.Close(), sql.ErrConnDone)
+}
