@@ -200,3 +200,20 @@ func TestInvoke_NetworkErrorTyped(t *testing.T) {
 	assert.Len(t, rec.get(), defaultMaxAttempts-1, "network errors are retried")
 	assert.NotContains(t, err.Error(), fxToken)
 }
+
+// TestBodyReadError_OutcomeUnknownOnlyAfterA2xx: a body that breaks off
+// after a 2xx (the ends of the range included) leaves the outcome unknown;
+// after any other status it does not. ErrNetwork unless the ctx ended.
+func TestBodyReadError_OutcomeUnknownOnlyAfterA2xx(t *testing.T) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	cut := errors.New("connection reset")
+	for _, status := range []int{199, 200, 204, 299, 300, 404, 500} {
+		for _, ctx := range []context.Context{context.Background(), done} {
+			err := bodyReadError(ctx, status, cut)
+			assert.Equal(t, status >= 200 && status <= 299, errors.Is(err, ErrOutcomeUnknown), "%d, ctx err %v", status, ctx.Err())
+			assert.Equal(t, ctx.Err() == nil, errors.Is(err, ErrNetwork), "%d, ctx err %v", status, ctx.Err())
+			assert.ErrorIs(t, err, cut)
+		}
+	}
+}
