@@ -195,8 +195,11 @@ func TestTypeDec_StructFieldsByTag(t *testing.T) {
 		{`{"Plain":"a","named":"b","Plain":"c"}`, "Plain: duplicate key"},
 		{`{"anon":{},"-":"a","point":{},"-":"b"}`, "-: duplicate key"},
 	})
-	var s shapes
-	assert.Empty(t, s.hidden) // never decoded: unexported
+	// An unexported field is left as it was.
+	s := shapes{hidden: "kept"}
+	d := decoder{data: []byte(`{"Plain":"p"}`)}
+	require.Nil(t, decoders{}.of(reflect.TypeFor[shapes]()).decode(&d, reflect.ValueOf(&s).Elem()))
+	assert.Equal(t, shapes{hidden: "kept", Plain: "p"}, s)
 }
 
 type withEmbedded struct {
