@@ -247,6 +247,23 @@ func TestDecoder_StrRefuses(t *testing.T) {
 	}
 }
 
+func TestDecoder_StrStopsAtTheEndOfItsSlice(t *testing.T) {
+	// The input is a slice of a larger buffer (a line of the reader's): the
+	// bytes past its end must not complete a \u escape.
+	tests := []struct{ name, in, past, want string }{
+		{"\\u cut short", `"\u00`, `41"`, "invalid JSON at column 2: invalid \\u escape"},
+		{"second \\u of a pair cut short", `"\ud800\udc`, `00"`, "invalid UTF-8 (a lone surrogate escape)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := decoder{data: []byte(tc.in + tc.past)[:len(tc.in)]}
+			s, err := d.str()
+			assert.Nil(t, s)
+			assert.Equal(t, tc.want, problemText(d.data, err))
+		})
+	}
+}
+
 func TestDecoder_NumberSyntax(t *testing.T) {
 	tests := []struct {
 		in    string
