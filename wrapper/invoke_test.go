@@ -217,3 +217,18 @@ func TestBodyReadError_OutcomeUnknownOnlyAfterA2xx(t *testing.T) {
 		}
 	}
 }
+
+// TestInvoke_EnvelopeWithoutPayloadOrError: an envelope with neither a
+// payload nor an errorResponse is ErrInvalidResponse after any 2xx (the
+// ends of the range included), and only the status's error after another.
+func TestInvoke_EnvelopeWithoutPayloadOrError(t *testing.T) {
+	for _, code := range []int{200, 299, 300, 400, 500} {
+		ts := newTestServer(t)
+		ts.mux.HandleFunc("/", status(code, "application/json", `{"response_code":0,"response_message":"SUCCESS"}`))
+		c, _ := newClient(t, ts, WithRetry(RetryPolicy{MaxAttempts: 1}))
+		_, err := c.UpdateCustomer(context.Background(), validCustomerID, api.UpdateCustomerRequest{})
+		var ae *APIError
+		require.ErrorAs(t, err, &ae, "status %d", code)
+		assert.Equal(t, code >= 200 && code <= 299, errors.Is(err, ErrInvalidResponse), "status %d", code)
+	}
+}

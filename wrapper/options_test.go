@@ -25,22 +25,25 @@ func TestNewClient_RefusesInvalidOptions(t *testing.T) {
 		opts []Option
 		want error // nil: any error
 	}{
-		"token and source":    {opts: []Option{WithToken(fxToken), WithTokenSource(src)}, want: errAuthConflict},
-		"token and password":  {opts: []Option{WithToken(fxToken), password}, want: errAuthConflict},
-		"source and password": {opts: []Option{WithTokenSource(src), password}, want: errAuthConflict},
-		"empty token":         {opts: []Option{WithToken("")}},
-		"token with newline":  {opts: []Option{WithToken("abc\r\nX-Injected: 1")}},
-		"nil token source":    {opts: []Option{WithTokenSource(nil)}},
-		"nil http client":     {opts: []Option{WithHTTPClient(nil)}},
-		"timeout and client":  {opts: []Option{WithHTTPClient(&http.Client{}), WithTimeout(time.Second)}},
-		"negative attempts":   {opts: []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}},
-		"zero body limit":     {opts: []Option{WithMaxResponseBytes(0)}},
-		"negative retry":      {opts: []Option{WithRetry(RetryPolicy{BaseDelay: -1})}},
-		"negative timeout":    {opts: []Option{WithTimeout(-time.Second)}},
-		"zero timeout":        {opts: []Option{WithTimeout(0)}},
-		"negative margin":     {opts: []Option{WithTokenExpiryMargin(-time.Second)}},
-		"empty username":      {opts: []Option{WithPasswordCredentials(fxClientID, fxClientSecret, "", fxPassword)}},
-		"empty client id":     {opts: []Option{WithPasswordCredentials("", fxClientSecret, fxUser, fxPassword)}},
+		"token and source":     {opts: []Option{WithToken(fxToken), WithTokenSource(src)}, want: errAuthConflict},
+		"token and password":   {opts: []Option{WithToken(fxToken), password}, want: errAuthConflict},
+		"source and password":  {opts: []Option{WithTokenSource(src), password}, want: errAuthConflict},
+		"empty token":          {opts: []Option{WithToken("")}},
+		"token with newline":   {opts: []Option{WithToken("abc\r\nX-Injected: 1")}},
+		"nil token source":     {opts: []Option{WithTokenSource(nil)}},
+		"nil http client":      {opts: []Option{WithHTTPClient(nil)}},
+		"timeout and client":   {opts: []Option{WithHTTPClient(&http.Client{}), WithTimeout(time.Second)}},
+		"negative attempts":    {opts: []Option{WithRetry(RetryPolicy{MaxAttempts: -1})}},
+		"zero body limit":      {opts: []Option{WithMaxResponseBytes(0)}},
+		"user agent with 0x1f": {opts: []Option{WithUserAgent("acme\x1ferp")}},
+		"user agent with DEL":  {opts: []Option{WithUserAgent("acme\x7ferp")}},
+		"blank user agent":     {opts: []Option{WithUserAgent(" \t ")}},
+		"negative retry":       {opts: []Option{WithRetry(RetryPolicy{BaseDelay: -1})}},
+		"negative timeout":     {opts: []Option{WithTimeout(-time.Second)}},
+		"zero timeout":         {opts: []Option{WithTimeout(0)}},
+		"negative margin":      {opts: []Option{WithTokenExpiryMargin(-time.Second)}},
+		"empty username":       {opts: []Option{WithPasswordCredentials(fxClientID, fxClientSecret, "", fxPassword)}},
+		"empty client id":      {opts: []Option{WithPasswordCredentials("", fxClientSecret, fxUser, fxPassword)}},
 	} {
 		c, err := NewClient("https://api.enkash.example", tc.opts...)
 		assert.Error(t, err, name)
@@ -62,6 +65,21 @@ func TestNewClient_AcceptsEachAuthAlone(t *testing.T) {
 		"token":    WithToken(fxToken),
 		"source":   WithTokenSource(src),
 		"password": WithPasswordCredentials(fxClientID, fxClientSecret, fxUser, fxPassword),
+	} {
+		c, err := NewClient("https://api.enkash.example", opt)
+		assert.NoError(t, err, name)
+		assert.NotNil(t, c, name)
+	}
+}
+
+// TestNewClient_AcceptsOptionsAtTheirBounds: the smallest body limit, and
+// a user agent with a space or a tilde inside (the printable ends of the
+// control-character rule).
+func TestNewClient_AcceptsOptionsAtTheirBounds(t *testing.T) {
+	for name, opt := range map[string]Option{
+		"one-byte body limit":     WithMaxResponseBytes(1),
+		"user agent with a space": WithUserAgent("acme erp/1.0"),
+		"user agent with a tilde": WithUserAgent("acme~erp"),
 	} {
 		c, err := NewClient("https://api.enkash.example", opt)
 		assert.NoError(t, err, name)
