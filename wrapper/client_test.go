@@ -549,3 +549,14 @@ func TestClient_ConcurrentUse(t *testing.T) {
 	// to 100 idle, and a busy machine may make it dial a few extra.
 	assert.Less(t, conns.Load(), int32(workers*calls/4), "connections are reused")
 }
+
+// TestNewClient_Defaults: without options the HTTP client waits 30 s per
+// attempt (DefaultTimeout, as documented); a nil Option is skipped and the
+// options after it still apply.
+func TestNewClient_Defaults(t *testing.T) {
+	c, err := NewClient("https://api.enkash.example")
+	require.NoError(t, err)
+	assert.Equal(t, 30*time.Second, c.hc.Timeout)
+	_, err = NewClient("https://api.enkash.example", nil, WithMaxResponseBytes(0))
+	assert.Error(t, err, "the option after a nil one was not applied")
+}
