@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"path/filepath"
 	"testing"
 
@@ -126,4 +127,34 @@ func TestSync_CustomersWithNothingToSendAreUnchanged(t *testing.T) {
 	}
 	assert.Equal(t, want, unchanged)
 	assert.Equal(t, Summary{RunID: 2, Rows: 2, Customers: 2, Unchanged: 2}, sum)
+}
+
+// TestStorePlan_StagedBodyThatDoesNotSplitIsAnError: a staged body that is
+// not a JSON object (the stage was written by another program, or damaged)
+// fails the plan, whether its customer comes first or last in id order.
+func TestStorePlan_StagedBodyThatDoesNotSplitIsAnError(t *testing.T) {
+	for _, bad := range []string{"KCS0000000000001", "KCS0000000000009"} {
+		t.Run(bad, func(t *testing.T) {
+			st, err := OpenStore(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+			require.NoError(t, err)
+			defer st.Close()
+			rows := func(yield func(Row, error) bool) {
+				for i, id := range []string{"KCS0000000000001", "KCS0000000000005", "KCS0000000000009"} {
+					r := Row{Line: i + 1, CustomerID: id}
+					r.Update.State.Set("Goa")
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+			_, err = st.stage(t.Context(), iter.Seq2[Row, error](rows), func(*RowError) {})
+			require.NoError(t, err)
+			_, err = st.conn.ExecContext(t.Context(), `UPDATE stage.rows SET body = '{"state"11}' WHERE customer_id = ?`, bad)
+			require.NoError(t, err)
+			var emitted []string
+			_, _, err = st.plan(t.Context(), false, func(p *Plan) error { emitted = append(emitted, p.CustomerID); return nil }, nil)
+			require.Error(t, err, "emitted %v", emitted)
+			assert.NotContains(t, emitted, bad)
+		})
+	}
 }
