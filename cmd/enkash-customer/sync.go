@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/bulk"
 	"github.com/enkash-oss/enkash-go/wrapper"
 )
@@ -29,8 +30,11 @@ const exitInterrupted = 130
 const defaultStateName = "enkash-sync-state.db"
 
 // syncUsageText is the sync help text; which fields take JSON comes from the
-// generated body type (jsonFieldList).
-var syncUsageText = strings.Replace(syncUsageTemplate, "{{JSON_FIELDS}}", jsonFieldList(), 1)
+// generated body type (jsonFieldList), the row keys naming the customer from
+// the spec's parameters (as bulk reads them).
+var syncUsageText = strings.NewReplacer("{{JSON_FIELDS}}", jsonFieldList(),
+	"{{CUSTOMER_ID}}", api.ParamUpdateCustomerCustomerId,
+	"{{PARENT_ID}}", api.ParamUpdateCustomerParentCompanyId).Replace(syncUsageTemplate)
 
 const syncUsageTemplate = `usage: enkash-customer sync [flags] FILE|-
 
@@ -41,9 +45,9 @@ value last confirmed applied, as recorded in the state file; a customer with not
 no request. Rerunning the same command is the recovery after a failure, SIGINT or a kill.
 
 JSONL (.jsonl or --format jsonl): one object per line,
-  {"customerId": "KC…", "parentCompanyId": "CEK…" (optional), "update": { the PATCH body }}
+  {"{{CUSTOMER_ID}}": "KC…", "{{PARENT_ID}}": "CEK…" (optional), "update": { the PATCH body }}
   with each body field absent (unchanged), null (cleared) or a value (set), as on the wire.
-CSV (.csv or --format csv): a header row naming customerId, optionally parentCompanyId, and body
+CSV (.csv or --format csv): a header row naming {{CUSTOMER_ID}}, optionally {{PARENT_ID}}, and body
   fields; an empty cell leaves the field unchanged, the null marker clears it, and
   {{JSON_FIELDS}} cells hold JSON. An unknown column is a usage error.
 

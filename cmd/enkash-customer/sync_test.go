@@ -276,3 +276,11 @@ func TestBinarySyncSummary_DryRun(t *testing.T) {
 		"sync: 4 rows, 0 invalid; 3 customers: 0 changed, 3 unchanged\n"+
 		"sync: dry run: 0 requests would be sent, none was\n", dry.stderr)
 }
+
+// TestSyncUsage_NamesTheSpecsKeys: the help text's row keys are the spec's
+// parameter names and every placeholder of the template is filled.
+func TestSyncUsage_NamesTheSpecsKeys(t *testing.T) {
+	assert.NotContains(t, syncUsageText, "{{")
+	assert.Contains(t, syncUsageText, `{"`+api.ParamUpdateCustomerCustomerId+`": `)
+	assert.Contains(t, syncUsageText, "naming "+api.ParamUpdateCustomerCustomerId+", optionally "+api.ParamUpdateCustomerParentCompanyId+",")
+}
