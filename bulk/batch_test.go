@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -428,7 +427,7 @@ func TestUpdateCustomers_H2CallsWaitForConnectionsOnlyBeyond100InFlight(t *testi
 	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		trace := httptrace.ContextClientTrace(req.Context())
 		id := pathID(req)
-		k, err := strconv.Atoi(strings.TrimPrefix(id, "KCBULK"))
+		k, err := bulkIndex(id)
 		if err != nil {
 			return nil, err
 		}
@@ -566,7 +565,7 @@ func TestUpdateCustomers_SpareDialCapsTheCallsInFlight(t *testing.T) {
 	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		trace := httptrace.ContextClientTrace(req.Context())
 		id := pathID(req)
-		k, err := strconv.Atoi(strings.TrimPrefix(id, "KCBULK"))
+		k, err := bulkIndex(id)
 		if err != nil {
 			return nil, err
 		}

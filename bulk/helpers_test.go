@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,6 +107,9 @@ func (cs *countingSeq) seq(s iter.Seq[Update]) iter.Seq[Update] {
 
 // pathID is the customer id at the end of an update's path.
 func pathID(r *http.Request) string { return r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:] }
+
+// bulkIndex is the i of a customer id distinctUpdates made (KCBULK%010d).
+func bulkIndex(id string) (int, error) { return strconv.Atoi(strings.TrimPrefix(id, "KCBULK")) }
 
 // replyOK answers an update with a minimal success envelope for id.
 func replyOK(w http.ResponseWriter, id string) {

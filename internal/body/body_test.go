@@ -52,8 +52,7 @@ func TestLimitedBody_AcceptsUpToTheLimitAndRejectsOneByteMore(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			body := []byte(strings.Repeat("x", tc.size))
-			rc := io.NopCloser(bytes.NewReader(body))
-			lb := &limited{LimitedReader: io.LimitedReader{R: rc, N: limit + 1}, c: rc, tooLarge: errTooLarge}
+			lb := newLimited(bytes.NewReader(body), limit)
 			got, err := readAllIn(t, lb, tc.buf, tc.size)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("read ended with %v, want %v", err, tc.wantErr)
@@ -150,9 +149,7 @@ func TestRead_ReturnsTheWholeBodyWhateverTheContentLength(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rc := io.NopCloser(strings.NewReader(body))
-			resp := &http.Response{ContentLength: tc.cl,
-				Body: &limited{LimitedReader: io.LimitedReader{R: rc, N: tc.max + 1}, c: rc, tooLarge: errTooLarge}}
+			resp := &http.Response{ContentLength: tc.cl, Body: newLimited(strings.NewReader(body), tc.max)}
 			got, err := Read(resp)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)
@@ -295,9 +292,7 @@ func TestRead_OneBufferOfTheBodysSize(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rc := io.NopCloser(strings.NewReader(body))
-			resp := &http.Response{ContentLength: tc.cl,
-				Body: &limited{LimitedReader: io.LimitedReader{R: rc, N: tc.max + 1}, c: rc, tooLarge: errTooLarge}}
+			resp := &http.Response{ContentLength: tc.cl, Body: newLimited(strings.NewReader(body), tc.max)}
 			got, err := Read(resp)
 			if err != nil || string(got) != body {
 				t.Fatalf("Read = %d bytes, %v; want the body", len(got), err)
@@ -307,4 +302,11 @@ func TestRead_OneBufferOfTheBodysSize(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newLimited is the body Limit gives a response: r read up to max bytes,
+// the byte after them errTooLarge.
+func newLimited(r io.Reader, max int64) *limited {
+	rc := io.NopCloser(r)
+	return &limited{LimitedReader: io.LimitedReader{R: rc, N: max + 1}, c: rc, tooLarge: errTooLarge}
 }
