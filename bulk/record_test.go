@@ -1,13 +1,17 @@
 package bulk
 
 import (
+	"context"
 	"database/sql"
+	"database/sql/driver"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"modernc.org/sqlite"
 
 	"github.com/enkash-oss/enkash-go/api"
 	"github.com/enkash-oss/enkash-go/wrapper/wrappertest"
@@ -85,4 +89,71 @@ func TestRecorder_SentHoldsOnlyValuesSent(t *testing.T) {
 		require.Positive(t, sum.NotSent)
 		assert.Equal(t, 2*len(srv.Requests()), sentFields(t, path), "two fields per customer sent, none for those not sent")
 	})
+}
+
+// whileWriting is what the SQL function bulk_test_hook() runs: a trigger
+// calls it from inside a statement, while a recorder writes the state.
+var whileWriting atomic.Pointer[func()]
+
+func init() {
+	if err := sqlite.RegisterScalarFunction("bulk_test_hook", 0, func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+		if f := whileWriting.Load(); f != nil {
+			(*f)()
+		}
+		return nil, nil
+	}); err != nil {
+		panic(err)
+	}
+}
+
+// TestRecorder_ChunkMarkedWhileStoppingIsNotSent: when the run stops while
+// the recorder is marking the next chunk pending, and the marking commits
+// before the run closes the recorder, that chunk is never handed to the
+// batch: close records its customers not sent and gives their fields back
+// the pending flag they had (none here), instead of leaving them pending
+// and "unknown" as if they might have been sent.
+func TestRecorder_ChunkMarkedWhileStoppingIsNotSent(t *testing.T) {
+	srv := wrappertest.NewTestServer(t, wrappertest.WithAutoCreate())
+	s := syncer(t, srv, filepath.Join(t.TempDir(), "s.db"))
+	defer s.Store.Close()
+	stopped := make(chan struct{})
+	close(stopped)
+	s.Stop = stopped // the run itself sends nothing
+	ran := false
+	s.OnPlanned = func(sum Summary) {
+		ctx := context.WithoutCancel(t.Context())
+		conn := s.Store.conn
+		_, err := conn.ExecContext(ctx, `CREATE TEMP TRIGGER stop_while_marking BEFORE INSERT ON main.customers BEGIN SELECT bulk_test_hook(); END`)
+		require.NoError(t, err)
+		recs := make(chan *recorder, 1)
+		var once sync.Once
+		hook := func() { once.Do(func() { (<-recs).stop(nil) }) } // the feed stops mid-marking
+		whileWriting.Store(&hook)
+		defer whileWriting.Store(nil)
+
+		rec, err := newRecorder(ctx, s.Store, sum.RunID, 16)
+		require.NoError(t, err)
+		recs <- rec
+		rec.mu.Lock()
+		for rec.after == 0 && rec.err == nil { // the marking committed, the recorder saw the stop
+			rec.cond.Wait()
+		}
+		rec.mu.Unlock()
+		require.NoError(t, rec.close())
+		_, err = conn.ExecContext(ctx, `DROP TRIGGER stop_while_marking`)
+		require.NoError(t, err)
+
+		count := func(q string) (n int) {
+			require.NoError(t, conn.QueryRowContext(ctx, q).Scan(&n))
+			return n
+		}
+		assert.Equal(t, 16, count(`SELECT count(*) FROM customers WHERE status = '`+statusNotSent+`'`), "the chunk marked")
+		assert.Zero(t, count(`SELECT count(*) FROM customers WHERE status <> '`+statusNotSent+`'`))
+		assert.Zero(t, count(`SELECT count(*) FROM fields WHERE pending = 1`), "pending restored")
+		ran = true
+	}
+	_, err := s.Run(t.Context(), jsonlRows(t, manyRows(40)))
+	require.NoError(t, err)
+	require.True(t, ran)
+	assert.Empty(t, srv.Requests())
 }
