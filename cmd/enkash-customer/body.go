@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -50,8 +51,9 @@ func (f bodyField) shape() string {
 	return "a " + f.elem.Kind().String() + " or null"
 }
 
-// bodyFields are the body's properties, sorted by name.
-var bodyFields = func() []bodyField {
+// bodyFields are the body's properties, sorted by name (computed on
+// first use: nothing runs at start-up).
+var bodyFields = sync.OnceValue(func() []bodyField {
 	t := reflect.TypeFor[api.UpdateCustomerRequest]()
 	fields := make([]bodyField, 0, t.NumField())
 	for i := range t.NumField() {
@@ -68,10 +70,10 @@ var bodyFields = func() []bodyField {
 	}
 	slices.SortFunc(fields, func(a, b bodyField) int { return strings.Compare(a.name, b.name) })
 	return fields
-}()
+})
 
 func lookupField(name string) (bodyField, bool) {
-	for _, f := range bodyFields {
+	for _, f := range bodyFields() {
 		if f.name == name {
 			return f, true
 		}
@@ -83,7 +85,7 @@ func lookupField(name string) (bodyField, bool) {
 // "branchCodes, customerKeyContacts and customerReminders".
 func jsonFieldList() string {
 	var names []string
-	for _, f := range bodyFields {
+	for _, f := range bodyFields() {
 		if f.takesJSON() {
 			names = append(names, f.name)
 		}
@@ -121,8 +123,8 @@ func echoName(name string) string {
 }
 
 func fieldNames() string {
-	names := make([]string, len(bodyFields))
-	for i, f := range bodyFields {
+	names := make([]string, len(bodyFields()))
+	for i, f := range bodyFields() {
 		names[i] = f.name
 	}
 	return strings.Join(names, ", ")

@@ -18,10 +18,10 @@ import (
 )
 
 func TestBody_FieldsComeFromTheGeneratedType(t *testing.T) {
-	assert.Len(t, bodyFields, reflect.TypeFor[api.UpdateCustomerRequest]().NumField())
+	assert.Len(t, bodyFields(), reflect.TypeFor[api.UpdateCustomerRequest]().NumField())
 	// The vendor documents three list fields; only they take JSON on --set.
 	var jsonFields []string
-	for _, f := range bodyFields {
+	for _, f := range bodyFields() {
 		if f.takesJSON() {
 			jsonFields = append(jsonFields, f.name)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -28,8 +29,10 @@ const (
 const maxBodyFileBytes = 1 << 20
 
 // usageText is the help text; which fields take JSON comes from the
-// generated body type (jsonFieldList).
-var usageText = strings.Replace(usageTemplate, "{{JSON_FIELDS}}", jsonFieldList(), 1)
+// generated body type (jsonFieldList); made on first use.
+var usageText = sync.OnceValue(func() string {
+	return strings.Replace(usageTemplate, "{{JSON_FIELDS}}", jsonFieldList(), 1)
+})
 
 const usageTemplate = `usage: enkash-customer update [flags] CUSTOMER_ID
        enkash-customer sync [flags] FILE|-     (many customers: see enkash-customer sync --help)
@@ -97,13 +100,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	opts, err := parseArgs(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, usageText)
+		fmt.Fprint(stdout, usageText())
 		return exitOK
 	case errors.Is(err, errVersion):
 		fmt.Fprintf(stdout, "enkash-customer %s\n", version())
 		return exitOK
 	case err != nil:
-		fmt.Fprintf(stderr, "enkash-customer: %v\n\n%s", err, usageText)
+		fmt.Fprintf(stderr, "enkash-customer: %v\n\n%s", err, usageText())
 		return exitUsage
 	}
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -31,10 +32,12 @@ const defaultStateName = "enkash-sync-state.db"
 
 // syncUsageText is the sync help text; which fields take JSON comes from the
 // generated body type (jsonFieldList), the row keys naming the customer from
-// the spec's parameters (as bulk reads them).
-var syncUsageText = strings.NewReplacer("{{JSON_FIELDS}}", jsonFieldList(),
-	"{{CUSTOMER_ID}}", api.ParamUpdateCustomerCustomerId,
-	"{{PARENT_ID}}", api.ParamUpdateCustomerParentCompanyId).Replace(syncUsageTemplate)
+// the spec's parameters (as bulk reads them); made on first use.
+var syncUsageText = sync.OnceValue(func() string {
+	return strings.NewReplacer("{{JSON_FIELDS}}", jsonFieldList(),
+		"{{CUSTOMER_ID}}", api.ParamUpdateCustomerCustomerId,
+		"{{PARENT_ID}}", api.ParamUpdateCustomerParentCompanyId).Replace(syncUsageTemplate)
+})
 
 const syncUsageTemplate = `usage: enkash-customer sync [flags] FILE|-
 
@@ -185,10 +188,10 @@ func runSync(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	o, err := parseSyncArgs(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, syncUsageText)
+		fmt.Fprint(stdout, syncUsageText())
 		return exitOK
 	case err != nil:
-		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n\n%s", err, syncUsageText)
+		fmt.Fprintf(stderr, "enkash-customer: sync: %v\n\n%s", err, syncUsageText())
 		return exitUsage
 	}
 	fail := func(code int, format string, a ...any) int {

@@ -280,7 +280,7 @@ func TestBinarySyncSummary_DryRun(t *testing.T) {
 // TestSyncUsage_NamesTheSpecsKeys: the help text's row keys are the spec's
 // parameter names and every placeholder of the template is filled.
 func TestSyncUsage_NamesTheSpecsKeys(t *testing.T) {
-	assert.NotContains(t, syncUsageText, "{{")
-	assert.Contains(t, syncUsageText, `{"`+api.ParamUpdateCustomerCustomerId+`": `)
-	assert.Contains(t, syncUsageText, "naming "+api.ParamUpdateCustomerCustomerId+", optionally "+api.ParamUpdateCustomerParentCompanyId+",")
+	assert.NotContains(t, syncUsageText(), "{{")
+	assert.Contains(t, syncUsageText(), `{"`+api.ParamUpdateCustomerCustomerId+`": `)
+	assert.Contains(t, syncUsageText(), "naming "+api.ParamUpdateCustomerCustomerId+", optionally "+api.ParamUpdateCustomerParentCompanyId+",")
 }

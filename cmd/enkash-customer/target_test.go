@@ -156,12 +156,12 @@ func TestUsage_HelpOnStdout(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			res := runBinary(t, nil, "", args...)
 			assert.Equal(t, exitOK, res.code)
-			assert.Equal(t, usageText, res.stdout)
+			assert.Equal(t, usageText(), res.stdout)
 			assert.Empty(t, res.stderr, "nothing ran: no sandbox either")
 		})
 	}
-	assert.Contains(t, usageText, "--sandbox")
-	assert.Contains(t, usageText, "--version")
+	assert.Contains(t, usageText(), "--sandbox")
+	assert.Contains(t, usageText(), "--version")
 }
 
 // TestUsage_ErrorsPrintUsageOnStderr: a bad command line is exit 2,
@@ -184,7 +184,7 @@ func TestUsage_ErrorsPrintUsageOnStderr(t *testing.T) {
 			assert.Empty(t, res.stdout)
 			assert.True(t, strings.HasPrefix(res.stderr, "enkash-customer: "), res.stderr)
 			assert.Contains(t, res.stderr, tc.wantErr)
-			assert.True(t, strings.HasSuffix(res.stderr, usageText), "usage follows the error: %q", res.stderr)
+			assert.True(t, strings.HasSuffix(res.stderr, usageText()), "usage follows the error: %q", res.stderr)
 		})
 	}
 }

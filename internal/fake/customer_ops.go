@@ -3,6 +3,7 @@ package fake
 import (
 	"net/http"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -25,7 +26,7 @@ func (h handlers) DeleteCustomer(w http.ResponseWriter, r *http.Request, custome
 // activeField is the index of the stored customer's boolean "active"
 // property (api.CustomerResponse, from the spec), or -1 when the spec has
 // none: activation then changes nothing the fake stores.
-var activeField = func() int {
+var activeField = sync.OnceValue(func() int {
 	t := reflect.TypeFor[api.CustomerResponse]()
 	for i := range t.NumField() {
 		if jsonName(t.Field(i)) == "active" && t.Field(i).Type.Kind() == reflect.Bool {
@@ -33,7 +34,7 @@ var activeField = func() int {
 		}
 	}
 	return -1
-}()
+})
 
 // activateCustomer marks the customer active (if the customer schema has an
 // active flag) and answers with the customer as the payload, which the spec
@@ -47,8 +48,8 @@ func (s *Server) activateCustomer(w http.ResponseWriter, r *http.Request, id str
 		return
 	}
 	c = copyCustomer(c)
-	if activeField >= 0 {
-		reflect.ValueOf(&c).Elem().Field(activeField).SetBool(true)
+	if activeField() >= 0 {
+		reflect.ValueOf(&c).Elem().Field(activeField()).SetBool(true)
 	}
 	by := s.caller(r)
 	c.ModifiedOn, c.ModifiedBy, c.ModifiedByName = s.now().Truncate(time.Millisecond), by, by

@@ -16,7 +16,7 @@ import (
 func TestPatchFieldsFollowGeneratedTypes(t *testing.T) {
 	bt := reflect.TypeFor[api.UpdateCustomerRequest]()
 	var names []string
-	for _, p := range patchFields {
+	for _, p := range patchFields() {
 		names = append(names, jsonName(bt.Field(p[0])))
 	}
 	assert.Equal(t, []string{"accountNumber", "address", "assignedAgent", "branchCodes", "contactNumber", "customerId",

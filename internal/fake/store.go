@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/enkash-oss/enkash-go/api"
@@ -80,7 +81,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request, id strin
 
 // unknownField is how encoding/json names a property DisallowUnknownFields
 // refused.
-var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
+var unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^json: unknown field "(.*)"$`) })
 
 // decodeSubError names, when it can, the body property a decoding error
 // is about (a value of the wrong type, an unknown property); never the
@@ -89,7 +90,7 @@ var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
 // the body is decoded alone into its field of T to find it.
 func decodeSubError[T any](err error, body []byte) subError {
 	var te *json.UnmarshalTypeError
-	switch m := unknownField.FindStringSubmatch(err.Error()); {
+	switch m := unknownField().FindStringSubmatch(err.Error()); {
 	case m != nil:
 		return subError{Object: "body", Field: m[1], Message: "unknown property"}
 	case errors.As(err, &te) && te.Field != "":
@@ -133,7 +134,7 @@ func (s *Server) nextID(prefix string) string {
 // these generically, so a property added to both in openapi.yaml is stored
 // and echoed with no edit here. Lists of DTOs, whose response type differs,
 // are converted below.
-var patchFields = func() [][2]int {
+var patchFields = sync.OnceValue(func() [][2]int {
 	bt, ct := reflect.TypeFor[api.UpdateCustomerRequest](), reflect.TypeFor[api.CustomerResponse]()
 	byName := map[string]int{}
 	for i := range ct.NumField() {
@@ -149,7 +150,7 @@ var patchFields = func() [][2]int {
 		pairs = append(pairs, [2]int{i, j})
 	}
 	return pairs
-}()
+})
 
 func jsonName(f reflect.StructField) string {
 	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -159,7 +160,7 @@ func jsonName(f reflect.StructField) string {
 // applyPatch applies body to c. c must be a private copy.
 func applyPatch(c *api.CustomerResponse, b api.UpdateCustomerRequest, now time.Time, by string, newID func(string) string) {
 	bv, cv := reflect.ValueOf(&b).Elem(), reflect.ValueOf(c).Elem()
-	for _, p := range patchFields {
+	for _, p := range patchFields() {
 		src, dst := bv.Field(p[0]), cv.Field(p[1]) // a nullable.Nullable[T] (map[bool]T) and a T
 		if src.Len() == 0 {
 			continue // absent: keep
