@@ -43,3 +43,38 @@ func TestStore_StageKeepsEveryRowPastATransaction(t *testing.T) {
 	assert.Equal(t, n-1, staged, "every valid row is staged")
 	assert.Equal(t, n, last)
 }
+
+// TestStore_StageWriteErrorIsReturned: when the staging table refuses a
+// row (here a trigger), stage returns that error, whether it comes from a
+// full statement of stageMulti rows or from the last, shorter one.
+func TestStore_StageWriteErrorIsReturned(t *testing.T) {
+	tests := []struct {
+		name string
+		rows int
+	}{
+		{"a full statement", stageMulti + 3},
+		{"the last statement", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := OpenStore(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+			require.NoError(t, err)
+			defer st.Close()
+			_, err = st.conn.ExecContext(t.Context(), `CREATE TEMP TRIGGER refuse BEFORE INSERT ON stage.rows BEGIN SELECT RAISE(ABORT, 'disk says no'); END`)
+			require.NoError(t, err)
+			rows := func(yield func(Row, error) bool) {
+				for i := range tt.rows {
+					r := Row{Line: i + 1, CustomerID: fmt.Sprintf("KCS%013d", i)}
+					r.Update.State.Set("Goa")
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+			_, err = st.stage(t.Context(), iter.Seq2[Row, error](rows), nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "staging rows: ")
+			assert.Contains(t, err.Error(), "disk says no")
+		})
+	}
+}
