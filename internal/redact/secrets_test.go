@@ -148,3 +148,48 @@ func TestMasker_HTMLEntities(t *testing.T) {
 		assert.Equal(t, "<pre>"+Redacted+"</pre>", got, name)
 	}
 }
+
+// TestMasker_MalformedEscapes: an escape that is cut short or broken (a
+// stray '%', a backslash ending the text, a \u escape cut off, a surrogate
+// pair ending the text) neither panics nor hides the escape after it: the
+// secret behind the next escape is still masked, and a text with nothing
+// to mask comes back as it was.
+func TestMasker_MalformedEscapes(t *testing.T) {
+	for _, tt := range []struct{ name, in, sec, want string }{
+		{"a stray % before an escape", "a %4%70w/1 b", "pw/1", "a %4" + Redacted + " b"},
+		{"a stray % before an escape, hex digit second", "a %%4%70w/1 b", "pw/1", "a %%4" + Redacted + " b"},
+		{"a backslash ending the text", `tail \`, "pw/1", `tail \`},
+		{"a backslash ending the text after a secret", `pw/1 \`, "pw/1", Redacted + ` \`},
+		{"a \\u escape cut off", `x \u00`, "pw/1", `x \u00`},
+		{"a \\u escape cut off after two", `x \u`, "pw/1", `x \u`},
+		{"a surrogate pair ending the text", `x ab\ud83d\udd11`, "ab\U0001F511", "x " + Redacted},
+	} {
+		assert.Equal(t, tt.want, mask(tt.in, tt.sec), tt.name)
+	}
+}
+
+// TestBase64Forms_MaskOnlyTheSecretsOwnCharacters: inside longer base64
+// text, the characters that encode bits of the secret only are masked,
+// whatever bytes precede or follow it; the characters that mix its bits
+// with its neighbours' stay, as the neighbours are no secret.
+func TestBase64Forms_MaskOnlyTheSecretsOwnCharacters(t *testing.T) {
+	const sec = "pw/1234567890"
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		for k := 1; k <= 2; k++ {
+			lo := enc.EncodeToString([]byte(strings.Repeat("\x00", k) + sec + "\x00\x00"))
+			hi := enc.EncodeToString([]byte(strings.Repeat("\xff", k) + sec + "\xff\xff"))
+			start, end := -1, -1 // the characters the neighbours do not change
+			for i := range lo {
+				if lo[i] == hi[i] {
+					if start < 0 {
+						start = i
+					}
+					end = i + 1
+				}
+			}
+			for _, text := range []string{lo, hi} {
+				assert.Equal(t, text[:start]+Redacted+text[end:], mask(text, sec), "offset %d: %s", k, text)
+			}
+		}
+	}
+}
