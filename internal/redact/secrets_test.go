@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -163,6 +164,9 @@ func TestMasker_MalformedEscapes(t *testing.T) {
 		{"a \\u escape cut off", `x \u00`, "pw/1", `x \u00`},
 		{"a \\u escape cut off after two", `x \u`, "pw/1", `x \u`},
 		{"a surrogate pair ending the text", `x ab\ud83d\udd11`, "ab\U0001F511", "x " + Redacted},
+		{"a broken \\u escape before one", `a \uZZZZ\u0070w/1 b`, "pw/1", `a \uZZZZ` + Redacted + " b"},
+		{"two \\u escapes that are no surrogate pair", `a \u0070\u0077/1 b`, "pw/1", "a " + Redacted + " b"},
+		{"an & that starts no reference", "a &pw/1; b", "pw/1", "a &" + Redacted + "; b"},
 	} {
 		assert.Equal(t, tt.want, mask(tt.in, tt.sec), tt.name)
 	}
@@ -190,6 +194,23 @@ func TestBase64Forms_MaskOnlyTheSecretsOwnCharacters(t *testing.T) {
 			for _, text := range []string{lo, hi} {
 				assert.Equal(t, text[:start]+Redacted+text[end:], mask(text, sec), "offset %d: %s", k, text)
 			}
+		}
+	}
+}
+
+// TestUnhex_AgreesWithStrconv: unhex reads every byte as strconv reads a
+// one-digit hexadecimal number: its value, or 16 or more when it is none.
+func TestUnhex_AgreesWithStrconv(t *testing.T) {
+	for c := range 256 {
+		want := uint64(255)
+		if v, err := strconv.ParseUint(string(rune(c)), 16, 8); err == nil && c < 0x80 {
+			want = v
+		}
+		got := unhex(byte(c))
+		if want < 16 {
+			assert.Equal(t, want, uint64(got), "%q", c)
+		} else {
+			assert.GreaterOrEqual(t, got, byte(16), "%q", c)
 		}
 	}
 }
