@@ -245,10 +245,10 @@ func apply(s string, spans []span) string {
 	slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
 	var b strings.Builder
 	b.Grow(len(s))
-	pos := 0
+	pos := -1 // the end of the spans masked so far; -1: none yet
 	for _, sp := range spans {
-		if sp.from >= pos { // else it overlaps the last
-			b.WriteString(s[pos:sp.from])
+		if sp.from > pos { // else it overlaps or touches the last: one mask
+			b.WriteString(s[max(pos, 0):sp.from])
 			b.WriteString(Redacted)
 		}
 		pos = max(pos, sp.to)

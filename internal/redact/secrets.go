@@ -222,7 +222,7 @@ func unhex(c byte) byte {
 // htmlRef returns the length of the HTML character reference s starts
 // with (up to its ';', at most 40 bytes: the longest named one is 33), or 0.
 func htmlRef(s string) int {
-	end := strings.IndexByte(s[:min(len(s), 40)], ';')
+	end := refEnd(s)
 	if end < 2 || html.UnescapeString(s[:end+1]) == s[:end+1] {
 		return 0
 	}
@@ -246,4 +246,20 @@ func surrogatePair(s string) rune {
 		return r
 	}
 	return -1
+}
+
+// refEnd returns the index of the ';' that closes the HTML character
+// reference s starts with, "&" and a name or "&#" and a number, within 40
+// bytes, or 0: an '&' that starts no reference takes in nothing after it.
+func refEnd(s string) int {
+	for i := 1; i < min(len(s), 40); i++ {
+		switch c := s[i]; {
+		case c == ';':
+			return i
+		case isAlnum(c) || c == '#' && i == 1:
+		default:
+			return 0
+		}
+	}
+	return 0
 }

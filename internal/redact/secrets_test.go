@@ -167,6 +167,10 @@ func TestMasker_MalformedEscapes(t *testing.T) {
 		{"a broken \\u escape before one", `a \uZZZZ\u0070w/1 b`, "pw/1", `a \uZZZZ` + Redacted + " b"},
 		{"two \\u escapes that are no surrogate pair", `a \u0070\u0077/1 b`, "pw/1", "a " + Redacted + " b"},
 		{"an & that starts no reference", "a &pw/1; b", "pw/1", "a &" + Redacted + "; b"},
+		{"a bare & before an escape and a reference", `a & \u0070w/1 &amp; b`, "pw/1", "a & " + Redacted + " &amp; b"},
+		{"a query's & before an escape and a reference", "?a=1&t=%70w%2f1&amp;x", "pw/1", "?a=1&t=" + Redacted + "&amp;x"},
+		{"a name with no ; before an escape", "x&para=1&t=%70w%2f1; y", "pw/1", "x&para=1&t=" + Redacted + "; y"},
+		{"a bare & right before a reference", "pw/1&&amp;x", "pw/1&", Redacted + "&amp;x"},
 	} {
 		assert.Equal(t, tt.want, mask(tt.in, tt.sec), tt.name)
 	}
@@ -212,5 +216,22 @@ func TestUnhex_AgreesWithStrconv(t *testing.T) {
 		} else {
 			assert.GreaterOrEqual(t, got, byte(16), "%q", c)
 		}
+	}
+}
+
+// TestMasker_AdjacentSecretsOneMask: secrets that follow one another with
+// nothing between them are one masked run, whatever the order of the
+// secrets and whether each is masked whole or by its windows.
+func TestMasker_AdjacentSecretsOneMask(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		secrets []string
+	}{
+		{"abcdefghij", []string{"abcdef", "abcd", "ghij"}},
+		{"abcdefghij", []string{"ghij", "abcd", "abcdef"}},
+		{"ijklabcdefgh", []string{"ijkl", "abcdefgh"}},
+		{"ijklabcdefgh", []string{"abcdefgh", "ijkl"}},
+	} {
+		assert.Equal(t, "x "+Redacted+" y", mask("x "+tt.in+" y", tt.secrets...), "%q %q", tt.in, tt.secrets)
 	}
 }
