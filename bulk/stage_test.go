@@ -46,14 +46,17 @@ func TestStore_StageKeepsEveryRowPastATransaction(t *testing.T) {
 
 // TestStore_StageWriteErrorIsReturned: when the staging table refuses a
 // row (here a trigger), stage returns that error, whether it comes from a
-// full statement of stageMulti rows or from the last, shorter one.
+// full statement of stageMulti rows or from the last, shorter one, with
+// what it read until then: rows go to the table stageMulti at a time, so
+// an invalid row read before that statement is counted and reported.
 func TestStore_StageWriteErrorIsReturned(t *testing.T) {
 	tests := []struct {
-		name string
-		rows int
+		name     string
+		rows     int
+		wantRead stageCounts
 	}{
-		{"a full statement", stageMulti + 3},
-		{"the last statement", 3},
+		{"a full statement", stageMulti + 3, stageCounts{Rows: stageMulti + 1, Invalid: 1}},
+		{"the last statement", 3, stageCounts{Rows: 4, Invalid: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,16 +66,22 @@ func TestStore_StageWriteErrorIsReturned(t *testing.T) {
 			_, err = st.conn.ExecContext(t.Context(), `CREATE TEMP TRIGGER refuse BEFORE INSERT ON stage.rows BEGIN SELECT RAISE(ABORT, 'disk says no'); END`)
 			require.NoError(t, err)
 			rows := func(yield func(Row, error) bool) {
+				if !yield(Row{Line: 1}, &RowError{Line: 1}) {
+					return
+				}
 				for i := range tt.rows {
-					r := Row{Line: i + 1, CustomerID: fmt.Sprintf("KCS%013d", i)}
+					r := Row{Line: i + 2, CustomerID: fmt.Sprintf("KCS%013d", i)}
 					r.Update.State.Set("Goa")
 					if !yield(r, nil) {
 						return
 					}
 				}
 			}
-			_, err = st.stage(t.Context(), iter.Seq2[Row, error](rows), nil)
+			var invalid []int
+			c, err := st.stage(t.Context(), iter.Seq2[Row, error](rows), func(e *RowError) { invalid = append(invalid, e.Line) })
 			require.Error(t, err)
+			assert.Equal(t, tt.wantRead, c)
+			assert.Equal(t, []int{1}, invalid)
 			assert.Contains(t, err.Error(), "staging rows: ")
 			assert.Contains(t, err.Error(), "disk says no")
 		})
