@@ -123,8 +123,9 @@ func echoName(name string) string {
 }
 
 func fieldNames() string {
-	names := make([]string, len(bodyFields()))
-	for i, f := range bodyFields() {
+	fields := bodyFields()
+	names := make([]string, len(fields))
+	for i, f := range fields {
 		names[i] = f.name
 	}
 	return strings.Join(names, ", ")

@@ -48,8 +48,8 @@ func (s *Server) activateCustomer(w http.ResponseWriter, r *http.Request, id str
 		return
 	}
 	c = copyCustomer(c)
-	if activeField() >= 0 {
-		reflect.ValueOf(&c).Elem().Field(activeField()).SetBool(true)
+	if i := activeField(); i >= 0 {
+		reflect.ValueOf(&c).Elem().Field(i).SetBool(true)
 	}
 	by := s.caller(r)
 	c.ModifiedOn, c.ModifiedBy, c.ModifiedByName = s.now().Truncate(time.Millisecond), by, by
@@ -85,7 +85,7 @@ func (s *Server) customerUnder(id string, parent *string) (api.CustomerResponse,
 // writeNotFound answers 404 RECORD_NOT_FOUND for the path's customerId.
 func (s *Server) writeNotFound(w http.ResponseWriter, r *http.Request) {
 	s.writeError(w, r, http.StatusNotFound, api.ErrorTypeRecordNotFound, "Customer not found",
-		[]subError{{Object: "path", Field: "customerId", Message: "no such customer"}})
+		[]subError{{Object: "path", Field: api.ParamUpdateCustomerCustomerId, Message: "no such customer"}})
 }
 
 // caller is the user a request acts for: the token's user, else "api".
